@@ -1,0 +1,232 @@
+#include "info.hpp"
+
+#include <cmath>
+#include <type_traits>
+#include <vector>
+
+#include "cpu_features.hpp"
+#include "threads.hpp"
+
+namespace pydiv {
+namespace {
+
+// Fixed block length: partial sums are merged in block order whatever the
+// thread count, so results are reproducible across n_jobs.
+constexpr std::int64_t kBlock = 1 << 16;
+// Rows are staged through this many doubles when they are strided or float32.
+constexpr std::int64_t kStage = 512;
+// Below this many elements in all, threads cost more than they save.
+constexpr std::int64_t kParallelThreshold = 1 << 15;
+// The identity loses more than three digits: read the row again, normalised.
+constexpr double kCancellation = 1e-3;
+constexpr double kLn2 = 0.69314718055994530942;
+
+const InfoKernelTable& kernels() {
+    static const InfoKernelTable table =
+#if defined(__x86_64__) || defined(_M_X64)
+        simd_level() == SimdLevel::avx2 ? info_kernels_avx2() :
+#endif
+                                        info_kernels_baseline();
+    return table;
+}
+
+InfoChunkKernel kernel_for(InfoKind kind, bool sum_pass) {
+    const InfoKernelTable& t = kernels();
+    if (sum_pass) return t.sums;
+    switch (kind) {
+        case InfoKind::entropy: return t.entropy;
+        case InfoKind::cross_entropy: return t.cross_entropy;
+        case InfoKind::kl: return t.kl;
+        case InfoKind::js: return t.js;
+    }
+    return t.sums;
+}
+
+// One pass over elements [begin, end) of a row.
+template <class T>
+InfoPartial pass_range(InfoChunkKernel kernel, const T* p, std::int64_t ps, const T* q,
+                       std::int64_t qs, std::int64_t begin, std::int64_t end, double sp,
+                       double sq) {
+    InfoPartial acc;
+    if constexpr (std::is_same_v<T, double>) {
+        if (ps == 1 && (q == nullptr || qs == 1)) {
+            kernel(p + begin, q ? q + begin : nullptr, end - begin, sp, sq, acc);
+            return acc;
+        }
+    }
+    double bp[kStage];
+    double bq[kStage];
+    for (std::int64_t i = begin; i < end; i += kStage) {
+        const std::int64_t len = end - i < kStage ? end - i : kStage;
+        for (std::int64_t k = 0; k < len; ++k) bp[k] = static_cast<double>(p[(i + k) * ps]);
+        if (q)
+            for (std::int64_t k = 0; k < len; ++k) bq[k] = static_cast<double>(q[(i + k) * qs]);
+        kernel(bp, q ? bq : nullptr, len, sp, sq, acc);
+    }
+    return acc;
+}
+
+template <class T>
+struct Row {
+    const T* p;
+    std::int64_t ps;
+    const T* q;
+    std::int64_t qs;
+    std::int64_t n;
+};
+
+// One full pass over a row, its blocks spread over `threads` threads when the
+// row is long; the block partials are merged in order.
+template <class T>
+InfoPartial pass_row(InfoChunkKernel kernel, const Row<T>& r, double sp, double sq, int threads) {
+    const std::int64_t n_blocks = (r.n + kBlock - 1) / kBlock;
+    if (n_blocks <= 1 || threads <= 1) {
+        InfoPartial acc;
+        for (std::int64_t b = 0; b < n_blocks; ++b) {
+            const std::int64_t end = (b + 1) * kBlock < r.n ? (b + 1) * kBlock : r.n;
+            acc.merge(pass_range(kernel, r.p, r.ps, r.q, r.qs, b * kBlock, end, sp, sq));
+        }
+        return acc;
+    }
+    std::vector<InfoPartial> parts(static_cast<std::size_t>(n_blocks));
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (std::int64_t b = 0; b < n_blocks; ++b) {
+        const std::int64_t end = (b + 1) * kBlock < r.n ? (b + 1) * kBlock : r.n;
+        parts[static_cast<std::size_t>(b)] = pass_range(kernel, r.p, r.ps, r.q, r.qs, b * kBlock, end, sp, sq);
+    }
+    InfoPartial acc;
+    for (const InfoPartial& part : parts) acc.merge(part);
+    return acc;
+}
+
+bool valid_side(double sum, double mn, double mx) {
+    return !std::isnan(sum) && mn >= 0.0 && mx < HUGE_VAL && sum > 0.0;
+}
+
+bool normal_range(double sum) { return sum >= 1e-250 && sum <= 1e250; }
+
+// A power of two that brings a positive maximum near 1: exact, and never
+// infinite (1 / 5e-324 would be).
+double scale_for(double max) {
+    int e = std::ilogb(max);
+    e = e < -1000 ? -1000 : (e > 1000 ? 1000 : e);
+    return std::ldexp(1.0, -e);
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The normalised result of a term pass over values scaled to sums A and B.
+double finish(InfoKind kind, const InfoPartial& a) {
+    switch (kind) {
+        case InfoKind::entropy: return -a.s / a.sum_p + std::log(a.sum_p);
+        case InfoKind::cross_entropy:
+            return a.n_inf > 0 ? kInf : -a.s / a.sum_p + std::log(a.sum_q);
+        case InfoKind::kl: {
+            if (a.n_inf > 0) return kInf;
+            const double r = a.s / a.sum_p + std::log(a.sum_q / a.sum_p);
+            return r > 0.0 ? r : 0.0;  // KL >= 0; rounding may leave -1e-17
+        }
+        case InfoKind::js: {
+            const double r = 0.5 * a.s / (0.5 * (a.sum_p + a.sum_q));
+            return r < 0.0 ? 0.0 : (r > kLn2 ? kLn2 : r);
+        }
+    }
+    return kNaN;
+}
+
+// The two parts of the identity whose sum is the result, to detect cancellation.
+double largest_part(InfoKind kind, const InfoPartial& a) {
+    const double t1 = std::fabs(a.s / a.sum_p);
+    const double t2 = kind == InfoKind::entropy         ? std::fabs(std::log(a.sum_p))
+                      : kind == InfoKind::cross_entropy ? std::fabs(std::log(a.sum_q))
+                                                        : std::fabs(std::log(a.sum_q / a.sum_p));
+    return t1 > t2 ? t1 : t2;
+}
+
+template <class T>
+double row_result(InfoKind kind, const Row<T>& r, int threads) {
+    const bool has_q = kind != InfoKind::entropy;
+    if (kind == InfoKind::js) {
+        const InfoPartial s = pass_row(kernel_for(kind, true), r, 1.0, 1.0, threads);
+        if (!valid_side(s.sum_p, s.min_p, s.max_p) || !valid_side(s.sum_q, s.min_q, s.max_q)) return kNaN;
+        if (normal_range(s.sum_p) && normal_range(s.sum_q))
+            return finish(kind, pass_row(kernel_for(kind, false), r, 1.0 / s.sum_p, 1.0 / s.sum_q, threads));
+        // Sums that overflow or are tiny: bring the maxima near 1 first.
+        const double sp = scale_for(s.max_p);
+        const double sq = scale_for(s.max_q);
+        const InfoPartial s2 = pass_row(kernel_for(kind, true), r, sp, sq, threads);
+        // Subnormal data cannot be normalised by one factor: the caller rescales.
+        if (!std::isfinite(sp / s2.sum_p) || !std::isfinite(sq / s2.sum_q)) return kNaN;
+        return finish(kind, pass_row(kernel_for(kind, false), r, sp / s2.sum_p, sq / s2.sum_q, threads));
+    }
+    const InfoChunkKernel kernel = kernel_for(kind, false);
+    InfoPartial a = pass_row(kernel, r, 1.0, 1.0, threads);
+    if (!valid_side(a.sum_p, a.min_p, a.max_p) || (has_q && !valid_side(a.sum_q, a.min_q, a.max_q)))
+        return kNaN;
+    if ((kind == InfoKind::kl || kind == InfoKind::cross_entropy) && a.n_inf > 0) return kInf;
+    double sp = 1.0;
+    double sq = 1.0;
+    if (!normal_range(a.sum_p) || (has_q && !normal_range(a.sum_q))) {
+        // Scale by the maxima so the sums come back into range, then go on.
+        sp = scale_for(a.max_p);
+        sq = has_q ? scale_for(a.max_q) : 1.0;
+        a = pass_row(kernel, r, sp, sq, threads);
+    }
+    const double result = finish(kind, a);
+    if (std::fabs(result) < kCancellation * largest_part(kind, a)) {
+        if (!std::isfinite(sp / a.sum_p) || (has_q && !std::isfinite(sq / a.sum_q))) return kNaN;
+        a = pass_row(kernel, r, sp / a.sum_p, has_q ? sq / a.sum_q : 1.0, threads);
+        return finish(kind, a);
+    }
+    return result;
+}
+
+template <class T>
+Row<T> row_of(const RowsView<T>& p, const RowsView<T>& q, std::int64_t i, bool has_q) {
+    return {p.data + i * p.row_stride, p.col_stride, has_q ? q.data + i * q.row_stride : nullptr,
+            q.col_stride, p.cols};
+}
+
+}  // namespace
+
+template <class T>
+void info_rows(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double* out, int threads) {
+    const bool has_q = kind != InfoKind::entropy;
+    const int nt = resolve_threads(threads);
+    const bool parallel = nt > 1 && p.rows * p.cols >= kParallelThreshold;
+    if (p.rows >= 2 * nt || !parallel) {
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel)
+        for (std::int64_t i = 0; i < p.rows; ++i) out[i] = row_result(kind, row_of(p, q, i, has_q), 1);
+    } else {
+        for (std::int64_t i = 0; i < p.rows; ++i) out[i] = row_result(kind, row_of(p, q, i, has_q), nt);
+    }
+}
+
+template <class T>
+void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double sp, double sq,
+                   double* out, int threads) {
+    const bool has_q = kind != InfoKind::entropy;
+    const int nt = resolve_threads(threads);
+    const bool parallel = nt > 1 && p.rows * p.cols >= kParallelThreshold;
+    const bool rows_parallel = p.rows >= 2 * nt || !parallel;
+    const InfoChunkKernel kernel = kernel_for(kind, false);
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel && rows_parallel)
+    for (std::int64_t i = 0; i < p.rows; ++i) {
+        const InfoPartial a = pass_row(kernel, row_of(p, q, i, has_q), sp, sq, rows_parallel ? 1 : nt);
+        // A chunk of zeros is fine in a stream; only the total must be positive.
+        const bool ok = !std::isnan(a.sum_p) && a.min_p >= 0.0 && a.max_p < HUGE_VAL &&
+                        (!has_q || (!std::isnan(a.sum_q) && a.min_q >= 0.0 && a.max_q < HUGE_VAL));
+        out[4 * i + 0] = ok ? a.s : kNaN;
+        out[4 * i + 1] = a.sum_p;
+        out[4 * i + 2] = a.sum_q;
+        out[4 * i + 3] = a.n_inf;
+    }
+}
+
+template void info_rows<float>(InfoKind, const RowsView<float>&, const RowsView<float>&, double*, int);
+template void info_rows<double>(InfoKind, const RowsView<double>&, const RowsView<double>&, double*, int);
+template void info_partials<float>(InfoKind, const RowsView<float>&, const RowsView<float>&, double, double, double*, int);
+template void info_partials<double>(InfoKind, const RowsView<double>&, const RowsView<double>&, double, double, double*, int);
+
+}  // namespace pydiv

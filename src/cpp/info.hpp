@@ -1,0 +1,96 @@
+// Information-theoretic reductions: entropy, cross-entropy, KL and
+// Jensen-Shannon divergence, row by row over strided 2-D views.
+//
+// Algorithm: one fused pass per row accumulates, for the scaled values
+// x = sp * p and y = sq * q, the sums A = sum x, B = sum y and the kind's
+// term sum S.  The unnormalised identities
+//     H(p)      = -S/A + log A                 S = sum x log x
+//     H(p, q)   = -S/A + log B                 S = sum x log y
+//     KL(p||q)  =  S/A + log(B/A)              S = sum x log(x/y)
+// give the normalised result from that single pass.  A row is read again,
+// with sp = 1/A and sq = 1/B, only when the pass shows the identity would
+// lose digits (the two terms nearly cancel) or the sums left the normal
+// range.  Jensen-Shannon has no such identity: it always takes a sum pass
+// and a term pass.
+//
+// Rows longer than kBlock are cut into fixed blocks whose partial sums are
+// merged in block order, so a result does not depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+namespace pydiv {
+
+enum class InfoKind : int { entropy = 0, cross_entropy = 1, kl = 2, js = 3 };
+
+// Partial sums of a stretch of one row; merge() is associative so blocks can
+// be reduced in any grouping, and the driver always reduces in block order.
+struct InfoPartial {
+    double s = 0.0;      // sum of the kind's term
+    double sum_p = 0.0;  // A
+    double sum_q = 0.0;  // B
+    double min_p = std::numeric_limits<double>::infinity();
+    double min_q = std::numeric_limits<double>::infinity();
+    double max_p = 0.0;
+    double max_q = 0.0;
+    double n_inf = 0.0;  // elements where x > 0 meets y == 0 (KL, cross-entropy)
+
+    void merge(const InfoPartial& o) {
+        s += o.s;
+        sum_p += o.sum_p;
+        sum_q += o.sum_q;
+        min_p = min_p < o.min_p ? min_p : o.min_p;
+        min_q = min_q < o.min_q ? min_q : o.min_q;
+        max_p = max_p > o.max_p ? max_p : o.max_p;
+        max_q = max_q > o.max_q ? max_q : o.max_q;
+        n_inf += o.n_inf;
+    }
+};
+
+// Inner loop over contiguous doubles; one per kind and SIMD level.  The sum
+// pass of Jensen-Shannon uses the entropy kernel's sums with s ignored.
+using InfoChunkKernel = void (*)(const double* p, const double* q, std::int64_t n, double sp,
+                                 double sq, InfoPartial& acc);
+
+struct InfoKernelTable {
+    InfoChunkKernel entropy;
+    InfoChunkKernel cross_entropy;
+    InfoChunkKernel kl;
+    InfoChunkKernel js;
+    InfoChunkKernel sums;  // sum/min/max of p and q only
+};
+
+InfoKernelTable info_kernels_baseline();
+#if defined(__x86_64__) || defined(_M_X64)
+InfoKernelTable info_kernels_avx2();
+#endif
+
+// A strided 2-D view (strides in elements, any sign, 0 for broadcasting).
+template <class T>
+struct RowsView {
+    const T* data = nullptr;
+    std::int64_t rows = 0;
+    std::int64_t cols = 0;
+    std::int64_t row_stride = 0;
+    std::int64_t col_stride = 1;
+};
+
+// Natural-log results per row into out[rows].  A row whose input is not a
+// valid distribution (NaN, negative, +inf, or all zero) gets NaN, which the
+// Python layer turns into an error that names the argument; so does a valid
+// row of subnormal numbers that one scale factor cannot normalise (the
+// caller rescales it exactly by a power of two and asks again).  For entropy, q
+// is ignored.  threads <= 0 means the OpenMP default.
+template <class T>
+void info_rows(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double* out,
+               int threads);
+
+// Raw single-pass partials per row of the values scaled by sp and sq (the
+// streaming accumulators' input): out is rows x 4: S, A, B, n_inf, with NaN
+// in S for a row holding NaN, a negative or +inf.
+template <class T>
+void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double sp, double sq,
+                   double* out, int threads);
+
+}  // namespace pydiv

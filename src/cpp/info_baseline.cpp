@@ -1,0 +1,11 @@
+// The portable kernels: plain C++ that any target compiles (x86-64 without
+// AVX2, aarch64, ...).
+#include "info_scalar.hpp"
+
+namespace pydiv {
+
+InfoKernelTable info_kernels_baseline() {
+    return {scalar::entropy, scalar::cross_entropy, scalar::kl, scalar::js, scalar::sums};
+}
+
+}  // namespace pydiv

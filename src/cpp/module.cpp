@@ -1,0 +1,17 @@
+// pydiv._core: the private compiled module.  Each area registers its own
+// bindings; the public API lives in the Python package.
+#include <nanobind/nanobind.h>
+
+namespace nb = nanobind;
+
+void register_info(nb::module_& m);
+void register_wasserstein(nb::module_& m);
+void register_emd(nb::module_& m);
+void register_config(nb::module_& m);
+
+NB_MODULE(_core, m) {
+    register_config(m);
+    register_info(m);
+    register_wasserstein(m);
+    register_emd(m);
+}

@@ -1,0 +1,29 @@
+// Build and runtime facts for pydiv.show_config() and `pydiv info`.
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+
+#include <string>
+
+#include "cpu_features.hpp"
+#include "threads.hpp"
+
+namespace nb = nanobind;
+
+static std::string compiler() {
+#if defined(__clang__)
+    return std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+    return std::string("gcc ") + __VERSION__;
+#elif defined(_MSC_VER)
+    return "msvc " + std::to_string(_MSC_VER);
+#else
+    return "unknown";
+#endif
+}
+
+void register_config(nb::module_& m) {
+    m.def("simd_level", [] { return std::string(pydiv::simd_level_name(pydiv::simd_level())); });
+    m.def("compiler", &compiler);
+    m.def("openmp", &pydiv::openmp_enabled);
+    m.def("max_threads", [] { return pydiv::resolve_threads(0); });
+}

@@ -1,0 +1,86 @@
+// Bindings of the information kernels: convert arrays, release the GIL, call.
+#include <limits>
+
+#include <nanobind/stl/optional.h>
+
+#include "bindings.hpp"
+#include "info.hpp"
+
+using namespace pydiv_bind;
+using pydiv::InfoKind;
+using pydiv::RowsView;
+
+namespace {
+
+template <class T>
+RowsView<T> rows_of(const Array2<T>& a) {
+    return {a.data(), static_cast<std::int64_t>(a.shape(0)), static_cast<std::int64_t>(a.shape(1)),
+            static_cast<std::int64_t>(a.stride(0)), static_cast<std::int64_t>(a.stride(1))};
+}
+
+template <class T>
+RowsView<T> rows_of(const Array1<T>& a) {
+    return {a.data(), 1, static_cast<std::int64_t>(a.shape(0)), 0, static_cast<std::int64_t>(a.stride(0))};
+}
+
+// Per-row results (natural log); NaN marks an invalid row.
+template <class T>
+nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array2<T> p, std::optional<Array2<T>> q,
+                                                      int threads) {
+    const RowsView<T> pv = rows_of(p);
+    const RowsView<T> qv = q ? rows_of(*q) : pv;
+    double* out = new double[static_cast<std::size_t>(pv.rows)];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, out, threads);
+    }
+    return {out, {static_cast<std::size_t>(pv.rows)}, owner};
+}
+
+// One 1-D distribution (pair): the low-overhead path for small vectors.
+template <class T>
+double info_vector(int kind, Array1<T> p, std::optional<Array1<T>> q) {
+    const RowsView<T> pv = rows_of(p);
+    const RowsView<T> qv = q ? rows_of(*q) : pv;
+    double out = std::numeric_limits<double>::quiet_NaN();
+    if (pv.cols >= kReleaseGilFrom) {
+        nb::gil_scoped_release release;
+        pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, &out, 0);
+    } else {
+        pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, &out, 0);
+    }
+    return out;
+}
+
+// Single-pass partial sums per row for the streaming accumulators.
+template <class T>
+nb::ndarray<nb::numpy, double, nb::ndim<2>> info_partials(int kind, Array2<T> p, std::optional<Array2<T>> q,
+                                                          double sp, double sq) {
+    const RowsView<T> pv = rows_of(p);
+    const RowsView<T> qv = q ? rows_of(*q) : pv;
+    double* out = new double[static_cast<std::size_t>(4 * pv.rows)];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::info_partials(static_cast<InfoKind>(kind), pv, qv, sp, sq, out, 0);
+    }
+    return {out, {static_cast<std::size_t>(pv.rows), 4}, owner};
+}
+
+}  // namespace
+
+void register_info(nb::module_& m) {
+    m.attr("INFO_ENTROPY") = static_cast<int>(InfoKind::entropy);
+    m.attr("INFO_CROSS_ENTROPY") = static_cast<int>(InfoKind::cross_entropy);
+    m.attr("INFO_KL") = static_cast<int>(InfoKind::kl);
+    m.attr("INFO_JS") = static_cast<int>(InfoKind::js);
+    m.def("info_vector", &info_vector<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
+    m.def("info_vector", &info_vector<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
+    m.def("info_rows", &info_rows<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(), nb::arg("threads"));
+    m.def("info_rows", &info_rows<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(), nb::arg("threads"));
+    m.def("info_partials", &info_partials<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),
+          nb::arg("sp"), nb::arg("sq"));
+    m.def("info_partials", &info_partials<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),
+          nb::arg("sp"), nb::arg("sq"));
+}

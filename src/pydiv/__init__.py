@@ -1,0 +1,36 @@
+"""pydiv: fast, exact divergences and distances between probability distributions."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    from . import _core
+except ImportError as exc:  # pragma: no cover - only without a build
+    raise ImportError(
+        f"pydiv's compiled extension could not be imported ({exc}); was it built? try `pip install .`"
+    ) from exc
+
+from . import stream
+from ._config import show_config
+from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
+
+try:
+    __version__ = version("pydiv")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "unknown"
+
+__all__ = [
+    "__version__",
+    "cross_entropy",
+    "entropy",
+    "jensenshannon",
+    "js_divergence",
+    "kl_divergence",
+    "show_config",
+    "stream",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,90 @@
+"""Input validation shared by the public modules.
+
+Each helper raises a ``ValueError`` or ``TypeError`` whose message names the
+argument and says what would be accepted.  Kernels report an invalid
+distribution as NaN; :func:`raise_for_distribution` then finds the reason with
+NumPy, so valid inputs never pay for these checks twice.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+_FLOAT_KINDS = frozenset("f")
+
+
+def as_real_array(x: Any, name: str) -> np.ndarray:
+    """Convert an array-like to a float32 or float64 array (no copy when possible)."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise TypeError(f"{name} must be a numeric array-like; {exc}") from None
+    kind = arr.dtype.kind
+    if kind == "f":
+        if arr.dtype == np.float32 or arr.dtype == np.float64:
+            return arr
+        return arr.astype(np.float64)
+    if kind in "iu":
+        return arr.astype(np.float64)
+    if kind == "b":
+        raise TypeError(f"{name} must hold real numbers, not booleans; convert it with .astype(float)")
+    if kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
+    raise TypeError(f"{name} must be a numeric array-like, got dtype {arr.dtype}")
+
+
+def common_float(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Cast to float32 only when every array is float32, else to float64."""
+    if all(a.dtype == np.float32 for a in arrays):
+        return arrays
+    return tuple(a if a.dtype == np.float64 else a.astype(np.float64) for a in arrays)
+
+
+def check_base(base: Any) -> float | None:
+    if base is None:
+        return None
+    try:
+        b = operator.index(base) if isinstance(base, (int, np.integer)) else float(base)
+    except (TypeError, ValueError):
+        raise TypeError(f"base must be a positive real number other than 1, got {base!r}") from None
+    b = float(b)
+    if not (math.isfinite(b) and b > 0.0 and b != 1.0):
+        raise ValueError(f"base must be a positive finite number other than 1, got {base!r}")
+    return b
+
+
+def normalize_axis(axis: Any, ndim: int, name: str = "axis") -> int:
+    try:
+        ax = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {axis!r}") from None
+    if not -ndim <= ax < ndim:
+        raise ValueError(f"{name} {ax} is out of bounds for an array of dimension {ndim}")
+    return ax % ndim
+
+
+def broadcast_shape(p: np.ndarray, q: np.ndarray, names: tuple[str, str] = ("p", "q")) -> tuple[int, ...]:
+    try:
+        return np.broadcast_shapes(p.shape, q.shape)
+    except ValueError:
+        raise ValueError(
+            f"{names[0]} and {names[1]} have shapes {p.shape} and {q.shape}, which do not broadcast"
+        ) from None
+
+
+def raise_for_distribution(arr: np.ndarray, name: str, axis: int | None = None) -> None:
+    """Raise the ValueError that explains why ``arr`` is not a valid distribution."""
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN; probabilities must be finite and non-negative")
+    if np.isinf(arr).any():
+        raise ValueError(f"{name} contains infinite values; probabilities must be finite and non-negative")
+    if (arr < 0).any():
+        raise ValueError(f"{name} has negative entries; probabilities must be non-negative")
+    sums = arr.sum(axis=axis) if axis is not None else arr.sum()
+    if (np.asarray(sums) == 0).any():
+        where = f" along axis {axis}" if axis is not None and arr.ndim > 1 else ""
+        raise ValueError(f"{name} sums to zero{where}, so it cannot be normalised to a distribution")

@@ -1,0 +1,41 @@
+"""The pydiv command line."""
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+import pydiv
+from pydiv.cli import card_example, main
+
+
+def test_demo_prints_seed_table(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "0.693147" in out and "inf" in out
+    assert "binomial model loses less information" in out
+
+
+# The binomial fit is closer to the empirical distribution than the uniform.
+def test_card_example():
+    c = card_example()
+    assert c["kl_binomial"] < c["kl_uniform"]
+    assert math.isclose(sum(c["binomial"]), 1.0)
+
+
+def test_info(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert pydiv.__version__ in out and "simd" in out and "threads" in out
+
+
+def test_version_and_module_entry():
+    out = subprocess.run([sys.executable, "-m", "pydiv", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"pydiv {pydiv.__version__}"
+
+
+def test_unknown_command():
+    with pytest.raises(SystemExit) as e:
+        main(["frobnicate"])
+    assert e.value.code == 2

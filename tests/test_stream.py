@@ -1,0 +1,93 @@
+"""pydiv.stream: chunked and merged accumulators equal the one-shot functions."""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+
+import pydiv
+from pydiv.stream import CrossEntropy, Entropy, JSDivergence, KLDivergence
+
+rng = np.random.default_rng(7)
+
+
+def chunks(x, sizes):
+    out, start = [], 0
+    for s in sizes:
+        out.append(x[..., start : start + s])
+        start += s
+    return out
+
+
+# Counts streamed in uneven chunks give the one-shot value to 1e-12.
+@pytest.mark.parametrize("cls, func", [(KLDivergence, pydiv.kl_divergence), (CrossEntropy, pydiv.cross_entropy)])
+def test_chunks_equal_one_shot(cls, func):
+    p = rng.integers(0, 50, 10_000).astype(float)
+    q = rng.integers(1, 50, 10_000).astype(float)
+    acc = cls()
+    for pc, qc in zip(chunks(p, [1, 999, 5000, 4000]), chunks(q, [1, 999, 5000, 4000])):
+        acc.update(pc, qc)
+    assert acc.result() == pytest.approx(func(p, q), rel=1e-12)
+    assert acc.result(base=2) == pytest.approx(func(p, q, base=2), rel=1e-12)
+
+
+def test_entropy_chunks():
+    p = rng.random(1000)
+    acc = Entropy()
+    for pc in chunks(p, [10, 490, 500]):
+        acc.update(pc)
+    assert acc.result() == pytest.approx(pydiv.entropy(p), rel=1e-12)
+
+
+# Two workers' accumulators merge into the whole; accumulators pickle.
+def test_merge_and_pickle():
+    p = rng.random((3, 400))
+    q = rng.random((3, 400))
+    left = KLDivergence().update(p[:, :150], q[:, :150])
+    right = KLDivergence().update(p[:, 150:], q[:, 150:])
+    merged = pickle.loads(pickle.dumps(left)).merge(right)
+    np.testing.assert_allclose(merged.result(), pydiv.kl_divergence(p, q), rtol=1e-12)
+
+
+# JS needs the totals up front and then matches the one-shot value.
+def test_js_with_totals():
+    p = rng.random(600)
+    q = rng.random(600)
+    acc = JSDivergence(p_total=p.sum(), q_total=q.sum())
+    for pc, qc in zip(chunks(p, [100, 500]), chunks(q, [100, 500])):
+        acc.update(pc, qc)
+    assert acc.result() == pytest.approx(pydiv.js_divergence(p, q), rel=1e-12)
+    wrong = JSDivergence(p_total=1.0, q_total=1.0).update(p, q)
+    with pytest.raises(ValueError, match="do not add up"):
+        wrong.result()
+
+
+# Support mismatch in any chunk makes KL infinite.
+def test_inf_across_chunks():
+    acc = KLDivergence().update([0.5, 0.0], [0.5, 0.5]).update([0.5], [0.0])
+    assert acc.result() == math.inf
+
+
+def test_zero_chunk_is_fine():
+    acc = Entropy().update([0.0, 0.0]).update([1.0, 1.0])
+    assert acc.result() == pytest.approx(math.log(2))
+
+
+@pytest.mark.parametrize(
+    "action, exc, match",
+    [
+        (lambda: KLDivergence().update([0.5, -1.0], [0.5, 0.5]), ValueError, "p_chunk has negative"),
+        (lambda: KLDivergence().update([0.5, 0.5], [np.nan, 0.5]), ValueError, "q_chunk contains NaN"),
+        (lambda: KLDivergence().update([0.5, 0.5]), TypeError, "needs q_chunk"),
+        (lambda: Entropy().update([0.5], [0.5]), TypeError, "takes only p_chunk"),
+        (lambda: Entropy().result(), ValueError, "no data"),
+        (lambda: Entropy().update([0.0]).result(), ValueError, "p sums to zero"),
+        (lambda: Entropy().update(np.ones((2, 3))).update(np.ones((3, 3))), ValueError, "batch shape"),
+        (lambda: Entropy().merge(KLDivergence()), TypeError, "cannot merge"),
+        (lambda: JSDivergence(p_total=0, q_total=1), ValueError, "p_total must be a positive"),
+    ],
+)
+def test_bad_input(action, exc, match):
+    with pytest.raises(exc, match=match):
+        action()
