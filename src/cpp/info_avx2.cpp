@@ -2,6 +2,7 @@
 // called after cpu_features has seen both on the running CPU.
 #include <immintrin.h>
 
+#include <cfloat>
 #include <limits>
 
 #include "info_scalar.hpp"
@@ -76,16 +77,20 @@ inline void run(const double* p, const double* q, std::int64_t n, double sp, dou
     if (i < n) tail(p + i, q ? q + i : nullptr, n - i, sp, sq, out);
 }
 
+// Lanes set in `mask`, as a 4-bit integer.
+inline int lanes(__m256d mask) { return _mm256_movemask_pd(mask); }
+
 void entropy(const double* p, const double*, std::int64_t n, double sp, double sq,
              InfoPartial& out) {
     const __m256d one = _mm256_set1_pd(1.0);
+    const avx2::LogTable& table = avx2::log_table();
     run(p, nullptr, n, sp, sq, out,
         [&](__m256d x, __m256d, Acc& acc) {
             acc.sum_p = _mm256_add_pd(acc.sum_p, x);
             acc.min_p = _mm256_min_pd(acc.min_p, x);
             acc.max_p = _mm256_max_pd(acc.max_p, x);
             const __m256d arg = _mm256_blendv_pd(one, x, positive(x));
-            acc.s = _mm256_fmadd_pd(x, avx2::log(arg), acc.s);
+            acc.s = _mm256_fmadd_pd(x, avx2::log(arg, table), acc.s);
         },
         scalar::entropy);
 }
@@ -93,6 +98,7 @@ void entropy(const double* p, const double*, std::int64_t n, double sp, double s
 void cross_entropy(const double* p, const double* q, std::int64_t n, double sp, double sq,
                    InfoPartial& out) {
     const __m256d one = _mm256_set1_pd(1.0);
+    const avx2::LogTable& table = avx2::log_table();
     run(p, q, n, sp, sq, out,
         [&](__m256d x, __m256d y, Acc& acc) {
             acc.track(x, y);
@@ -100,7 +106,7 @@ void cross_entropy(const double* p, const double* q, std::int64_t n, double sp, 
             const __m256d ypos = positive(y);
             acc.n_inf = _mm256_add_pd(acc.n_inf, _mm256_and_pd(_mm256_andnot_pd(ypos, xpos), one));
             const __m256d arg = _mm256_blendv_pd(one, y, _mm256_and_pd(xpos, ypos));
-            acc.s = _mm256_fmadd_pd(x, avx2::log(arg), acc.s);
+            acc.s = _mm256_fmadd_pd(x, avx2::log(arg, table), acc.s);
         },
         scalar::cross_entropy);
 }
@@ -108,6 +114,9 @@ void cross_entropy(const double* p, const double* q, std::int64_t n, double sp, 
 void kl(const double* p, const double* q, std::int64_t n, double sp, double sq,
         InfoPartial& out) {
     const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d ratio_min = _mm256_set1_pd(DBL_MIN);
+    const __m256d ratio_max = _mm256_set1_pd(DBL_MAX);
+    const avx2::LogTable& table = avx2::log_table();
     run(p, q, n, sp, sq, out,
         [&](__m256d x, __m256d y, Acc& acc) {
             acc.track(x, y);
@@ -115,24 +124,40 @@ void kl(const double* p, const double* q, std::int64_t n, double sp, double sq,
             const __m256d ypos = positive(y);
             acc.n_inf = _mm256_add_pd(acc.n_inf, _mm256_and_pd(_mm256_andnot_pd(ypos, xpos), one));
             const __m256d both = _mm256_and_pd(xpos, ypos);
-            const __m256d lr = avx2::log_ratio(_mm256_blendv_pd(one, x, both), _mm256_blendv_pd(one, y, both));
+            __m256d ratio = _mm256_blendv_pd(one, _mm256_div_pd(x, y), both);
+            const __m256d in_range = _mm256_and_pd(_mm256_cmp_pd(ratio, ratio_min, _CMP_GE_OQ),
+                                                   _mm256_cmp_pd(ratio, ratio_max, _CMP_LE_OQ));
+            __m256d lr;
+            if (lanes(in_range) == 0xF) {
+                lr = avx2::log_normal_plus(ratio, _mm256_setzero_pd(), table);
+            } else {
+                // Rare: the quotient over- or underflows; split the exponents.
+                lr = avx2::log_ratio(_mm256_blendv_pd(one, x, both), _mm256_blendv_pd(one, y, both), table);
+            }
             acc.s = _mm256_fmadd_pd(x, lr, acc.s);
         },
         scalar::kl);
 }
 
+// With r = 2x / (x + y), log(x/m) = log r and log(y/m) = log(2 - r).  2 - r
+// loses relative accuracy only where y << x, and there the y term is
+// negligible next to the x term of the same element.
 void js(const double* p, const double* q, std::int64_t n, double sp, double sq,
         InfoPartial& out) {
     const __m256d one = _mm256_set1_pd(1.0);
-    const __m256d half = _mm256_set1_pd(0.5);
+    const __m256d two = _mm256_set1_pd(2.0);
+    const __m256d tiny = _mm256_set1_pd(DBL_TRUE_MIN);
+    const avx2::LogTable& table = avx2::log_table();
     run(p, q, n, sp, sq, out,
         [&](__m256d x, __m256d y, Acc& acc) {
             acc.track(x, y);
             const __m256d xpos = positive(x);
             const __m256d ypos = positive(y);
-            const __m256d m = _mm256_mul_pd(half, _mm256_add_pd(x, y));
-            const __m256d lx = avx2::log_ratio(_mm256_blendv_pd(one, x, xpos), _mm256_blendv_pd(one, m, xpos));
-            const __m256d ly = avx2::log_ratio(_mm256_blendv_pd(one, y, ypos), _mm256_blendv_pd(one, m, ypos));
+            const __m256d sum = _mm256_blendv_pd(one, _mm256_add_pd(x, y), _mm256_or_pd(xpos, ypos));
+            const __m256d rx = _mm256_div_pd(_mm256_add_pd(x, x), sum);
+            const __m256d ry = _mm256_max_pd(_mm256_sub_pd(two, rx), tiny);
+            const __m256d lx = avx2::log(_mm256_blendv_pd(one, rx, xpos), table);
+            const __m256d ly = avx2::log(_mm256_blendv_pd(one, ry, ypos), table);
             acc.s = _mm256_fmadd_pd(x, lx, _mm256_fmadd_pd(y, ly, acc.s));
         },
         scalar::js);
