@@ -24,7 +24,8 @@ constexpr double kLn2 = 0.69314718055994530942;
 const InfoKernelTable& kernels() {
     static const InfoKernelTable table =
 #if defined(__x86_64__) || defined(_M_X64)
-        simd_level() == SimdLevel::avx2 ? info_kernels_avx2() :
+        simd_level() == SimdLevel::avx512 ? info_kernels_avx512() :
+        simd_level() == SimdLevel::avx2   ? info_kernels_avx2() :
 #endif
                                         info_kernels_baseline();
     return table;

@@ -64,6 +64,7 @@ struct InfoKernelTable {
 InfoKernelTable info_kernels_baseline();
 #if defined(__x86_64__) || defined(_M_X64)
 InfoKernelTable info_kernels_avx2();
+InfoKernelTable info_kernels_avx512();
 #endif
 
 // A strided 2-D view (strides in elements, any sign, 0 for broadcasting).

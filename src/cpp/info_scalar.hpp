@@ -8,7 +8,11 @@
 
 #include "info.hpp"
 
-namespace pydiv::scalar {
+// Internal linkage: this is compiled into translation units with different
+// target flags, which must not share inline code.
+namespace pydiv {
+namespace {
+namespace scalar {
 
 constexpr double kLn2 = 0.69314718055994530942;
 
@@ -92,4 +96,6 @@ inline void sums(const double* p, const double* q, std::int64_t n, double sp, do
     for (std::int64_t i = 0; i < n; ++i) track(p[i] * sp, q[i] * sq, acc);
 }
 
-}  // namespace pydiv::scalar
+}  // namespace scalar
+}  // namespace
+}  // namespace pydiv

@@ -1,0 +1,183 @@
+// The information kernels written once over a SIMD wrapper V (Avx2 in
+// simd_avx2.hpp, Avx512 in simd_avx512.hpp): each translation unit that
+// includes this with its own target flags gets its own copy.
+//
+// Zeros follow 0 log 0 = 0 by masking every log argument to 1 where its input
+// is not positive; NaN inputs reach the sums (so the row is reported invalid)
+// but never a log.
+#pragma once
+
+#include <cfloat>
+#include <limits>
+
+#include "info.hpp"
+#include "info_scalar.hpp"
+
+namespace pydiv {
+namespace {
+
+// Vector accumulators of InfoPartial, folded into the scalar one at the end.
+template <class V>
+struct SimdAcc {
+    using vec = typename V::vec;
+    vec s = V::zero();
+    vec sum_p = V::zero();
+    vec sum_q = V::zero();
+    vec min_p = V::set1(std::numeric_limits<double>::infinity());
+    vec min_q = V::set1(std::numeric_limits<double>::infinity());
+    vec max_p = V::zero();
+    vec max_q = V::zero();
+    vec n_inf = V::zero();
+
+    void track(vec x, vec y) {
+        sum_p = V::add(sum_p, x);
+        sum_q = V::add(sum_q, y);
+        min_p = V::min(min_p, x);
+        min_q = V::min(min_q, y);
+        max_p = V::max(max_p, x);
+        max_q = V::max(max_q, y);
+    }
+
+    void fold_into(InfoPartial& out) const {
+        double lanes[8][V::width];
+        V::store(lanes[0], s);
+        V::store(lanes[1], sum_p);
+        V::store(lanes[2], sum_q);
+        V::store(lanes[3], min_p);
+        V::store(lanes[4], min_q);
+        V::store(lanes[5], max_p);
+        V::store(lanes[6], max_q);
+        V::store(lanes[7], n_inf);
+        for (int l = 0; l < V::width; ++l) {
+            InfoPartial lane;
+            lane.s = lanes[0][l];
+            lane.sum_p = lanes[1][l];
+            lane.sum_q = lanes[2][l];
+            lane.min_p = lanes[3][l];
+            lane.min_q = lanes[4][l];
+            lane.max_p = lanes[5][l];
+            lane.max_q = lanes[6][l];
+            lane.n_inf = lanes[7][l];
+            out.merge(lane);
+        }
+    }
+};
+
+// Runs `step` over whole vectors and the scalar kernel over the tail.
+template <class V, class Step>
+void simd_run(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out,
+              Step step, InfoChunkKernel tail) {
+    SimdAcc<V> acc;
+    const typename V::vec vsp = V::set1(sp);
+    const typename V::vec vsq = V::set1(sq);
+    std::int64_t i = 0;
+    for (; i + V::width <= n; i += V::width) {
+        const typename V::vec x = V::mul(V::load(p + i), vsp);
+        const typename V::vec y = q ? V::mul(V::load(q + i), vsq) : V::zero();
+        step(x, y, acc);
+    }
+    acc.fold_into(out);
+    if (i < n) tail(p + i, q ? q + i : nullptr, n - i, sp, sq, out);
+}
+
+template <class V>
+void simd_entropy(const double* p, const double*, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    const vec one = V::set1(1.0);
+    const auto& table = V::table();
+    simd_run<V>(
+        p, nullptr, n, sp, sq, out,
+        [&](vec x, vec, SimdAcc<V>& acc) {
+            acc.sum_p = V::add(acc.sum_p, x);
+            acc.min_p = V::min(acc.min_p, x);
+            acc.max_p = V::max(acc.max_p, x);
+            acc.s = V::fmadd(x, V::log(V::select(V::gt(x, V::zero()), x, one), table), acc.s);
+        },
+        scalar::entropy);
+}
+
+template <class V>
+void simd_cross_entropy(const double* p, const double* q, std::int64_t n, double sp, double sq,
+                        InfoPartial& out) {
+    using vec = typename V::vec;
+    const vec one = V::set1(1.0);
+    const auto& table = V::table();
+    simd_run<V>(
+        p, q, n, sp, sq, out,
+        [&](vec x, vec y, SimdAcc<V>& acc) {
+            acc.track(x, y);
+            const auto xpos = V::gt(x, V::zero());
+            const auto ypos = V::gt(y, V::zero());
+            acc.n_inf = V::add(acc.n_inf, V::ones_where(V::a_not_b(xpos, ypos)));
+            acc.s = V::fmadd(x, V::log(V::select(V::both(xpos, ypos), y, one), table), acc.s);
+        },
+        scalar::cross_entropy);
+}
+
+template <class V>
+void simd_kl(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    const vec one = V::set1(1.0);
+    const vec ratio_min = V::set1(DBL_MIN);
+    const vec ratio_max = V::set1(DBL_MAX);
+    const auto& table = V::table();
+    simd_run<V>(
+        p, q, n, sp, sq, out,
+        [&](vec x, vec y, SimdAcc<V>& acc) {
+            acc.track(x, y);
+            const auto xpos = V::gt(x, V::zero());
+            const auto ypos = V::gt(y, V::zero());
+            acc.n_inf = V::add(acc.n_inf, V::ones_where(V::a_not_b(xpos, ypos)));
+            const auto valid = V::both(xpos, ypos);
+            const vec ratio = V::select(valid, V::div(x, y), one);
+            vec lr;
+            if (V::all(V::both(V::ge(ratio, ratio_min), V::le(ratio, ratio_max)))) {
+                lr = V::log_normal_plus(ratio, V::zero(), table);
+            } else {
+                // Rare: the quotient over- or underflows; split the exponents.
+                lr = V::log_ratio(V::select(valid, x, one), V::select(valid, y, one), table);
+            }
+            acc.s = V::fmadd(x, lr, acc.s);
+        },
+        scalar::kl);
+}
+
+// With r = 2x / (x + y): log(x/m) = log r and log(y/m) = log(2 - r).  2 - r
+// loses relative accuracy only where y << x, and there the y term is
+// negligible next to the x term of the same element.
+template <class V>
+void simd_js(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    const vec one = V::set1(1.0);
+    const vec two = V::set1(2.0);
+    const vec tiny = V::set1(DBL_TRUE_MIN);
+    const auto& table = V::table();
+    simd_run<V>(
+        p, q, n, sp, sq, out,
+        [&](vec x, vec y, SimdAcc<V>& acc) {
+            acc.track(x, y);
+            const auto xpos = V::gt(x, V::zero());
+            const auto ypos = V::gt(y, V::zero());
+            const vec sum = V::select(V::either(xpos, ypos), V::add(x, y), one);
+            const vec rx = V::div(V::add(x, x), sum);
+            const vec ry = V::max(V::sub(two, rx), tiny);
+            const vec lx = V::log(V::select(xpos, rx, one), table);
+            const vec ly = V::log(V::select(ypos, ry, one), table);
+            acc.s = V::fmadd(x, lx, V::fmadd(y, ly, acc.s));
+        },
+        scalar::js);
+}
+
+template <class V>
+void simd_sums(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    simd_run<V>(p, q, n, sp, sq, out, [&](vec x, vec y, SimdAcc<V>& acc) { acc.track(x, y); }, scalar::sums);
+}
+
+template <class V>
+InfoKernelTable simd_info_kernels() {
+    return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>, simd_js<V>, simd_sums<V>};
+}
+
+}  // namespace
+}  // namespace pydiv

@@ -1,0 +1,84 @@
+// The table of the SIMD logarithms (simd_avx2.hpp, simd_avx512.hpp).
+//
+// Reduction: x = 2^k z with z in [0.705, 1.41); the top 7 mantissa bits of z
+// pick one of 128 subintervals with centre c_i, and
+//     log x = k ln 2 + log c_i + log1p(r),   r = z (1/c_i) - 1,
+// with r from one FMA and |r| < 2^-8, so the log1p series to r^7 leaves a
+// truncation error below 1e-20.  The subinterval holding 1 has c = 1 exactly,
+// so log x stays accurate relative to itself near x = 1 (r = x - 1 exactly).
+//
+// Everything here has internal linkage: the SIMD translation units are
+// compiled with different target flags and must not share inline code.
+#pragma once
+
+#include <cmath>
+#include <cstring>
+
+namespace pydiv {
+namespace {
+
+constexpr double kLn2Hi = 0x1.62e42fee00000p-1;  // trailing zero bits: k * kLn2Hi is exact
+constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
+constexpr int kLogTableBits = 7;
+constexpr int kLogTableShift = 52 - kLogTableBits;
+// Bits of the start of subinterval 0: 1.0's bits minus 75.5 subinterval
+// widths, so that 1.0 is the centre of subinterval 75.
+constexpr long long kLogTableStart = 0x3ff0000000000000LL - (151LL << (kLogTableShift - 1));
+
+struct LogTable {
+    alignas(64) double inv_c[1 << kLogTableBits];
+    alignas(64) double log_c[1 << kLogTableBits];
+
+    LogTable() {
+        for (int i = 0; i < (1 << kLogTableBits); ++i) {
+            const long long lo_bits = kLogTableStart + (static_cast<long long>(i) << kLogTableShift);
+            const long long hi_bits = lo_bits + (1LL << kLogTableShift);
+            double lo;
+            double hi;
+            std::memcpy(&lo, &lo_bits, sizeof lo);
+            std::memcpy(&hi, &hi_bits, sizeof hi);
+            const double c = (lo <= 1.0 && 1.0 < hi) ? 1.0 : 0.5 * (lo + hi);
+            inv_c[i] = 1.0 / c;
+            // -log of the inv_c actually stored, in extended precision where
+            // the platform has it.
+            log_c[i] = static_cast<double>(-std::log(static_cast<long double>(inv_c[i])));
+        }
+    }
+};
+
+// The same reduction with 16 subintervals (AVX-512 keeps it in registers):
+// 1.0 is the centre of subinterval 8, |r| < 1/32.
+constexpr int kLogTable16Shift = 48;
+constexpr long long kLogTable16Start = 0x3ff0000000000000LL - (17LL << (kLogTable16Shift - 1));
+
+struct LogTable16 {
+    double inv_c[16];
+    double log_c[16];
+
+    LogTable16() {
+        for (int i = 0; i < 16; ++i) {
+            const long long lo_bits = kLogTable16Start + (static_cast<long long>(i) << kLogTable16Shift);
+            const long long hi_bits = lo_bits + (1LL << kLogTable16Shift);
+            double lo;
+            double hi;
+            std::memcpy(&lo, &lo_bits, sizeof lo);
+            std::memcpy(&hi, &hi_bits, sizeof hi);
+            const double c = (lo <= 1.0 && 1.0 < hi) ? 1.0 : 0.5 * (lo + hi);
+            inv_c[i] = 1.0 / c;
+            log_c[i] = static_cast<double>(-std::log(static_cast<long double>(inv_c[i])));
+        }
+    }
+};
+
+const LogTable16& log_table16() {
+    static const LogTable16 table;
+    return table;
+}
+
+const LogTable& log_table() {
+    static const LogTable table;
+    return table;
+}
+
+}  // namespace
+}  // namespace pydiv
