@@ -21,18 +21,8 @@ constexpr std::int64_t kParallelThreshold = 1 << 15;
 constexpr double kCancellation = 1e-3;
 constexpr double kLn2 = 0.69314718055994530942;
 
-const InfoKernelTable& kernels() {
-    static const InfoKernelTable table =
-#if defined(__x86_64__) || defined(_M_X64)
-        simd_level() == SimdLevel::avx512 ? info_kernels_avx512() :
-        simd_level() == SimdLevel::avx2   ? info_kernels_avx2() :
-#endif
-                                        info_kernels_baseline();
-    return table;
-}
-
 InfoChunkKernel kernel_for(InfoKind kind, bool sum_pass) {
-    const InfoKernelTable& t = kernels();
+    const InfoKernelTable& t = info_kernels();
     if (sum_pass) return t.sums;
     switch (kind) {
         case InfoKind::entropy: return t.entropy;
@@ -190,6 +180,16 @@ Row<T> row_of(const RowsView<T>& p, const RowsView<T>& q, std::int64_t i, bool h
 }
 
 }  // namespace
+
+const InfoKernelTable& info_kernels() {
+    static const InfoKernelTable table =
+#if defined(__x86_64__) || defined(_M_X64)
+        simd_level() == SimdLevel::avx512 ? info_kernels_avx512() :
+        simd_level() == SimdLevel::avx2   ? info_kernels_avx2() :
+#endif
+                                        info_kernels_baseline();
+    return table;
+}
 
 template <class T>
 void info_rows(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double* out, int threads) {

@@ -59,7 +59,18 @@ struct InfoKernelTable {
     InfoChunkKernel kl;
     InfoChunkKernel js;
     InfoChunkKernel sums;  // sum/min/max of p and q only
+    // Pairwise building blocks (pairwise.hpp), over normalised rows:
+    // out[i] = x[i] log x[i] (0 where x[i] == 0)
+    void (*xlogx)(const double* x, double* out, std::int64_t n);
+    // sum_i (x_i log x_i + y_i log y_i) / 2 - m_i log m_i, m = (x + y) / 2,
+    // from precomputed x log x and y log y: the JS divergence of x and y.
+    double (*js_pair)(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n);
+    // sum_i |a_i - b_i| w_i
+    double (*weighted_l1)(const double* a, const double* b, const double* w, std::int64_t n);
 };
+
+// The table for the SIMD level chosen at runtime (cpu_features.hpp).
+const InfoKernelTable& info_kernels();
 
 InfoKernelTable info_kernels_baseline();
 #if defined(__x86_64__) || defined(_M_X64)

@@ -5,7 +5,8 @@
 namespace pydiv {
 
 InfoKernelTable info_kernels_baseline() {
-    return {scalar::entropy, scalar::cross_entropy, scalar::kl, scalar::js, scalar::sums};
+    return {scalar::entropy, scalar::cross_entropy, scalar::kl,    scalar::js,
+            scalar::sums,    scalar::xlogx,         scalar::js_pair, scalar::weighted_l1};
 }
 
 }  // namespace pydiv

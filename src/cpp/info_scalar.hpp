@@ -96,6 +96,25 @@ inline void sums(const double* p, const double* q, std::int64_t n, double sp, do
     for (std::int64_t i = 0; i < n; ++i) track(p[i] * sp, q[i] * sq, acc);
 }
 
+inline void xlogx(const double* x, double* out, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) out[i] = x[i] > 0.0 ? x[i] * std::log(x[i]) : 0.0;
+}
+
+inline double js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double m = 0.5 * (x[i] + y[i]);
+        s += 0.5 * (xlx[i] + yly[i]) - (m > 0.0 ? m * std::log(m) : 0.0);
+    }
+    return s;
+}
+
+inline double weighted_l1(const double* a, const double* b, const double* w, std::int64_t n) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) s += std::fabs(a[i] - b[i]) * w[i];
+    return s;
+}
+
 }  // namespace scalar
 }  // namespace
 }  // namespace pydiv

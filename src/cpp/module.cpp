@@ -8,10 +8,12 @@ void register_info(nb::module_& m);
 void register_wasserstein(nb::module_& m);
 void register_emd(nb::module_& m);
 void register_config(nb::module_& m);
+void register_pairwise(nb::module_& m);
 
 NB_MODULE(_core, m) {
     register_config(m);
     register_info(m);
     register_wasserstein(m);
     register_emd(m);
+    register_pairwise(m);
 }

@@ -14,6 +14,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 from . import stream
 from ._config import show_config
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
+from .pairwise import pairwise
 
 try:
     __version__ = version("pydiv")
@@ -27,6 +28,7 @@ __all__ = [
     "jensenshannon",
     "js_divergence",
     "kl_divergence",
+    "pairwise",
     "show_config",
     "stream",
 ]

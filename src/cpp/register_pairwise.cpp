@@ -1,0 +1,67 @@
+// Bindings of the pairwise kernels: convert arrays, release the GIL, call.
+#include <nanobind/stl/optional.h>
+
+#include <stdexcept>
+
+#include "bindings.hpp"
+#include "info.hpp"
+#include "pairwise.hpp"
+
+using namespace pydiv_bind;
+
+namespace {
+
+using CArray2 = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using CArray1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+template <class Out>
+void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, std::optional<CArray2> y_aux,
+                std::optional<CArray1> weights, double scale, bool take_sqrt, std::int64_t i0, std::int64_t i1,
+                bool symmetric, bool condensed, nb::ndarray<Out, nb::c_contig, nb::device::cpu> out,
+                int threads) {
+    pydiv::PairInputs in;
+    in.x = x.data();
+    in.x_aux = x_aux ? x_aux->data() : nullptr;
+    in.n = static_cast<std::int64_t>(x.shape(0));
+    in.y = y.data();
+    in.y_aux = y_aux ? y_aux->data() : nullptr;
+    in.m = static_cast<std::int64_t>(y.shape(0));
+    in.k = static_cast<std::int64_t>(x.shape(1));
+    in.weights = weights ? weights->data() : nullptr;
+    in.scale = scale;
+    in.take_sqrt = take_sqrt;
+    const auto kind = static_cast<pydiv::PairMetric>(metric);
+    // The Python layer guarantees these; a wrong call must not write out of bounds.
+    const auto offset = [&](std::int64_t i) { return i * in.n - i * (i + 1) / 2; };
+    const std::int64_t need = condensed ? offset(i1) - offset(i0) : (i1 - i0) * in.m;
+    if (y.shape(1) != x.shape(1) || i0 < 0 || i1 > in.n || i0 > i1 || static_cast<std::int64_t>(out.size()) < need ||
+        ((symmetric || condensed) && in.m != in.n) ||
+        (kind == pydiv::PairMetric::js && (!in.x_aux || !in.y_aux)) ||
+        (kind == pydiv::PairMetric::cdf_l1 && (!in.weights || static_cast<std::int64_t>(weights->shape(0)) != in.k)))
+        throw std::invalid_argument("pair_block: inconsistent arguments");
+    nb::gil_scoped_release release;
+    pydiv::pair_block(kind, in, i0, i1, symmetric, condensed, out.data(), threads);
+}
+
+}  // namespace
+
+void register_pairwise(nb::module_& m) {
+    m.attr("PAIR_JS") = static_cast<int>(pydiv::PairMetric::js);
+    m.attr("PAIR_CDF_L1") = static_cast<int>(pydiv::PairMetric::cdf_l1);
+    m.def("pair_block", &pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("xlogx", [](CArray2 x) {
+        const std::size_t n = x.shape(0) * x.shape(1);
+        double* out = new double[n];
+        nb::capsule owner(out, [](void* p) noexcept { delete[] static_cast<double*>(p); });
+        {
+            nb::gil_scoped_release release;
+            pydiv::info_kernels().xlogx(x.data(), out, static_cast<std::int64_t>(n));
+        }
+        return nb::ndarray<nb::numpy, double, nb::ndim<2>>(out, {x.shape(0), x.shape(1)}, owner);
+    }, nb::arg("x"));
+}
