@@ -54,13 +54,16 @@ void register_pairwise(nb::module_& m) {
     m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
           nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    // Row by row, so each element goes through the same (SIMD or tail) code
+    // as in js_pair, which makes identical rows give exactly 0.
     m.def("xlogx", [](CArray2 x) {
-        const std::size_t n = x.shape(0) * x.shape(1);
-        double* out = new double[n];
+        const std::int64_t rows = static_cast<std::int64_t>(x.shape(0));
+        const std::int64_t cols = static_cast<std::int64_t>(x.shape(1));
+        double* out = new double[static_cast<std::size_t>(rows * cols)];
         nb::capsule owner(out, [](void* p) noexcept { delete[] static_cast<double*>(p); });
         {
             nb::gil_scoped_release release;
-            pydiv::info_kernels().xlogx(x.data(), out, static_cast<std::int64_t>(n));
+            for (std::int64_t r = 0; r < rows; ++r) pydiv::info_kernels().xlogx(x.data() + r * cols, out + r * cols, cols);
         }
         return nb::ndarray<nb::numpy, double, nb::ndim<2>>(out, {x.shape(0), x.shape(1)}, owner);
     }, nb::arg("x"));

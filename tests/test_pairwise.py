@@ -1,0 +1,171 @@
+"""pydiv.pairwise against loops over the single-pair functions and scipy's cdist/pdist."""
+
+import importlib
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.spatial.distance as ssd
+import scipy.stats as sst
+
+import pydiv
+
+rng = np.random.default_rng(11)
+
+
+def histograms(n, k, zeros=0.2):
+    h = rng.random((n, k))
+    h[rng.random((n, k)) < zeros] = 0.0
+    h[:, 0] += 0.1  # no empty rows
+    return h
+
+
+SINGLE = {
+    "kl": pydiv.kl_divergence,
+    "cross_entropy": pydiv.cross_entropy,
+    "js": pydiv.js_divergence,
+    "jensenshannon": pydiv.jensenshannon,
+    "wasserstein": lambda a, b: sst.wasserstein_distance(np.arange(a.size), np.arange(b.size), a, b),
+}
+
+
+def loop(metric, X, Y):
+    f = SINGLE[metric]
+    return np.array([[f(a, b) for b in Y] for a in X])
+
+
+# Every metric equals a loop over the single-pair function.
+@pytest.mark.parametrize("metric", sorted(SINGLE))
+def test_matches_loop(metric):
+    X = histograms(23, 37)
+    Y = histograms(19, 37)
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric=metric), loop(metric, X, Y), rtol=1e-12, atol=1e-14)
+
+
+# jensenshannon has the values of scipy's cdist, and condensed mode pdist's order.
+def test_matches_scipy():
+    X = histograms(40, 16)
+    Y = histograms(30, 16)
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric="jensenshannon"), ssd.cdist(X, Y, "jensenshannon"), atol=1e-14)
+    np.testing.assert_allclose(
+        pydiv.pairwise(X, metric="jensenshannon", condensed=True), ssd.pdist(X, "jensenshannon"), atol=1e-14
+    )
+    base2 = ssd.cdist(X, X, lambda a, b: ssd.jensenshannon(a, b, base=2))
+    np.testing.assert_allclose(pydiv.pairwise(X, metric="jensenshannon", base=2), base2, atol=1e-14)
+
+
+# Symmetric mode (Y=None) equals full mode, across row blocks, with a zero diagonal.
+@pytest.mark.parametrize("metric", ["js", "jensenshannon", "wasserstein"])
+def test_symmetric_equals_full(metric, monkeypatch):
+    pw = importlib.import_module("pydiv.pairwise")
+
+    monkeypatch.setattr(pw, "_PAIRS_PER_BLOCK_ELEMENTS", 7 * 50 * 20)  # several row blocks
+    X = histograms(50, 20)
+    sym = pydiv.pairwise(X, metric=metric)
+    full = pydiv.pairwise(X, X.copy(), metric=metric)
+    np.testing.assert_allclose(sym, full, rtol=1e-12, atol=1e-15)
+    assert np.all(np.diag(sym) == 0.0)
+    np.testing.assert_array_equal(sym, sym.T)
+    np.testing.assert_allclose(ssd.squareform(pydiv.pairwise(X, metric=metric, condensed=True)), sym, rtol=1e-12, atol=1e-15)
+
+
+# KL is inf exactly where the supports mismatch, and finite elsewhere.
+def test_kl_inf_exactly_on_mismatch():
+    X = histograms(30, 10, zeros=0.4)
+    Y = histograms(25, 10, zeros=0.4)
+    D = pydiv.pairwise(X, Y, metric="kl")
+    mismatch = ((X[:, None, :] > 0) & (Y[None, :, :] == 0)).any(axis=2)
+    np.testing.assert_array_equal(np.isinf(D), mismatch)
+    assert np.isfinite(D[~mismatch]).all()
+    assert np.all(np.diag(pydiv.pairwise(X, metric="kl")) == 0.0)
+
+
+# float32 input, float32 output.
+def test_float32():
+    X = histograms(20, 30).astype(np.float32)
+    D32 = pydiv.pairwise(X, metric="jensenshannon", dtype=np.float32)
+    assert D32.dtype == np.float32
+    np.testing.assert_allclose(D32, pydiv.pairwise(X.astype(np.float64), metric="jensenshannon"), rtol=1e-5, atol=1e-6)
+
+
+# Threads give the same result as one thread.
+def test_threads_agree():
+    X = histograms(120, 64)
+    one = pydiv.pairwise(X, metric="js", n_jobs=1)
+    two = pydiv.pairwise(X, metric="js", n_jobs=2)
+    np.testing.assert_array_equal(one, two)
+
+
+# out= takes a memory-mapped file, written in row blocks.
+def test_memmap_out(tmp_path, monkeypatch):
+    pw = importlib.import_module("pydiv.pairwise")
+
+    monkeypatch.setattr(pw, "_PAIRS_PER_BLOCK_ELEMENTS", 5 * 40 * 8)
+    X = histograms(40, 8)
+    mm = np.lib.format.open_memmap(tmp_path / "d.npy", mode="w+", dtype=np.float64, shape=(40, 40))
+    got = pydiv.pairwise(X, metric="wasserstein", out=mm)
+    assert got is mm
+    mm.flush()
+    np.testing.assert_allclose(np.load(tmp_path / "d.npy"), loop("wasserstein", X, X), rtol=1e-12, atol=1e-15)
+
+
+# A support x with uneven gaps weights the CDF differences.
+def test_wasserstein_support():
+    X = histograms(6, 5)
+    x = np.array([0.0, 0.5, 2.0, 2.5, 10.0])
+    want = np.array([[sst.wasserstein_distance(x, x, a, b) for b in X] for a in X])
+    np.testing.assert_allclose(pydiv.pairwise(X, metric="wasserstein", x=x), want, rtol=1e-12, atol=1e-15)
+
+
+def test_progress_plain(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # force the plain bar
+    pydiv.pairwise(histograms(10, 4), metric="js", progress=True)
+    assert "100.0%" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(metric="cosine"), ValueError, "unknown metric 'cosine'; choose one of kl, cross_entropy"),
+        (dict(metric="js", Y=np.ones((3, 5))), ValueError, "same number of columns"),
+        (dict(metric="js", X=np.ones(4)), ValueError, "X must be 2-D"),
+        (dict(metric="js", X=-np.ones((2, 4))), ValueError, "X row 0 has negative"),
+        (dict(metric="js", X=np.array([[1.0, np.nan]])), ValueError, "X row 0 contains NaN"),
+        (dict(metric="js", Y=np.array([[1.0, 1, 1, 1], [0, 0, 0, 0]])), ValueError, "Y row 1 sums to zero"),
+        (dict(metric="js", out=np.empty((2, 2))), ValueError, "out has shape"),
+        (dict(metric="js", out=np.empty((3, 3), dtype=np.int64)), TypeError, "out must have dtype"),
+        (dict(metric="js", out=np.empty((3, 3)).T.copy(order="F")), ValueError, "C-contiguous"),
+        (dict(metric="js", n_jobs=0), ValueError, "n_jobs must be a positive integer or -1"),
+        (dict(metric="kl", condensed=True), ValueError, "condensed output needs"),
+        (dict(metric="wasserstein", x=[0, 2, 1, 3]), ValueError, "x must be sorted"),
+        (dict(metric="js", base=1), ValueError, "base must be a positive"),
+    ],
+)
+def test_bad_input(kwargs, exc, match):
+    args = dict(X=np.ones((3, 4)))
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        pydiv.pairwise(args.pop("X"), args.pop("Y", None), **args)
+
+
+# Ctrl-C stops a long matrix between row blocks, and the process carries on.
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_keyboard_interrupt():
+    code = """
+import os, signal, threading, time, numpy as np, pydiv
+X = np.random.default_rng(0).random((6000, 256))
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+t = time.perf_counter()
+try:
+    pydiv.pairwise(X, metric="js")
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", time.perf_counter() - t)
+print(float(pydiv.js_divergence([1, 0], [0, 1], base=2)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout.split()
+    assert out[0] == "interrupted" and float(out[1]) < 2.5
+    assert out[-1] == "1.0"
