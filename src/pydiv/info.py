@@ -321,7 +321,7 @@ def jensenshannon(
     --------
     >>> import pydiv
     >>> float(pydiv.jensenshannon([1.0, 0.0], [0.5, 0.5], base=2))
-    0.5579230452237613
+    0.5579230452841438
     """
     if base is None and axis == -1 and not keepdims and dtype is None:
         r = _vector(_core.INFO_JS, p, q)

@@ -171,7 +171,7 @@ class CrossEntropy(_Accumulator):
     >>> from pydiv.stream import CrossEntropy
     >>> acc = CrossEntropy().update([0.5], [0.25]).update([0.5], [0.75])
     >>> round(float(acc.result(base=2)), 12)
-    1.20751874964
+    1.207518749639
     """
 
     _kind = _core.INFO_CROSS_ENTROPY
@@ -188,7 +188,7 @@ class KLDivergence(_Accumulator):
     >>> from pydiv.stream import KLDivergence
     >>> acc = KLDivergence().update([1, 1], [1, 3])
     >>> round(float(acc.result(base=2)), 12)
-    0.20751874964
+    0.207518749639
     """
 
     _kind = _core.INFO_KL

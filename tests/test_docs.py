@@ -1,0 +1,16 @@
+"""The Examples in the public docstrings run and print what they claim."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["pydiv.info", "pydiv.stream", "pydiv.pairwise", "pydiv.dask", "pydiv._config"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(name)
+    failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    assert tried > 0
+    assert failures == 0
