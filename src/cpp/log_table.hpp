@@ -70,12 +70,12 @@ struct LogTable16 {
     }
 };
 
-const LogTable16& log_table16() {
+[[maybe_unused]] const LogTable16& log_table16() {
     static const LogTable16 table;
     return table;
 }
 
-const LogTable& log_table() {
+[[maybe_unused]] const LogTable& log_table() {
     static const LogTable table;
     return table;
 }

@@ -39,6 +39,7 @@ void pair_block(PairMetric metric, const PairInputs& in, std::int64_t i0, std::i
     const std::int64_t chunks = (in.m + kChunk - 1) / kChunk;
     const std::int64_t base = condensed ? condensed_offset(i0, in.n) : 0;
     const int nt = resolve_threads(threads);
+    (void)nt;  // unused without OpenMP
 #pragma omp parallel for collapse(2) schedule(dynamic, 1) num_threads(nt) if (nt > 1 && rows * chunks > 1)
     for (std::int64_t r = 0; r < rows; ++r) {
         for (std::int64_t c = 0; c < chunks; ++c) {
