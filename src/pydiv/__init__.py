@@ -13,6 +13,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 
 from . import stream
 from ._config import show_config
+from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
 
@@ -22,8 +23,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "unknown"
 
 __all__ = [
+    "EmdInfeasibleError",
+    "EmdMaxIterWarning",
+    "EmdResult",
     "__version__",
     "cross_entropy",
+    "emd",
+    "emd2",
     "entropy",
     "jensenshannon",
     "js_divergence",
@@ -31,6 +37,7 @@ __all__ = [
     "pairwise",
     "show_config",
     "stream",
+    "wasserstein_nd",
 ]
 
 
