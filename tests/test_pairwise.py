@@ -169,3 +169,46 @@ print(float(pydiv.js_divergence([1, 0], [0, 1], base=2)))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout.split()
     assert out[0] == "interrupted" and float(out[1]) < 2.5
     assert out[-1] == "1.0"
+
+
+def clouds(count, lo=3, hi=12, d=2):
+    return [rng.random((int(rng.integers(lo, hi)), d)) for _ in range(count)]
+
+
+# The emd metric equals wasserstein_nd pair by pair (weights, p, ground metrics).
+@pytest.mark.parametrize("p, ground", [(1, "euclidean"), (2, "euclidean"), (1, "cityblock"), (1.5, "chebyshev")])
+def test_emd_matches_wasserstein_nd(p, ground):
+    A, B = clouds(9), clouds(7)
+    wa = [rng.random(len(c)) for c in A]
+    got = pydiv.pairwise(A, B, metric="emd", p=p, ground_metric=ground, x_weights=wa)
+    want = np.array([[pydiv.wasserstein_nd(a, b, wx, None, p=p, metric=ground) for b in B] for a, wx in zip(A, wa)])
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+# Symmetric and condensed EMD matrices agree with the full one; 1-D clouds equal W1 from CDFs.
+def test_emd_symmetric_and_1d(monkeypatch):
+    A = clouds(12)
+    full = pydiv.pairwise(A, [a.copy() for a in A], metric="emd")
+    sym = pydiv.pairwise(A, metric="emd")
+    np.testing.assert_allclose(sym, full, rtol=1e-12, atol=1e-14)
+    assert np.all(np.diag(sym) == 0.0)
+    np.testing.assert_allclose(ssd.squareform(pydiv.pairwise(A, metric="emd", condensed=True)), sym, atol=1e-14)
+    lines = [rng.random(int(rng.integers(2, 9))) for _ in range(5)]
+    want = np.array([[sst.wasserstein_distance(a, b) for b in lines] for a in lines])
+    np.testing.assert_allclose(pydiv.pairwise(lines, metric="emd"), want, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(ground_metric="cosine"), ValueError, "ground_metric must be one of"),
+        (dict(p=0.5), ValueError, "p must be"),
+        (dict(x_weights=[np.ones(3)]), ValueError, "x_weights has 1 entries but X has 3 clouds"),
+        (dict(x_weights=[np.ones(3), -np.ones(4), np.ones(5)]), ValueError, r"x_weights\[1\] has negative"),
+        (dict(Y=[np.ones((3, 3))]), ValueError, "different dimensions"),
+    ],
+)
+def test_emd_bad_input(kwargs, exc, match):
+    A = [rng.random((3, 2)), rng.random((4, 2)), rng.random((5, 2))]
+    with pytest.raises(exc, match=match):
+        pydiv.pairwise(A, kwargs.pop("Y", None), metric="emd", **kwargs)

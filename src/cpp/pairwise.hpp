@@ -40,3 +40,26 @@ void pair_block(PairMetric metric, const PairInputs& in, std::int64_t i0, std::i
                 bool condensed, Out* out, int threads);
 
 }  // namespace pydiv
+
+namespace pydiv {
+
+// A set of weighted point clouds, concatenated: cloud c has the points
+// coords[offsets[c] .. offsets[c+1]) (rows of `dim` doubles) with weights
+// (each cloud's weights sum to 1) at the same positions.
+struct CloudSet {
+    const double* coords = nullptr;
+    const double* weights = nullptr;
+    const std::int64_t* offsets = nullptr;
+    std::int64_t count = 0;
+};
+
+// W_p by exact EMD between every cloud of X and every cloud of Y, rows
+// [i0, i1), with the layouts and symmetric/condensed rules of pair_block.
+// Each thread reuses one solver workspace and cost buffer.  Returns the number
+// of pairs that were not solved to optimality (their entries are NaN).
+template <class Out>
+std::int64_t emd_pair_block(const CloudSet& x, const CloudSet& y, std::int64_t dim, int ground_metric, double p,
+                            double w, std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed, Out* out,
+                            int threads);
+
+}  // namespace pydiv

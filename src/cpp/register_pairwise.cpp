@@ -2,6 +2,7 @@
 #include <nanobind/stl/optional.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "bindings.hpp"
 #include "info.hpp"
@@ -43,6 +44,34 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     pydiv::pair_block(kind, in, i0, i1, symmetric, condensed, out.data(), threads);
 }
 
+using Offsets = nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+
+pydiv::CloudSet clouds_of(const CArray2& coords, const CArray1& weights, const Offsets& offsets, const char* name) {
+    const std::int64_t count = static_cast<std::int64_t>(offsets.shape(0)) - 1;
+    if (count < 0 || weights.shape(0) != coords.shape(0) || offsets.data()[0] != 0 ||
+        offsets.data()[count] != static_cast<std::int64_t>(coords.shape(0)))
+        throw std::invalid_argument(std::string(name) + ": inconsistent clouds");
+    for (std::int64_t c = 0; c < count; ++c)
+        if (offsets.data()[c + 1] <= offsets.data()[c]) throw std::invalid_argument(std::string(name) + ": empty cloud");
+    return {coords.data(), weights.data(), offsets.data(), count};
+}
+
+template <class Out>
+std::int64_t emd_pair_block(CArray2 x, CArray1 xw, Offsets xo, CArray2 y, CArray1 yw, Offsets yo, int metric, double p,
+                            double w, std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed,
+                            nb::ndarray<Out, nb::c_contig, nb::device::cpu> out, int threads) {
+    const pydiv::CloudSet xs = clouds_of(x, xw, xo, "X");
+    const pydiv::CloudSet ys = clouds_of(y, yw, yo, "Y");
+    const auto offset = [&](std::int64_t i) { return i * xs.count - i * (i + 1) / 2; };
+    const std::int64_t need = condensed ? offset(i1) - offset(i0) : (i1 - i0) * ys.count;
+    if (x.shape(1) != y.shape(1) || i0 < 0 || i1 > xs.count || i0 > i1 ||
+        static_cast<std::int64_t>(out.size()) < need || ((symmetric || condensed) && xs.count != ys.count))
+        throw std::invalid_argument("emd_pair_block: inconsistent arguments");
+    nb::gil_scoped_release release;
+    return pydiv::emd_pair_block(xs, ys, static_cast<std::int64_t>(x.shape(1)), metric, p, w, i0, i1, symmetric,
+                                 condensed, out.data(), threads);
+}
+
 }  // namespace
 
 void register_pairwise(nb::module_& m) {
@@ -54,6 +83,12 @@ void register_pairwise(nb::module_& m) {
     m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
           nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("emd_pair_block", &emd_pair_block<double>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
+          nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),
+          nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("emd_pair_block", &emd_pair_block<float>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
+          nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),
+          nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     // Row by row, so each element goes through the same (SIMD or tail) code
     // as in js_pair, which makes identical rows give exactly 0.
     m.def("xlogx", [](CArray2 x) {

@@ -2,9 +2,9 @@
 // release the GIL, call.  Sorting and the reasons for a NaN (invalid input)
 // are the Python layer's work.
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <stdexcept>
+#include <string>
 
 #include <nanobind/stl/optional.h>
 

@@ -31,7 +31,9 @@
 //   by binary search) into chunks that run as independent interleaved chains
 //   (kChains per segment).  Chains never read past the arrays because the
 //   merged region they cover ends at the last point of the array that ends
-//   first; the rest of the other array is a plain run done afterwards.
+//   first (this relies on the order, which the public functions verify
+//   unless the caller promises it); the rest of the other array is a plain
+//   run done afterwards.
 //   Long merges are cut into fixed segments that may run on several threads;
 //   partial sums are added in segment order, so the result does not depend
 //   on the thread count.
@@ -42,7 +44,8 @@
 //   e = min(level_u(i), level_v(j)), on which F_u^-1 = x_i and F_v^-1 = y_j;
 //   it adds (e - prev) * |x_i - y_j|^p and advances every side whose level
 //   equals e.  With unit weights the levels are the exact integers
-//   (i + 1) * nv and (j + 1) * nu.
+//   (i + 1) * nv and (j + 1) * nu.  One bounds-checked chain: its keys are
+//   running sums, so it cannot be split without O(n) scratch memory.
 // * Equal sizes, unit weights: both quantile functions step at k / n, so
 //   W_p^p = mean |u_(k) - v_(k)|^p exactly; this (vectorisable) pass is used
 //   for every p, including p = 1.
@@ -50,8 +53,10 @@
 //   cumulative sums, sum_{i < k-1} |P_i / Wp - Q_i / Wq| (x_{i+1} - x_i) after
 //   a pass for the totals; other orders use the quantile merge on x.
 //
-// Invalid input (empty sample, total weight not positive and finite, p < 1
-// or NaN) gives NaN; the Python layer rejects it before calling.
+// Invalid input (an empty sample, non-finite values, unsorted values when
+// the order is checked, a negative or NaN weight, a total weight that is
+// not positive and finite, p < 1 or NaN) gives NaN; the Python layer then
+// finds and reports the reason.
 #pragma once
 
 #include <algorithm>
@@ -60,7 +65,6 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
-#include <type_traits>
 
 #include "threads.hpp"
 
@@ -137,17 +141,6 @@ struct AbsTerm {
 struct SquareTerm {
     double operator()(double d) const { return d * d; }
 };
-struct CubeTerm {
-    double operator()(double d) const {
-        const double a = std::fabs(d);
-        return a * a * a;
-    }
-};
-struct PowTerm {
-    double p;
-    double operator()(double d) const { return std::pow(std::fabs(d), p); }
-};
-
 // Scratch storage: on the stack for small counts, on the heap otherwise
 // (allocated once per call, outside every loop).
 template <class T, std::size_t N>
@@ -167,27 +160,79 @@ private:
     T* ptr_ = local_;
 };
 
-// Sum of n weights with four accumulators (one pass, no branch).
+// body(i) for i in [0, n): on nt OpenMP threads when par, else a plain loop
+// (an OpenMP region costs a runtime call even when its if() is false).
+template <class F>
+inline void parallel_for(index_t n, bool par, int nt, F&& body) {
+#if defined(_OPENMP)
+    if (par) {
+#pragma omp parallel for schedule(static) num_threads(nt)
+        for (index_t i = 0; i < n; ++i) body(i);
+        return;
+    }
+#else
+    (void)par;
+    (void)nt;
+#endif
+    for (index_t i = 0; i < n; ++i) body(i);
+}
+
+// Sum of f(i) over [begin, end) with four accumulators (one pass, no branch).
+template <class F>
+inline double sum_range(F f, index_t begin, index_t end) {
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    index_t i = begin;
+    for (; i + 4 <= end; i += 4) {
+        s0 += f(i);
+        s1 += f(i + 1);
+        s2 += f(i + 2);
+        s3 += f(i + 3);
+    }
+    for (; i < end; ++i) s0 += f(i);
+    return (s0 + s1) + (s2 + s3);
+}
+
+// A total weight the kernels can normalise by (its reciprocal is finite).
+inline bool usable_total(double w) {
+    return w >= std::numeric_limits<double>::min() && w <= std::numeric_limits<double>::max();
+}
+
+// The total of n weights, or NaN when one is negative or NaN or the total
+// is not usable.  One branch-free pass.
 template <class WA>
-inline double weight_sum(WA w, index_t begin, index_t end) {
+inline double checked_total(WA w, index_t n) {
     if constexpr (WA::unit) {
-        return static_cast<double>(end - begin);
+        return static_cast<double>(n);
     } else {
-        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-        index_t i = begin;
-        for (; i + 4 <= end; i += 4) {
-            s0 += w[i];
-            s1 += w[i + 1];
-            s2 += w[i + 2];
-            s3 += w[i + 3];
+        double s0 = 0.0, s1 = 0.0;
+        bool bad = false;
+        index_t i = 0;
+        for (; i + 2 <= n; i += 2) {
+            const double a = w[i], b = w[i + 1];
+            bad |= !(a >= 0.0) | !(b >= 0.0);
+            s0 += a;
+            s1 += b;
         }
-        for (; i < end; ++i) s0 += w[i];
-        return (s0 + s1) + (s2 + s3);
+        if (i < n) {
+            const double a = w[i];
+            bad |= !(a >= 0.0);
+            s0 += a;
+        }
+        const double t = s0 + s1;
+        return bad || !usable_total(t) ? kNaN : t;
     }
 }
 
-// A total weight the kernels can normalise by.
-inline bool usable_total(double w) { return w > 0.0 && w <= std::numeric_limits<double>::max(); }
+// Whether n values are finite and (when check_order) non-decreasing; NaN
+// fails the order test wherever it is.
+template <class T>
+inline bool values_ok(const T* x, index_t n, bool check_order) {
+    if (!std::isfinite(static_cast<double>(x[0])) || !std::isfinite(static_cast<double>(x[n - 1]))) return false;
+    if (!check_order) return true;
+    index_t bad = 0;  // a count vectorises better than a flag
+    for (index_t i = 0; i + 1 < n; ++i) bad += !(x[i] <= x[i + 1]);
+    return bad == 0;
+}
 
 // Smallest power of two >= a (a > 0 finite), so scaling by it is exact.
 inline double pow2_above(double a) {
@@ -197,16 +242,35 @@ inline double pow2_above(double a) {
     return std::ldexp(1.0, e);
 }
 
-// Merge-path co-rank: the number i of u points among the first k points of
-// the merged order (u before v on ties).
-template <class T>
-inline index_t corank(const T* u, index_t nu, const T* v, index_t nv, index_t k) {
+// ------------------------------------------------------------- chain engine
+// A merge of two non-decreasing key sequences that integrates a step
+// function between consecutive merged keys, run as interleaved chains.  (The
+// CDF merge is one; the quantile merge below stays a single chain: its keys
+// are running weight sums, which chains could only split with O(n) scratch.)
+// A Policy supplies:
+//   key_u(i), key_v(j)   the keys (random access: co-ranks need it),
+//   integrand(c)         the step function's value on the chain's current gap,
+//   origin()             where the integral starts (for the CDF: the first key),
+//   track_weights        whether chains carry cu / cv (weighted CDF merge),
+//   wu(i), wv(j)         the weights (only with track_weights).
+struct Chain {
+    index_t i, j;   // keys taken from u and v
+    index_t left;   // merged keys still to take
+    double cu, cv;  // weight taken from u and v (track_weights only)
+    double prev;    // last key taken
+    double acc;     // integral so far
+};
+
+// Merge-path co-rank: the number i of u keys among the first k keys of the
+// merged order (u before v on ties).
+template <class P>
+inline index_t corank(const P& pol, index_t nu, index_t nv, index_t k) {
     index_t lo = k > nv ? k - nv : 0;
     index_t hi = k < nu ? k : nu;
     while (lo < hi) {
         const index_t mid = lo + (hi - lo) / 2;
-        // u[mid] is not among the first k iff it comes after v[k - mid - 1].
-        if (static_cast<double>(u[mid]) > static_cast<double>(v[k - mid - 1])) {
+        // u key mid is not among the first k iff it comes after v key k - mid - 1.
+        if (pol.key_u(mid) > pol.key_v(k - mid - 1)) {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -215,57 +279,52 @@ inline index_t corank(const T* u, index_t nu, const T* v, index_t nv, index_t k)
     return lo;
 }
 
-// ------------------------------------------------------------- CDF merge
-struct CdfChain {
-    index_t i, j;   // next u and v points
-    index_t left;   // merged points still to take
-    double cu, cv;  // weight taken from u and v
-    double prev;    // last merged point taken
-    double acc;     // integral so far
-};
-
-template <class Term, class T, class WU, class WV>
-struct CdfMerge {
-    static constexpr bool unit = WU::unit && WV::unit;
-    const T* u;
-    const T* v;
-    WU wu;
-    WV wv;
-    index_t nu, nv;
-    double su, sv;  // CDF scales (see header)
-    Term term;
-
-    double diff(const CdfChain& c) const {
-        if constexpr (unit) {
-            return static_cast<double>(c.i * nv - c.j * nu);
+// Number of keys among the first n of `key` that are < x (or <= x).
+template <class K>
+inline index_t count_below(K key, index_t n, double x, bool or_equal) {
+    index_t lo = 0, hi = n;
+    while (lo < hi) {
+        const index_t mid = lo + (hi - lo) / 2;
+        const double k = key(mid);
+        if (k < x || (or_equal && k == x)) {
+            lo = mid + 1;
         } else {
-            return c.cu * su - c.cv * sv;
+            hi = mid;
         }
     }
+    return lo;
+}
 
-    // One branch-free merge step; reads u[c.i] and v[c.j], both in bounds
-    // by the region rule.
-    inline void step(CdfChain& c) const {
-        const double a = static_cast<double>(u[c.i]);
-        const double b = static_cast<double>(v[c.j]);
+template <class P>
+struct ChainEngine {
+    const P& pol;
+
+    // One branch-free merge step; reads key u(c.i) and key v(c.j), both in
+    // bounds by the region rule.
+    inline void step(Chain& c) const {
+        const double a = pol.key_u(c.i);
+        const double b = pol.key_v(c.j);
         const bool take_u = a <= b;
-        const double t = take_u ? a : b;
-        c.acc += term(diff(c)) * (t - c.prev);
+        const double t = b < a ? b : a;  // minsd, not a branch
+        c.acc += pol.integrand(c) * (t - c.prev);
         c.prev = t;
-        if constexpr (!unit) {
-            const double wa = wu[c.i];
-            const double wb = wv[c.j];
-            c.cu += take_u ? wa : 0.0;
-            c.cv += take_u ? 0.0 : wb;
+        if constexpr (P::track_weights) {
+            // Arithmetic select: compilers turn `take_u ? w : 0` into a
+            // (mispredicted) branch.
+            const double f = static_cast<double>(take_u);
+            const double wa = pol.wu(c.i);
+            const double wb = pol.wv(c.j);
+            c.cu += f * wa;
+            c.cv += wb - f * wb;
         }
         c.i += take_u;
         c.j += !take_u;
     }
 
-    // Run C chains in lockstep until each took its `left` points.
+    // Run C chains in lockstep until each took its `left` keys.
     template <int C>
-    void run(CdfChain* ch) const {
-        CdfChain s[C];
+    void run(Chain* ch) const {
+        Chain s[C];
         index_t common = ch[0].left;
         for (int c = 0; c < C; ++c) {
             s[c] = ch[c];
@@ -280,41 +339,44 @@ struct CdfMerge {
         }
     }
 
-    // The state of a chain that starts at co-rank (i, j) with weights taken.
-    CdfChain start(index_t i, index_t j, double cu, double cv, index_t left) const {
-        CdfChain c{i, j, left, cu, cv, 0.0, 0.0};
+    // A chain starting at co-rank (i, j): prev is the last key before it.
+    Chain start(index_t i, index_t j, double cu, double cv, index_t left) const {
+        Chain c{i, j, left, cu, cv, 0.0, 0.0};
         if (i == 0 && j == 0) {
-            c.prev = std::min(static_cast<double>(u[0]), static_cast<double>(v[0]));
+            c.prev = pol.origin();
         } else if (i == 0) {
-            c.prev = static_cast<double>(v[j - 1]);
+            c.prev = pol.key_v(j - 1);
         } else if (j == 0) {
-            c.prev = static_cast<double>(u[i - 1]);
+            c.prev = pol.key_u(i - 1);
         } else {
-            c.prev = std::max(static_cast<double>(u[i - 1]), static_cast<double>(v[j - 1]));
+            c.prev = std::max(pol.key_u(i - 1), pol.key_v(j - 1));
         }
         return c;
     }
 };
 
-// sum over the merged gaps of term(scaled CDF difference) * gap.
-template <class Term, class T, class WU, class WV>
-double cdf_integral(const T* u, WU wu, index_t nu, const T* v, WV wv, index_t nv, double su,
-                    double sv, int threads) {
-    using Merge = CdfMerge<Term, T, WU, WV>;
-    const Merge mg{u, v, wu, wv, nu, nv, su, sv, Term{}};
+// What the engine leaves for the caller: the integral over the region and
+// the state where the region ends.
+struct RegionEnd {
+    double acc;
+    bool u_ends_first;
+    Chain last;  // at (iR, jR), with the weights taken and prev = last key
+};
 
-    // The region: merged points up to the last point of the array that
-    // ends first (u first on ties); the rest of the other array is a run.
-    const bool u_ends_first = static_cast<double>(u[nu - 1]) <= static_cast<double>(v[nv - 1]);
+// Integral over the region: the merged keys up to the last key of the side
+// that ends first (u first on ties); the other side's remaining keys are the
+// caller's business.  Chains never read past the arrays because the region
+// ends on that last key.
+template <class P>
+RegionEnd merge_region(const P& pol, index_t nu, index_t nv, int threads) {
+    const ChainEngine<P> eng{pol};
+    const double lu = pol.key_u(nu - 1), lv = pol.key_v(nv - 1);
+    const bool u_ends_first = lu <= lv;
     index_t iR = nu, jR = nv;
     if (u_ends_first) {
-        jR = std::lower_bound(v, v + nv, u[nu - 1],
-                              [](T a, T b) { return static_cast<double>(a) < static_cast<double>(b); }) -
-             v;
+        jR = count_below([&](index_t j) { return pol.key_v(j); }, nv, lu, false);
     } else {
-        iR = std::upper_bound(u, u + nu, v[nv - 1],
-                              [](T a, T b) { return static_cast<double>(a) < static_cast<double>(b); }) -
-             u;
+        iR = count_below([&](index_t i) { return pol.key_u(i); }, nu, lv, true);
     }
     const index_t M = iR + jR;
 
@@ -328,82 +390,105 @@ double cdf_integral(const T* u, WU wu, index_t nu, const T* v, WV wv, index_t nv
     const index_t base = M / Q, extra = M % Q;
     auto kpos = [&](index_t q) { return q * base + std::min(q, extra); };
 
-    const int nt = resolve_threads(threads);
-    (void)nt;
+    const int nt = threads > 1 ? threads : 1;
     const bool par = nt > 1 && nseg >= 4;
-    (void)par;
 
     // Chunk boundaries and the weights each chunk takes.
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(nt) if (par)
-#endif
-    for (index_t q = 0; q <= Q; ++q) {
-        bi[q] = corank(u, nu, v, nv, kpos(q));
-    }
+    parallel_for(Q + 1, par, nt, [&](index_t q) { bi[q] = corank(pol, nu, nv, kpos(q)); });
     bcu[0] = 0.0;
     bcv[0] = 0.0;
-    if constexpr (Merge::unit) {
-        for (index_t q = 1; q <= Q; ++q) bcu[q] = bcv[q] = 0.0;  // unused: D from i, j
-    } else {
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(nt) if (par)
-#endif
-        for (index_t q = 0; q < Q; ++q) {
-            bcu[q + 1] = weight_sum(wu, bi[q], bi[q + 1]);
-            bcv[q + 1] = weight_sum(wv, kpos(q) - bi[q], kpos(q + 1) - bi[q + 1]);
-        }
+    if constexpr (P::track_weights) {
+        parallel_for(Q, par, nt, [&](index_t q) {
+            bcu[q + 1] = sum_range([&](index_t i) { return pol.wu(i); }, bi[q], bi[q + 1]);
+            bcv[q + 1] = sum_range([&](index_t j) { return pol.wv(j); }, kpos(q) - bi[q], kpos(q + 1) - bi[q + 1]);
+        });
         for (index_t q = 0; q < Q; ++q) {
             bcu[q + 1] += bcu[q];
             bcv[q + 1] += bcv[q];
         }
+    } else {
+        for (index_t q = 1; q <= Q; ++q) bcu[q] = bcv[q] = 0.0;  // unused
     }
 
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(nt) if (par)
-#endif
-    for (index_t s = 0; s < nseg; ++s) {
-        CdfChain ch[kChains];
+    parallel_for(nseg, par, nt, [&](index_t s) {
+        Chain ch[kChains];
         for (int c = 0; c < C; ++c) {
             const index_t q = s * C + c;
             const index_t i = bi[q], j = kpos(q) - i;
-            ch[c] = mg.start(i, j, bcu[q], bcv[q], kpos(q + 1) - kpos(q));
+            ch[c] = eng.start(i, j, bcu[q], bcv[q], kpos(q + 1) - kpos(q));
         }
-        // Chains after the first in a chunk start at prev = t_{k-1}, so
-        // together the chains of all chunks cover every gap exactly once.
+        // Each chain starts with prev = the key before its chunk, so the
+        // chains of all chunks cover every gap exactly once.
         if (C == kChains) {
-            mg.template run<kChains>(ch);
+            eng.template run<kChains>(ch);
         } else {
-            mg.template run<1>(ch);
+            eng.template run<1>(ch);
         }
         double a = 0.0;
         for (int c = 0; c < C; ++c) a += ch[c].acc;
         part[s] = a;
-    }
+    });
     double acc = 0.0;
     for (index_t s = 0; s < nseg; ++s) acc += part[s];
+    Chain last = eng.start(iR, jR, bcu[Q], bcv[Q], 0);
+    return {acc, u_ends_first, last};
+}
 
-    // The run after the region: one side has all its weight.
-    CdfChain t = mg.start(iR, jR, bcu[Q], bcv[Q], 0);
-    if constexpr (!Merge::unit) {
-        t.cu = bcu[Q];
-        t.cv = bcv[Q];
+// ------------------------------------------------------------- CDF merge
+// Keys: the sorted values.  Integrand: term(scaled F_u - F_v) on the gap
+// after the last key taken, i.e. with the counts / weights taken so far.
+template <class Term, class T, class WU, class WV>
+struct CdfPolicy {
+    static constexpr bool unit = WU::unit && WV::unit;
+    static constexpr bool track_weights = !unit;
+    const T* u;
+    const T* v;
+    WU wu_;
+    WV wv_;
+    index_t nu, nv;
+    double su, sv;  // CDF scales (see header)
+    Term term;
+
+    double key_u(index_t i) const { return static_cast<double>(u[i]); }
+    double key_v(index_t j) const { return static_cast<double>(v[j]); }
+    double wu(index_t i) const { return wu_[i]; }
+    double wv(index_t j) const { return wv_[j]; }
+    double origin() const { return std::min(key_u(0), key_v(0)); }
+    double diff(const Chain& c) const {
+        if constexpr (unit) {
+            return static_cast<double>(c.i * nv - c.j * nu);  // exact
+        } else {
+            return c.cu * su - c.cv * sv;
+        }
     }
-    if (u_ends_first) {
+    double integrand(const Chain& c) const { return term(diff(c)); }
+};
+
+// sum over the merged gaps of term(scaled CDF difference) * gap.
+template <class Term, class T, class WU, class WV>
+double cdf_integral(const T* u, WU wu, index_t nu, const T* v, WV wv, index_t nv, double su,
+                    double sv, int threads) {
+    using Pol = CdfPolicy<Term, T, WU, WV>;
+    const Pol pol{u, v, wu, wv, nu, nv, su, sv, Term{}};
+    const RegionEnd r = merge_region(pol, nu, nv, threads);
+    // The run after the region: one side has all its weight taken.
+    Chain t = r.last;
+    if (r.u_ends_first) {
         for (; t.j < nv; ++t.j) {
-            const double x = static_cast<double>(v[t.j]);
-            t.acc += mg.term(mg.diff(t)) * (x - t.prev);
+            const double x = pol.key_v(t.j);
+            t.acc += pol.integrand(t) * (x - t.prev);
             t.prev = x;
             t.cv += wv[t.j];
         }
     } else {
         for (; t.i < nu; ++t.i) {
-            const double x = static_cast<double>(u[t.i]);
-            t.acc += mg.term(mg.diff(t)) * (x - t.prev);
+            const double x = pol.key_u(t.i);
+            t.acc += pol.integrand(t) * (x - t.prev);
             t.prev = x;
             t.cu += wu[t.i];
         }
     }
-    return acc + t.acc;
+    return r.acc + t.acc;
 }
 
 // ------------------------------------------------------------- quantile merge
@@ -433,16 +518,16 @@ double quantile_integral(XU x, WU wu, index_t nu, XV y, WV wv, index_t nv, doubl
         double cu = wu[0], cv = wv[0], prev = 0.0;
         for (;;) {
             const double eu = cu * su, ev = cv * sv;
-            const double e = eu < ev ? eu : ev;
+            const double e = ev < eu ? ev : eu;  // minsd
             acc += (e - prev) * pw(x[i] - y[j]);
             prev = e;
             const bool au = eu <= ev, av = ev <= eu;
             i += au;
             j += av;
             if (i >= nu || j >= nv) break;
-            const double wa = wu[i], wb = wv[j];
-            cu += au ? wa : 0.0;
-            cv += av ? wb : 0.0;
+            // Arithmetic selects (a `?:` here becomes a mispredicted branch).
+            cu += static_cast<double>(au) * wu[i];
+            cv += static_cast<double>(av) * wv[j];
         }
     }
     return acc;
@@ -454,12 +539,8 @@ template <class Pow, class T>
 double paired_sum(const T* u, const T* v, index_t n, Pow pw, int threads) {
     const index_t nblk = (n + kSegment - 1) / kSegment;
     Scratch<double, 8> part(static_cast<std::size_t>(nblk));
-    const int nt = resolve_threads(threads);
-    (void)nt;
-#if defined(_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(nt) if (nt > 1 && nblk >= 4)
-#endif
-    for (index_t b = 0; b < nblk; ++b) {
+    const int nt = threads > 1 ? threads : 1;
+    parallel_for(nblk, nt > 1 && nblk >= 4, nt, [&](index_t b) {
         const index_t lo = b * kSegment, hi = std::min(n, lo + kSegment);
         double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
         index_t k = lo;
@@ -471,20 +552,14 @@ double paired_sum(const T* u, const T* v, index_t n, Pow pw, int threads) {
         }
         for (; k < hi; ++k) s0 += pw(static_cast<double>(u[k]) - static_cast<double>(v[k]));
         part[b] = (s0 + s1) + (s2 + s3);
-    }
+    });
     double acc = 0.0;
     for (index_t b = 0; b < nblk; ++b) acc += part[b];
     return acc;
 }
 
-template <class T>
-struct ContigA {
-    const T* p;
-    double operator[](index_t i) const { return static_cast<double>(p[i]); }
-};
-
-// W_p^p scaled by 1/scale^p, for p != 1 (scale: an exact power of two >= the
-// largest possible |x - y|, so no power overflows).
+// W_p for p != 1.  The powers are taken of (x - y) / scale, scale an exact
+// power of two >= the largest possible |x - y|, so none overflows.
 template <class T, class WU, class WV>
 double wp_sorted(const T* u, WU wu, index_t nu, double Wu, const T* v, WV wv, index_t nv,
                  double Wv, double p, int threads) {
@@ -497,14 +572,13 @@ double wp_sorted(const T* u, WU wu, index_t nu, double Wu, const T* v, WV wv, in
         return scale * std::pow(wpp, 1.0 / p);
     };
     auto with_pow = [&](auto pw) {
+        const StridedA<T> x{u, 1}, y{v, 1};
         if constexpr (WU::unit && WV::unit) {
             if (nu == nv) return finish(paired_sum(u, v, nu, pw, threads) / static_cast<double>(nu));
-            const double lvl = static_cast<double>(nu) * static_cast<double>(nv);
-            return finish(quantile_integral(ContigA<T>{u}, wu, nu, ContigA<T>{v}, wv, nv, 0.0, 0.0, pw) /
-                          lvl);
+            return finish(quantile_integral(x, wu, nu, y, wv, nv, 0.0, 0.0, pw) /
+                          (static_cast<double>(nu) * static_cast<double>(nv)));
         } else {
-            return finish(quantile_integral(ContigA<T>{u}, wu, nu, ContigA<T>{v}, wv, nv, 1.0 / Wu,
-                                            1.0 / Wv, pw));
+            return finish(quantile_integral(x, wu, nu, y, wv, nv, 1.0 / Wu, 1.0 / Wv, pw));
         }
     };
     if (p == 2.0) {
@@ -524,11 +598,12 @@ double wp_sorted(const T* u, WU wu, index_t nu, double Wu, const T* v, WV wv, in
 
 template <class T, class WU, class WV>
 double distance_one(const T* u, WU wu, index_t nu, const T* v, WV wv, index_t nv, double p,
-                    bool energy, int threads) {
+                    bool energy, bool check_order, int threads) {
     if (nu <= 0 || nv <= 0) return kNaN;
-    const double Wu = weight_sum(wu, 0, nu);
-    const double Wv = weight_sum(wv, 0, nv);
-    if (!usable_total(Wu) || !usable_total(Wv)) return kNaN;
+    if (!values_ok(u, nu, check_order) || !values_ok(v, nv, check_order)) return kNaN;
+    const double Wu = checked_total(wu, nu);
+    const double Wv = checked_total(wv, nv);
+    if (std::isnan(Wu) || std::isnan(Wv)) return kNaN;
     constexpr bool unit = WU::unit && WV::unit;
     // CDF scales: exact integer differences with unit weights.
     const double su = unit ? static_cast<double>(nv) : 1.0 / Wu;
@@ -550,20 +625,23 @@ double distance_one(const T* u, WU wu, index_t nu, const T* v, WV wv, index_t nv
 
 template <class T, class W>
 double dispatch_one(const T* u, const W* uw, index_t nu, const T* v, const W* vw, index_t nv,
-                    double p, bool energy, int threads) {
-    if (uw && vw) return distance_one(u, PtrW<W>{uw}, nu, v, PtrW<W>{vw}, nv, p, energy, threads);
-    if (uw) return distance_one(u, PtrW<W>{uw}, nu, v, UnitW{}, nv, p, energy, threads);
-    if (vw) return distance_one(u, UnitW{}, nu, v, PtrW<W>{vw}, nv, p, energy, threads);
-    return distance_one(u, UnitW{}, nu, v, UnitW{}, nv, p, energy, threads);
+                    double p, bool energy, bool check_order, int threads) {
+    threads = resolve_threads(threads);
+    if (uw && vw) {
+        return distance_one(u, PtrW<W>{uw}, nu, v, PtrW<W>{vw}, nv, p, energy, check_order, threads);
+    }
+    if (uw) return distance_one(u, PtrW<W>{uw}, nu, v, UnitW{}, nv, p, energy, check_order, threads);
+    if (vw) return distance_one(u, UnitW{}, nu, v, PtrW<W>{vw}, nv, p, energy, check_order, threads);
+    return distance_one(u, UnitW{}, nu, v, UnitW{}, nv, p, energy, check_order, threads);
 }
 
 template <class T, class W>
 void rows_kernel(const SortedRows<T, W>& u, const SortedRows<T, W>& v, std::int64_t rows, double p,
-                 bool energy, double* out, int threads) {
+                 bool energy, bool check_order, double* out, int threads) {
     if (rows <= 0) return;
     const int nt = resolve_threads(threads);
     if (rows == 1) {
-        out[0] = dispatch_one(u.values, u.weights, u.n, v.values, v.weights, v.n, p, energy, nt);
+        out[0] = dispatch_one(u.values, u.weights, u.n, v.values, v.weights, v.n, p, energy, check_order, nt);
         return;
     }
     const bool par = nt > 1 && rows * (u.n + v.n) >= kParallelWork;
@@ -576,7 +654,7 @@ void rows_kernel(const SortedRows<T, W>& u, const SortedRows<T, W>& v, std::int6
         const T* vr = v.values + r * v.value_row_stride;
         const W* uwr = u.weights ? u.weights + r * u.weight_row_stride : nullptr;
         const W* vwr = v.weights ? v.weights + r * v.weight_row_stride : nullptr;
-        out[r] = dispatch_one(ur, uwr, u.n, vr, vwr, v.n, p, energy, 1);
+        out[r] = dispatch_one(ur, uwr, u.n, vr, vwr, v.n, p, energy, check_order, 1);
     }
 }
 
@@ -584,9 +662,9 @@ void rows_kernel(const SortedRows<T, W>& u, const SortedRows<T, W>& v, std::int6
 template <class XA, class T>
 double hist_one(XA x, StridedA<T> pa, StridedA<T> qa, index_t k, double order) {
     if (k <= 0) return kNaN;
-    const double Wp = weight_sum(pa, 0, k);
-    const double Wq = weight_sum(qa, 0, k);
-    if (!usable_total(Wp) || !usable_total(Wq)) return kNaN;
+    const double Wp = checked_total(pa, k);
+    const double Wq = checked_total(qa, k);
+    if (std::isnan(Wp) || std::isnan(Wq)) return kNaN;
     const double sp = 1.0 / Wp, sq = 1.0 / Wq;
     if (order == 1.0) {
         // One fused pass: running cumulative sums, gap widths from x.
@@ -622,38 +700,47 @@ double hist_one(XA x, StridedA<T> pa, StridedA<T> qa, index_t k, double order) {
 // ================================================================ public API
 
 // p-Wasserstein distance W_p (p >= 1) between two sorted samples with
-// optional weights (nullptr: unit weights).  p == 1 matches
+// optional non-negative weights (nullptr: unit weights).  p == 1 matches
 // scipy.stats.wasserstein_distance; W_p is the p-th root of the quantile
-// integral.  threads <= 0: OpenMP default.  NaN for invalid input.
+// integral.  threads <= 0: OpenMP default.  NaN for invalid input: an empty
+// sample, a non-finite first or last value, a negative or NaN weight, a
+// total weight that is zero, subnormal or infinite, p < 1 or NaN, and (when
+// check_order) values that are not non-decreasing.  check_order = false
+// skips that O(n) pass for callers that sorted the values themselves; it is
+// a promise: the chained merge relies on the order to stay in bounds.
 template <class T, class W = double>
 double wasserstein_1d_sorted(const T* u, const W* u_weights, std::int64_t nu, const T* v,
-                             const W* v_weights, std::int64_t nv, double p, int threads = 1) {
-    return w1d::dispatch_one(u, u_weights, nu, v, v_weights, nv, p, false, threads);
+                             const W* v_weights, std::int64_t nv, double p, int threads = 1,
+                             bool check_order = true) {
+    return w1d::dispatch_one(u, u_weights, nu, v, v_weights, nv, p, false, check_order, threads);
 }
 
 // Energy distance sqrt(2 int (F_u - F_v)^2 dt) (scipy.stats.energy_distance).
 template <class T, class W = double>
 double energy_distance_sorted(const T* u, const W* u_weights, std::int64_t nu, const T* v,
-                              const W* v_weights, std::int64_t nv, int threads = 1) {
-    return w1d::dispatch_one(u, u_weights, nu, v, v_weights, nv, 1.0, true, threads);
+                              const W* v_weights, std::int64_t nv, int threads = 1,
+                              bool check_order = true) {
+    return w1d::dispatch_one(u, u_weights, nu, v, v_weights, nv, 1.0, true, check_order, threads);
 }
 
 // Row r of u against row r of v, r < rows, into out[rows]; OpenMP across rows.
 template <class T, class W = double>
 void wasserstein_1d_rows(const SortedRows<T, W>& u, const SortedRows<T, W>& v, std::int64_t rows,
-                         double p, double* out, int threads = 0) {
-    w1d::rows_kernel(u, v, rows, p, false, out, threads);
+                         double p, double* out, int threads = 0, bool check_order = true) {
+    w1d::rows_kernel(u, v, rows, p, false, check_order, out, threads);
 }
 
 template <class T, class W = double>
 void energy_distance_rows(const SortedRows<T, W>& u, const SortedRows<T, W>& v, std::int64_t rows,
-                          double* out, int threads = 0) {
-    w1d::rows_kernel(u, v, rows, 1.0, true, out, threads);
+                          double* out, int threads = 0, bool check_order = true) {
+    w1d::rows_kernel(u, v, rows, 1.0, true, check_order, out, threads);
 }
 
 // W_order between histogram rows p[r] and q[r] (k bins each, non-negative
 // masses normalised here) on the shared sorted support x (x == nullptr:
-// 0, 1, ..., k - 1; x_stride in elements).  out[rows]; OpenMP across rows.
+// 0, 1, ..., k - 1; x_stride in elements; not checked here).  out[rows];
+// OpenMP across rows.  NaN for a row with a negative or NaN mass or a
+// total that is zero, subnormal or infinite, and for order < 1.
 template <class T, class X = double>
 void wasserstein_hist_rows(const HistRows<T>& p, const HistRows<T>& q, std::int64_t rows,
                            std::int64_t k, const X* x, std::int64_t x_stride, double order,

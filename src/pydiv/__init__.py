@@ -16,6 +16,7 @@ from ._config import show_config
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
+from .wasserstein import energy_distance, wasserstein_1d, wasserstein_hist
 
 try:
     __version__ = version("pydiv")
@@ -30,6 +31,7 @@ __all__ = [
     "cross_entropy",
     "emd",
     "emd2",
+    "energy_distance",
     "entropy",
     "jensenshannon",
     "js_divergence",
@@ -37,6 +39,8 @@ __all__ = [
     "pairwise",
     "show_config",
     "stream",
+    "wasserstein_1d",
+    "wasserstein_hist",
     "wasserstein_nd",
 ]
 

@@ -17,11 +17,13 @@ import numpy as np
 from . import _core
 from ._progress import progress_bar
 from ._validation import as_real_array, check_base
+from .emd import _METRICS as _GROUND_METRICS
+from .emd import _check_p, _points, _weights
 
 __all__ = ["METRICS", "pairwise"]
 
-METRICS = ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein")
-_SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein"})
+METRICS = ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "emd")
+_SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein", "emd"})
 # Pairs per row block: about a tenth of a second of work, so progress moves
 # and Ctrl-C is honoured between blocks.
 _PAIRS_PER_BLOCK_ELEMENTS = 1 << 24
@@ -107,6 +109,10 @@ def pairwise(
     dtype: Any = None,
     x: Any = None,
     p: float = 1,
+    ground_metric: str = "euclidean",
+    w: float | None = None,
+    x_weights: Any = None,
+    y_weights: Any = None,
 ) -> np.ndarray:
     r"""Distances or divergences between every row of `X` and every row of `Y`.
 
@@ -122,7 +128,10 @@ def pairwise(
         (divergence), ``"jensenshannon"`` (distance, the values of
         ``scipy.spatial.distance.cdist(X, Y, "jensenshannon")``), or
         ``"wasserstein"`` (rows are histograms on the shared sorted support
-        `x`; order `p`).
+        `x`; order `p`), or ``"emd"`` (`X` and `Y` are sequences of point
+        clouds of shape (n_i, d), optionally weighted by `x_weights` and
+        `y_weights`; exact :math:`W_p` with the ground distance
+        `ground_metric`, as in :func:`pydiv.wasserstein_nd`).
     n_jobs : int, optional
         Threads; ``None`` or ``-1`` uses all cores (or ``OMP_NUM_THREADS``).
         The KL and cross-entropy matrices are matrix products done by NumPy's
@@ -142,7 +151,16 @@ def pairwise(
     x : array_like, shape (k,), optional
         Support of the ``"wasserstein"`` histograms (default 0, 1, ..., k-1).
     p : float, default 1
-        Order of the ``"wasserstein"`` metric (only 1 on a shared support).
+        Order of the ``"wasserstein"`` (only 1 on a shared support) and
+        ``"emd"`` metrics.
+    ground_metric : str, default "euclidean"
+        ``"emd"`` only: euclidean, sqeuclidean, cityblock, chebyshev or
+        minkowski (with order `w`).
+    w : float, optional
+        ``"emd"`` only: the Minkowski order.
+    x_weights, y_weights : sequence of array_like, optional
+        ``"emd"`` only: one weight vector per cloud (uniform by default),
+        normalised to sum 1.
 
     Returns
     -------
@@ -173,13 +191,15 @@ def pairwise(
     scale = 1.0 / math.log(b) if b is not None else 1.0
     if dtype is not None and np.dtype(dtype) not in (np.float64, np.float32):
         raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
+    if condensed and not (Y is None and metric in _SYMMETRIC):
+        raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
+    if metric == "emd":
+        return _emd_metric(X, Y, x_weights, y_weights, ground_metric, w, p, threads, out, condensed, progress, dtype)
     P = _histograms(X, "X")
     symmetric = Y is None and metric in _SYMMETRIC
     Q = P if Y is None else _histograms(Y, "Y")
     if Q.shape[1] != P.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got {P.shape[1]} and {Q.shape[1]}")
-    if condensed and not (Y is None and metric in _SYMMETRIC):
-        raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
     n, m, k = P.shape[0], Q.shape[0], P.shape[1]
     shape = (n * (n - 1) // 2,) if condensed else (n, m)
     result = _output(out, shape, dtype)
@@ -254,3 +274,81 @@ def _gemm_metric(metric, P, Q, scale, result, rows_per_block, bar, same):  # typ
             block *= scale
         result[i0:i1] = block
         bar.update(i1 - i0)
+
+
+def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Concatenated coordinates, per-cloud normalised weights and offsets."""
+    if isinstance(clouds, np.ndarray) and clouds.ndim == 3:
+        clouds = list(clouds)
+    try:
+        items = list(clouds)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of point clouds (arrays of shape (n_i, d))") from None
+    wname = "x_weights" if name == "X" else "y_weights"
+    if weights is not None:
+        weights = list(weights)
+        if len(weights) != len(items):
+            raise ValueError(f"{wname} has {len(weights)} entries but {name} has {len(items)} clouds")
+    coords, ws, offsets = [], [], [0]
+    for c, cloud in enumerate(items):
+        pts = _points(cloud, f"{name}[{c}]")
+        wc = _weights(None if weights is None else weights[c], pts.shape[0], f"{wname}[{c}]", f"{name}[{c}]")
+        coords.append(pts)
+        ws.append(wc / wc.sum())
+        offsets.append(offsets[-1] + pts.shape[0])
+    dims = {a.shape[1] for a in coords}
+    if len(dims) > 1:
+        raise ValueError(f"the clouds of {name} have points of different dimensions {sorted(dims)}")
+    if not coords:
+        return np.empty((0, 1)), np.empty(0), np.zeros(1, dtype=np.int64)
+    return np.concatenate(coords), np.concatenate(ws), np.asarray(offsets, dtype=np.int64)
+
+
+def _emd_metric(X, Y, x_weights, y_weights, ground_metric, w, p, threads, out, condensed, progress, dtype):  # type: ignore[no-untyped-def]
+    pp = _check_p(p)
+    code = _GROUND_METRICS.get(ground_metric) if isinstance(ground_metric, str) else None
+    if code is None:
+        raise ValueError(f"ground_metric must be one of {sorted(_GROUND_METRICS)}, got {ground_metric!r}")
+    if w is not None and ground_metric != "minkowski":
+        raise ValueError("w (the Minkowski order) is only used with ground_metric='minkowski'")
+    ww = 2.0 if w is None else float(w)
+    if not ww >= 1.0:
+        raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
+    xc, xw, xo = _clouds(X, x_weights, "X")
+    if Y is None:
+        if y_weights is not None:
+            raise ValueError("y_weights needs Y")
+        yc, yw, yo = xc, xw, xo
+    else:
+        yc, yw, yo = _clouds(Y, y_weights, "Y")
+    n, m = xo.size - 1, yo.size - 1
+    if n and m and xc.shape[1] != yc.shape[1]:
+        raise ValueError(f"X and Y hold points of different dimensions ({xc.shape[1]} and {yc.shape[1]})")
+    symmetric = Y is None
+    shape = (n * (n - 1) // 2,) if condensed else (n, m)
+    result = _output(out, shape, dtype)
+    if n == 0 or m == 0:
+        return result
+    pairs_per_cloud = max(1, int(np.diff(xo).mean() * np.diff(yo).mean()))
+    rows_per_block = max(1, (1 << 21) // max(1, m * pairs_per_cloud))
+    flat = result.reshape(-1)
+    failed = 0
+    bar = progress_bar(progress, n, "pairwise emd")
+    try:
+        for i0 in range(0, n, rows_per_block):
+            i1 = min(n, i0 + rows_per_block)
+            if condensed:
+                block = flat[i0 * n - i0 * (i0 + 1) // 2 : i1 * n - i1 * (i1 + 1) // 2]
+            else:
+                block = result[i0:i1]
+            failed += _core.emd_pair_block(
+                xc, xw, xo, yc, yw, yo, code, pp, ww, i0, i1, symmetric, condensed, block, threads
+            )
+            if symmetric and not condensed and i0 > 0:
+                result[i0:i1, :i0] = result[:i0, i0:i1].T
+            bar.update(i1 - i0)
+    finally:
+        bar.close()
+    if failed:
+        raise ValueError(f"{failed} EMD problems could not be solved (distances overflow the solver's range)")
+    return result
