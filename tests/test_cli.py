@@ -17,6 +17,17 @@ def test_demo_prints_seed_table(capsys):
     assert "binomial model loses less information" in out
 
 
+# The seed table's W1 column is |theta| to rounding, with KL = inf and JS = log 2 beside it.
+@pytest.mark.parametrize("theta", [0.0, 0.3, 2.0])
+def test_seed_example_w1(theta):
+    from pydiv.cli import seed_example
+
+    rows = seed_example(theta, n_y=200)
+    assert rows["W1(P,Q)"][0] == pytest.approx(abs(theta), rel=1e-12, abs=1e-15)
+    if theta:
+        assert rows["KL(P||Q)"][0] == math.inf and rows["JS(P,Q)"][0] == pytest.approx(math.log(2), rel=1e-15)
+
+
 # The binomial fit is closer to the empirical distribution than the uniform.
 def test_card_example():
     c = card_example()
