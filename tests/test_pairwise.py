@@ -212,3 +212,39 @@ def test_emd_bad_input(kwargs, exc, match):
     A = [rng.random((3, 2)), rng.random((4, 2)), rng.random((5, 2))]
     with pytest.raises(exc, match=match):
         pydiv.pairwise(A, kwargs.pop("Y", None), metric="emd", **kwargs)
+
+
+# Shared-support W_p for p != 1 equals wasserstein_hist pair by pair.
+@pytest.mark.parametrize("p", [1.5, 2, 3])
+def test_wasserstein_hist_order(p):
+    X, Y = histograms(8, 9), histograms(6, 9)
+    x = np.cumsum(rng.random(9))
+    want = np.array([[pydiv.wasserstein_hist(a, b, x, order=p) for b in Y] for a in X])
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric="wasserstein", x=x, p=p), want, rtol=1e-12, atol=1e-15)
+
+
+# Samples: equal-size rows, ragged lists and weights, against wasserstein_1d.
+@pytest.mark.parametrize("p", [1, 2, 2.5])
+def test_wasserstein_samples(p):
+    U = rng.normal(size=(9, 40))
+    V = rng.normal(1.0, 2.0, size=(7, 40))
+    want = np.array([[pydiv.wasserstein_1d(u, v, p=p) for v in V] for u in U])
+    np.testing.assert_allclose(pydiv.pairwise(U, V, metric="wasserstein_samples", p=p), want, rtol=1e-12, atol=1e-15)
+    ragged = [rng.normal(size=int(rng.integers(1, 30))) for _ in range(8)]
+    wts = [rng.random(r.size) for r in ragged]
+    want = np.array([[pydiv.wasserstein_1d(a, b, wa, wb, p=p) for b, wb in zip(ragged, wts)] for a, wa in zip(ragged, wts)])
+    got = pydiv.pairwise(ragged, metric="wasserstein_samples", p=p, x_weights=wts)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        ssd.squareform(pydiv.pairwise(ragged, metric="wasserstein_samples", p=p, x_weights=wts, condensed=True)),
+        got, rtol=1e-12, atol=1e-14,
+    )
+
+
+def test_wasserstein_samples_bad_input():
+    with pytest.raises(ValueError, match=r"X\[1\] contains NaN"):
+        pydiv.pairwise([np.ones(3), np.array([1.0, np.nan])], metric="wasserstein_samples")
+    with pytest.raises(ValueError, match=r"X\[0\] is empty"):
+        pydiv.pairwise([np.ones(0)], metric="wasserstein_samples")
+    with pytest.raises(ValueError, match="p must be"):
+        pydiv.pairwise(np.ones((2, 3)), metric="wasserstein_samples", p=0.5)

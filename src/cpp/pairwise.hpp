@@ -5,6 +5,8 @@
 //           element (info_kernels().js_pair).
 //   cdf_l1  rows turned into normalised CDFs; per pair a weighted L1 distance
 //           with the support gaps as weights (W1 on a shared support).
+//   hist_wp rows normalised; per pair the quantile merge of W_p (p != 1) on
+//           the shared support (wasserstein_1d.hpp).
 // The caller walks the matrix in row blocks (for progress, interrupts and
 // memory-mapped output); inside a block, (row, column-chunk) tasks are spread
 // over OpenMP threads with dynamic scheduling.
@@ -14,7 +16,7 @@
 
 namespace pydiv {
 
-enum class PairMetric : int { js = 0, cdf_l1 = 1 };
+enum class PairMetric : int { js = 0, cdf_l1 = 1, hist_wp = 2 };
 
 struct PairInputs {
     const double* x = nullptr;      // n x k, row-major
@@ -24,7 +26,8 @@ struct PairInputs {
     const double* y_aux = nullptr;
     std::int64_t m = 0;
     std::int64_t k = 0;
-    const double* weights = nullptr;  // cdf_l1: k gaps (the last one 0)
+    const double* weights = nullptr;  // cdf_l1: k gaps (the last one 0); hist_wp: the support (k)
+    double order = 1.0;               // hist_wp: p
     double scale = 1.0;               // applied to each value (1 / log base)
     bool take_sqrt = false;           // js distance instead of divergence
 };
@@ -52,6 +55,14 @@ struct CloudSet {
     const std::int64_t* offsets = nullptr;
     std::int64_t count = 0;
 };
+
+// W_p between every sorted 1-D sample of X and every one of Y (clouds of
+// dimension 1 whose values are sorted, weights nullptr for unit weights), with
+// the layouts and rules of pair_block.  Returns the number of NaN entries
+// (invalid samples).
+template <class Out>
+std::int64_t samples_pair_block(const CloudSet& x, const CloudSet& y, double p, std::int64_t i0, std::int64_t i1,
+                                bool symmetric, bool condensed, Out* out, int threads);
 
 // W_p by exact EMD between every cloud of X and every cloud of Y, rows
 // [i0, i1), with the layouts and symmetric/condensed rules of pair_block.

@@ -17,7 +17,8 @@ using CArray1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device:
 
 template <class Out>
 void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, std::optional<CArray2> y_aux,
-                std::optional<CArray1> weights, double scale, bool take_sqrt, std::int64_t i0, std::int64_t i1,
+                std::optional<CArray1> weights, double order, double scale, bool take_sqrt, std::int64_t i0,
+                std::int64_t i1,
                 bool symmetric, bool condensed, nb::ndarray<Out, nb::c_contig, nb::device::cpu> out,
                 int threads) {
     pydiv::PairInputs in;
@@ -29,6 +30,7 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     in.m = static_cast<std::int64_t>(y.shape(0));
     in.k = static_cast<std::int64_t>(x.shape(1));
     in.weights = weights ? weights->data() : nullptr;
+    in.order = order;
     in.scale = scale;
     in.take_sqrt = take_sqrt;
     const auto kind = static_cast<pydiv::PairMetric>(metric);
@@ -38,7 +40,7 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     if (y.shape(1) != x.shape(1) || i0 < 0 || i1 > in.n || i0 > i1 || static_cast<std::int64_t>(out.size()) < need ||
         ((symmetric || condensed) && in.m != in.n) ||
         (kind == pydiv::PairMetric::js && (!in.x_aux || !in.y_aux)) ||
-        (kind == pydiv::PairMetric::cdf_l1 && (!in.weights || static_cast<std::int64_t>(weights->shape(0)) != in.k)))
+        (kind != pydiv::PairMetric::js && (!in.weights || static_cast<std::int64_t>(weights->shape(0)) != in.k)))
         throw std::invalid_argument("pair_block: inconsistent arguments");
     nb::gil_scoped_release release;
     pydiv::pair_block(kind, in, i0, i1, symmetric, condensed, out.data(), threads);
@@ -54,6 +56,30 @@ pydiv::CloudSet clouds_of(const CArray2& coords, const CArray1& weights, const O
     for (std::int64_t c = 0; c < count; ++c)
         if (offsets.data()[c + 1] <= offsets.data()[c]) throw std::invalid_argument(std::string(name) + ": empty cloud");
     return {coords.data(), weights.data(), offsets.data(), count};
+}
+
+template <class Out>
+std::int64_t samples_pair_block(CArray1 x, std::optional<CArray1> xw, Offsets xo, CArray1 y, std::optional<CArray1> yw,
+                                Offsets yo, double p, std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed,
+                                nb::ndarray<Out, nb::c_contig, nb::device::cpu> out, int threads) {
+    const auto clouds = [](const CArray1& v, const std::optional<CArray1>& w, const Offsets& o, const char* name) {
+        const std::int64_t count = static_cast<std::int64_t>(o.shape(0)) - 1;
+        if (count < 0 || o.data()[0] != 0 || o.data()[count] != static_cast<std::int64_t>(v.shape(0)) ||
+            (w && w->shape(0) != v.shape(0)))
+            throw std::invalid_argument(std::string(name) + ": inconsistent samples");
+        for (std::int64_t c = 0; c < count; ++c)
+            if (o.data()[c + 1] <= o.data()[c]) throw std::invalid_argument(std::string(name) + ": empty sample");
+        return pydiv::CloudSet{v.data(), w ? w->data() : nullptr, o.data(), count};
+    };
+    const pydiv::CloudSet xs = clouds(x, xw, xo, "X");
+    const pydiv::CloudSet ys = clouds(y, yw, yo, "Y");
+    const auto offset = [&](std::int64_t i) { return i * xs.count - i * (i + 1) / 2; };
+    const std::int64_t need = condensed ? offset(i1) - offset(i0) : (i1 - i0) * ys.count;
+    if (i0 < 0 || i1 > xs.count || i0 > i1 || static_cast<std::int64_t>(out.size()) < need ||
+        ((symmetric || condensed) && xs.count != ys.count))
+        throw std::invalid_argument("samples_pair_block: inconsistent arguments");
+    nb::gil_scoped_release release;
+    return pydiv::samples_pair_block(xs, ys, p, i0, i1, symmetric, condensed, out.data(), threads);
 }
 
 template <class Out>
@@ -77,17 +103,24 @@ std::int64_t emd_pair_block(CArray2 x, CArray1 xw, Offsets xo, CArray2 y, CArray
 void register_pairwise(nb::module_& m) {
     m.attr("PAIR_JS") = static_cast<int>(pydiv::PairMetric::js);
     m.attr("PAIR_CDF_L1") = static_cast<int>(pydiv::PairMetric::cdf_l1);
+    m.attr("PAIR_HIST_WP") = static_cast<int>(pydiv::PairMetric::hist_wp);
     m.def("pair_block", &pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("emd_pair_block", &emd_pair_block<double>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
           nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),
           nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("emd_pair_block", &emd_pair_block<float>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
           nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),
+          nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("samples_pair_block", &samples_pair_block<double>, nb::arg("x"), nb::arg("x_weights").none(),
+          nb::arg("x_offsets"), nb::arg("y"), nb::arg("y_weights").none(), nb::arg("y_offsets"), nb::arg("p"),
+          nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
+    m.def("samples_pair_block", &samples_pair_block<float>, nb::arg("x"), nb::arg("x_weights").none(),
+          nb::arg("x_offsets"), nb::arg("y"), nb::arg("y_weights").none(), nb::arg("y_offsets"), nb::arg("p"),
           nb::arg("i0"), nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     // Row by row, so each element goes through the same (SIMD or tail) code
     // as in js_pair, which makes identical rows give exactly 0.

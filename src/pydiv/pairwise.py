@@ -22,8 +22,8 @@ from .emd import _check_p, _points, _weights
 
 __all__ = ["METRICS", "pairwise"]
 
-METRICS = ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "emd")
-_SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein", "emd"})
+METRICS = ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd")
+_SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd"})
 # Pairs per row block: about a tenth of a second of work, so progress moves
 # and Ctrl-C is honoured between blocks.
 _PAIRS_PER_BLOCK_ELEMENTS = 1 << 24
@@ -82,7 +82,7 @@ def _output(out: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     return out
 
 
-def _support_gaps(x: Any, k: int) -> np.ndarray:
+def _support(x: Any, k: int) -> np.ndarray:
     if x is None:
         support = np.arange(k, dtype=np.float64)
     else:
@@ -93,7 +93,7 @@ def _support_gaps(x: Any, k: int) -> np.ndarray:
             raise ValueError("x must contain only finite values")
         if (np.diff(support) < 0).any():
             raise ValueError("x must be sorted in increasing order")
-    return np.append(np.diff(support), 0.0)
+    return np.ascontiguousarray(support)
 
 
 def pairwise(
@@ -128,7 +128,10 @@ def pairwise(
         (divergence), ``"jensenshannon"`` (distance, the values of
         ``scipy.spatial.distance.cdist(X, Y, "jensenshannon")``), or
         ``"wasserstein"`` (rows are histograms on the shared sorted support
-        `x`; order `p`), or ``"emd"`` (`X` and `Y` are sequences of point
+        `x`; order `p`), ``"wasserstein_samples"`` (`X` and `Y` are 2-D
+        arrays whose rows are equal-size 1-D samples, or sequences of 1-D
+        samples of any lengths, optionally weighted by `x_weights` and
+        `y_weights`; order `p`), or ``"emd"`` (`X` and `Y` are sequences of point
         clouds of shape (n_i, d), optionally weighted by `x_weights` and
         `y_weights`; exact :math:`W_p` with the ground distance
         `ground_metric`, as in :func:`pydiv.wasserstein_nd`).
@@ -151,16 +154,16 @@ def pairwise(
     x : array_like, shape (k,), optional
         Support of the ``"wasserstein"`` histograms (default 0, 1, ..., k-1).
     p : float, default 1
-        Order of the ``"wasserstein"`` (only 1 on a shared support) and
-        ``"emd"`` metrics.
+        Order of the Wasserstein metrics (``"wasserstein"``,
+        ``"wasserstein_samples"``, ``"emd"``), ``p >= 1``.
     ground_metric : str, default "euclidean"
         ``"emd"`` only: euclidean, sqeuclidean, cityblock, chebyshev or
         minkowski (with order `w`).
     w : float, optional
         ``"emd"`` only: the Minkowski order.
     x_weights, y_weights : sequence of array_like, optional
-        ``"emd"`` only: one weight vector per cloud (uniform by default),
-        normalised to sum 1.
+        ``"emd"`` and ``"wasserstein_samples"``: one weight vector per cloud
+        or sample (uniform by default), normalised to sum 1.
 
     Returns
     -------
@@ -169,6 +172,8 @@ def pairwise(
 
     Notes
     -----
+    Each metric prepares every row once (normalised histograms and their
+    :math:`x \log x`, CDFs, sorted samples), then runs a per-pair kernel.
     KL and cross-entropy use :math:`\sum_k p_k \log q_k = (P \log Q^T)_{ij}`;
     an entry is ``inf`` exactly where some :math:`p_k > 0` meets
     :math:`q_k = 0`, decided by a product of the zero masks, never by NaN.
@@ -193,59 +198,107 @@ def pairwise(
         raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
     if condensed and not (Y is None and metric in _SYMMETRIC):
         raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
-    if metric == "emd":
-        return _emd_metric(X, Y, x_weights, y_weights, ground_metric, w, p, threads, out, condensed, progress, dtype)
+    if metric in ("emd", "wasserstein_samples"):
+        pp = _check_p(p)
+        if metric == "emd":
+            xs = _clouds(X, x_weights, "X")
+            ys = xs if Y is None else _clouds(Y, y_weights, "Y")
+            code, ww = _ground(ground_metric, w)
+            if xs[0].shape[1] != ys[0].shape[1] and xs[2].size > 1 and ys[2].size > 1:
+                raise ValueError(f"X and Y hold points of different dimensions ({xs[0].shape[1]} and {ys[0].shape[1]})")
+
+            def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
+                return _core.emd_pair_block(*xs, *ys, code, pp, ww, i0, i1, symmetric, condensed, block, threads)
+
+            cost = float(np.diff(xs[2]).mean() * np.diff(ys[2]).mean()) if xs[2].size > 1 and ys[2].size > 1 else 1.0
+        else:
+            xs = _samples(X, x_weights, "X")
+            ys = xs if Y is None else _samples(Y, y_weights, "Y")
+
+            def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
+                return _core.samples_pair_block(*xs, *ys, pp, i0, i1, symmetric, condensed, block, threads)
+
+            cost = float(xs[0].size + ys[0].size) / max(1, xs[2].size + ys[2].size - 2)
+        if Y is None and y_weights is not None:
+            raise ValueError("y_weights needs Y")
+        n, m = xs[2].size - 1, ys[2].size - 1
+        failed = _run_blocks(metric, n, m, cost, Y is None, condensed, out, dtype, progress, call)
+        if failed[1]:
+            raise ValueError(f"{failed[1]} of the {metric} problems could not be solved (distances overflow)")
+        return failed[0]
+
     P = _histograms(X, "X")
-    symmetric = Y is None and metric in _SYMMETRIC
     Q = P if Y is None else _histograms(Y, "Y")
     if Q.shape[1] != P.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got {P.shape[1]} and {Q.shape[1]}")
     n, m, k = P.shape[0], Q.shape[0], P.shape[1]
-    shape = (n * (n - 1) // 2,) if condensed else (n, m)
-    result = _output(out, shape, dtype)
-    if n == 0 or m == 0:
+    if metric in ("kl", "cross_entropy"):
+        shape = (n, m)
+        result = _output(out, shape, dtype)
+        if n and m:
+            bar = progress_bar(progress, n, f"pairwise {metric}")
+            try:
+                _gemm_metric(metric, P, Q, scale, result, max(1, _PAIRS_PER_BLOCK_ELEMENTS // (m * k)), bar, Y is None)
+            finally:
+                bar.close()
         return result
 
-    rows_per_block = max(1, _PAIRS_PER_BLOCK_ELEMENTS // max(1, m * k))
-    bar = progress_bar(progress, n, f"pairwise {metric}")
-    try:
-        if metric in ("kl", "cross_entropy"):
-            _gemm_metric(metric, P, Q, scale, result, rows_per_block, bar, same=Y is None)
-        else:
-            _kernel_metric(metric, P, Q, scale, result, rows_per_block, bar, symmetric, condensed, threads, x, p)
-    finally:
-        bar.close()
-    return result
-
-
-def _kernel_metric(metric, P, Q, scale, result, rows_per_block, bar, symmetric, condensed, threads, x, p):  # type: ignore[no-untyped-def]
-    n, m, k = P.shape[0], Q.shape[0], P.shape[1]
+    order = 1.0
     if metric == "wasserstein":
-        if p != 1:
-            raise ValueError("metric 'wasserstein' on a shared support supports p=1 only")
-        kind, weights = _core.PAIR_CDF_L1, _support_gaps(x, k)
-        A, B = np.cumsum(P, axis=1), (None if Q is P else np.cumsum(Q, axis=1))
-        B = A if B is None else B
+        order = _check_p(p)
+        support = _support(x, k)
+        if order == 1.0:
+            kind, weights = _core.PAIR_CDF_L1, np.append(np.diff(support), 0.0)
+            A = np.cumsum(P, axis=1)
+            B = A if Q is P else np.cumsum(Q, axis=1)
+        else:
+            kind, weights, A, B = _core.PAIR_HIST_WP, support, P, Q
         A_aux = B_aux = None
         scale = 1.0
     else:
-        kind, weights = _core.PAIR_JS, None
-        A, B = P, Q
+        kind, weights, A, B = _core.PAIR_JS, None, P, Q
         A_aux = _core.xlogx(P)
         B_aux = A_aux if Q is P else _core.xlogx(Q)
     take_sqrt = metric == "jensenshannon"
+
+    def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
+        _core.pair_block(
+            kind, A, A_aux, B, B_aux, weights, order, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads
+        )
+        return 0
+
+    return _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, call)[0]
+
+
+def _run_blocks(metric, n, m, pair_cost, symmetric, condensed, out, dtype, progress, call):  # type: ignore[no-untyped-def]
+    """Walk the matrix in row blocks of about a tenth of a second each.
+
+    Between blocks Python handles Ctrl-C and moves the progress bar; a
+    symmetric full matrix copies each block's left part from earlier blocks.
+    Returns (result, number of failed entries).
+    """
+    shape = (n * (n - 1) // 2,) if condensed else (n, m)
+    result = _output(out, shape, dtype)
+    if n == 0 or m == 0:
+        return result, 0
+    rows_per_block = max(1, int(_PAIRS_PER_BLOCK_ELEMENTS // max(1.0, m * pair_cost)))
     flat = result.reshape(-1)
-    for i0 in range(0, n, rows_per_block):
-        i1 = min(n, i0 + rows_per_block)
-        if condensed:
-            lo, hi = i0 * n - i0 * (i0 + 1) // 2, i1 * n - i1 * (i1 + 1) // 2
-            block = flat[lo:hi]
-        else:
-            block = result[i0:i1]
-        _core.pair_block(kind, A, A_aux, B, B_aux, weights, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads)
-        if symmetric and not condensed and i0 > 0:
-            result[i0:i1, :i0] = result[:i0, i0:i1].T
-        bar.update(i1 - i0)
+    failed = 0
+    bar = progress_bar(progress, n, f"pairwise {metric}")
+    try:
+        for i0 in range(0, n, rows_per_block):
+            i1 = min(n, i0 + rows_per_block)
+            if condensed:
+                block = flat[i0 * n - i0 * (i0 + 1) // 2 : i1 * n - i1 * (i1 + 1) // 2]
+            else:
+                block = result[i0:i1]
+            failed += call(i0, i1, block, symmetric)
+            if symmetric and not condensed and i0 > 0:
+                result[i0:i1, :i0] = result[:i0, i0:i1].T
+            bar.update(i1 - i0)
+    finally:
+        bar.close()
+    return result, failed
 
 
 def _gemm_metric(metric, P, Q, scale, result, rows_per_block, bar, same):  # type: ignore[no-untyped-def]
@@ -304,8 +357,7 @@ def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarra
     return np.concatenate(coords), np.concatenate(ws), np.asarray(offsets, dtype=np.int64)
 
 
-def _emd_metric(X, Y, x_weights, y_weights, ground_metric, w, p, threads, out, condensed, progress, dtype):  # type: ignore[no-untyped-def]
-    pp = _check_p(p)
+def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
     code = _GROUND_METRICS.get(ground_metric) if isinstance(ground_metric, str) else None
     if code is None:
         raise ValueError(f"ground_metric must be one of {sorted(_GROUND_METRICS)}, got {ground_metric!r}")
@@ -314,41 +366,43 @@ def _emd_metric(X, Y, x_weights, y_weights, ground_metric, w, p, threads, out, c
     ww = 2.0 if w is None else float(w)
     if not ww >= 1.0:
         raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
-    xc, xw, xo = _clouds(X, x_weights, "X")
-    if Y is None:
-        if y_weights is not None:
-            raise ValueError("y_weights needs Y")
-        yc, yw, yo = xc, xw, xo
+    return code, ww
+
+
+def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Sorted concatenated 1-D samples, their normalised weights (None: unit) and offsets."""
+    if isinstance(samples, np.ndarray) and samples.ndim == 2:
+        items = list(samples)
+    elif isinstance(samples, np.ndarray) and samples.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (one sample per row) or a sequence of 1-D samples, got {samples.ndim}-D")
     else:
-        yc, yw, yo = _clouds(Y, y_weights, "Y")
-    n, m = xo.size - 1, yo.size - 1
-    if n and m and xc.shape[1] != yc.shape[1]:
-        raise ValueError(f"X and Y hold points of different dimensions ({xc.shape[1]} and {yc.shape[1]})")
-    symmetric = Y is None
-    shape = (n * (n - 1) // 2,) if condensed else (n, m)
-    result = _output(out, shape, dtype)
-    if n == 0 or m == 0:
-        return result
-    pairs_per_cloud = max(1, int(np.diff(xo).mean() * np.diff(yo).mean()))
-    rows_per_block = max(1, (1 << 21) // max(1, m * pairs_per_cloud))
-    flat = result.reshape(-1)
-    failed = 0
-    bar = progress_bar(progress, n, "pairwise emd")
-    try:
-        for i0 in range(0, n, rows_per_block):
-            i1 = min(n, i0 + rows_per_block)
-            if condensed:
-                block = flat[i0 * n - i0 * (i0 + 1) // 2 : i1 * n - i1 * (i1 + 1) // 2]
-            else:
-                block = result[i0:i1]
-            failed += _core.emd_pair_block(
-                xc, xw, xo, yc, yw, yo, code, pp, ww, i0, i1, symmetric, condensed, block, threads
-            )
-            if symmetric and not condensed and i0 > 0:
-                result[i0:i1, :i0] = result[:i0, i0:i1].T
-            bar.update(i1 - i0)
-    finally:
-        bar.close()
-    if failed:
-        raise ValueError(f"{failed} EMD problems could not be solved (distances overflow the solver's range)")
-    return result
+        try:
+            items = list(samples)
+        except TypeError:
+            raise TypeError(f"{name} must be a 2-D array or a sequence of 1-D samples") from None
+    wname = "x_weights" if name == "X" else "y_weights"
+    if weights is not None:
+        weights = list(weights)
+        if len(weights) != len(items):
+            raise ValueError(f"{wname} has {len(weights)} entries but {name} has {len(items)} samples")
+    values, ws, offsets = [], [], [0]
+    for c, item in enumerate(items):
+        v = as_real_array(item, f"{name}[{c}]")
+        if v.ndim != 1:
+            raise ValueError(f"{name}[{c}] must be a 1-D sample, got {v.ndim}-D")
+        if v.size == 0:
+            raise ValueError(f"{name}[{c}] is empty")
+        v = v.astype(np.float64, copy=False)
+        if not np.isfinite(v).all():
+            raise ValueError(f"{name}[{c}] contains NaN or infinite values")
+        if weights is None:
+            values.append(np.sort(v))
+        else:
+            wc = _weights(weights[c], v.size, f"{wname}[{c}]", f"{name}[{c}]")
+            order = np.argsort(v, kind="stable")
+            values.append(v[order])
+            ws.append(wc[order] / wc.sum())
+        offsets.append(offsets[-1] + v.size)
+    flat = np.concatenate(values) if values else np.empty(0)
+    flat_w = np.concatenate(ws) if weights is not None and ws else None
+    return flat, flat_w, np.asarray(offsets, dtype=np.int64)
