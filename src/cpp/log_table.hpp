@@ -19,20 +19,19 @@ namespace {
 
 constexpr double kLn2Hi = 0x1.62e42fee00000p-1;  // trailing zero bits: k * kLn2Hi is exact
 constexpr double kLn2Lo = 0x1.a39ef35793c76p-33;
-constexpr int kLogTableBits = 7;
-constexpr int kLogTableShift = 52 - kLogTableBits;
-// Bits of the start of subinterval 0: 1.0's bits minus 75.5 subinterval
-// widths, so that 1.0 is the centre of subinterval 75.
-constexpr long long kLogTableStart = 0x3ff0000000000000LL - (151LL << (kLogTableShift - 1));
+// A table of 2^Bits subintervals covering the bits [start, start + 2^52) of
+// z, where start puts 1.0 at the centre of subinterval Centre (whose c is 1).
+template <int Bits, int Centre>
+struct LogTableOf {
+    static constexpr int kShift = 52 - Bits;
+    static constexpr long long kStart = 0x3ff0000000000000LL - ((2LL * Centre + 1) << (kShift - 1));
+    alignas(64) double inv_c[1 << Bits];
+    alignas(64) double log_c[1 << Bits];
 
-struct LogTable {
-    alignas(64) double inv_c[1 << kLogTableBits];
-    alignas(64) double log_c[1 << kLogTableBits];
-
-    LogTable() {
-        for (int i = 0; i < (1 << kLogTableBits); ++i) {
-            const long long lo_bits = kLogTableStart + (static_cast<long long>(i) << kLogTableShift);
-            const long long hi_bits = lo_bits + (1LL << kLogTableShift);
+    LogTableOf() {
+        for (int i = 0; i < (1 << Bits); ++i) {
+            const long long lo_bits = kStart + (static_cast<long long>(i) << kShift);
+            const long long hi_bits = lo_bits + (1LL << kShift);
             double lo;
             double hi;
             std::memcpy(&lo, &lo_bits, sizeof lo);
@@ -46,29 +45,17 @@ struct LogTable {
     }
 };
 
-// The same reduction with 16 subintervals (AVX-512 keeps it in registers):
-// 1.0 is the centre of subinterval 8, |r| < 1/32.
-constexpr int kLogTable16Shift = 48;
-constexpr long long kLogTable16Start = 0x3ff0000000000000LL - (17LL << (kLogTable16Shift - 1));
-
-struct LogTable16 {
-    double inv_c[16];
-    double log_c[16];
-
-    LogTable16() {
-        for (int i = 0; i < 16; ++i) {
-            const long long lo_bits = kLogTable16Start + (static_cast<long long>(i) << kLogTable16Shift);
-            const long long hi_bits = lo_bits + (1LL << kLogTable16Shift);
-            double lo;
-            double hi;
-            std::memcpy(&lo, &lo_bits, sizeof lo);
-            std::memcpy(&hi, &hi_bits, sizeof hi);
-            const double c = (lo <= 1.0 && 1.0 < hi) ? 1.0 : 0.5 * (lo + hi);
-            inv_c[i] = 1.0 / c;
-            log_c[i] = static_cast<double>(-std::log(static_cast<long double>(inv_c[i])));
-        }
-    }
-};
+// 128 subintervals (AVX2 gathers from memory): 1.0 is the centre of
+// subinterval 75, |r| < 2^-8.
+using LogTable = LogTableOf<7, 75>;
+constexpr int kLogTableBits = 7;
+constexpr int kLogTableShift = LogTable::kShift;
+constexpr long long kLogTableStart = LogTable::kStart;
+// 16 subintervals (AVX-512 keeps them in registers): 1.0 is the centre of
+// subinterval 8, |r| < 1/32.
+using LogTable16 = LogTableOf<4, 8>;
+constexpr int kLogTable16Shift = LogTable16::kShift;
+constexpr long long kLogTable16Start = LogTable16::kStart;
 
 [[maybe_unused]] const LogTable16& log_table16() {
     static const LogTable16 table;
