@@ -329,19 +329,24 @@ def _gemm_metric(metric, P, Q, scale, result, rows_per_block, bar, same):  # typ
         bar.update(i1 - i0)
 
 
+def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:
+    """The distributions of a sequence argument, their weight list, and the weights' name."""
+    try:
+        listed = list(items)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of {what}") from None
+    wname = "x_weights" if name == "X" else "y_weights"
+    if weights is None:
+        return listed, None, wname
+    wlist = list(weights)
+    if len(wlist) != len(listed):
+        raise ValueError(f"{wname} has {len(wlist)} entries but {name} has {len(listed)} {what}")
+    return listed, wlist, wname
+
+
 def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated coordinates, per-cloud normalised weights and offsets."""
-    if isinstance(clouds, np.ndarray) and clouds.ndim == 3:
-        clouds = list(clouds)
-    try:
-        items = list(clouds)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of point clouds (arrays of shape (n_i, d))") from None
-    wname = "x_weights" if name == "X" else "y_weights"
-    if weights is not None:
-        weights = list(weights)
-        if len(weights) != len(items):
-            raise ValueError(f"{wname} has {len(weights)} entries but {name} has {len(items)} clouds")
+    items, weights, wname = _items_and_weights(clouds, weights, name, "clouds")
     coords, ws, offsets = [], [], [0]
     for c, cloud in enumerate(items):
         pts = _points(cloud, f"{name}[{c}]")
@@ -371,20 +376,9 @@ def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
 
 def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Sorted concatenated 1-D samples, their normalised weights (None: unit) and offsets."""
-    if isinstance(samples, np.ndarray) and samples.ndim == 2:
-        items = list(samples)
-    elif isinstance(samples, np.ndarray) and samples.ndim != 2:
+    if isinstance(samples, np.ndarray) and samples.ndim != 2:
         raise ValueError(f"{name} must be 2-D (one sample per row) or a sequence of 1-D samples, got {samples.ndim}-D")
-    else:
-        try:
-            items = list(samples)
-        except TypeError:
-            raise TypeError(f"{name} must be a 2-D array or a sequence of 1-D samples") from None
-    wname = "x_weights" if name == "X" else "y_weights"
-    if weights is not None:
-        weights = list(weights)
-        if len(weights) != len(items):
-            raise ValueError(f"{wname} has {len(weights)} entries but {name} has {len(items)} samples")
+    items, weights, wname = _items_and_weights(samples, weights, name, "samples")
     values, ws, offsets = [], [], [0]
     for c, item in enumerate(items):
         v = as_real_array(item, f"{name}[{c}]")
