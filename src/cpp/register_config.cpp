@@ -21,9 +21,20 @@ static std::string compiler() {
 #endif
 }
 
+// The OpenMP specification the compiler implements, as its _OPENMP date
+// (yyyymm, e.g. 201511 for OpenMP 4.5); 0 in a build without OpenMP.
+static long openmp_version() {
+#ifdef _OPENMP
+    return _OPENMP;
+#else
+    return 0;
+#endif
+}
+
 void register_config(nb::module_& m) {
     m.def("simd_level", [] { return std::string(pydiv::simd_level_name(pydiv::simd_level())); });
     m.def("compiler", &compiler);
     m.def("openmp", &pydiv::openmp_enabled);
+    m.def("openmp_version", &openmp_version);
     m.def("max_threads", [] { return pydiv::resolve_threads(0); });
 }

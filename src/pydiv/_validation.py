@@ -48,10 +48,11 @@ def check_base(base: Any) -> float | None:
     if base is None:
         return None
     try:
-        b = operator.index(base) if isinstance(base, (int, np.integer)) else float(base)
+        b = float(operator.index(base)) if isinstance(base, (int, np.integer)) else float(base)
+    except OverflowError:  # an int (or Fraction) beyond the float range
+        b = math.inf
     except (TypeError, ValueError):
         raise TypeError(f"base must be a positive real number other than 1, got {base!r}") from None
-    b = float(b)
     if not (math.isfinite(b) and b > 0.0 and b != 1.0):
         raise ValueError(f"base must be a positive finite number other than 1, got {base!r}")
     return b

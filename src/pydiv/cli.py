@@ -1,4 +1,4 @@
-"""The ``pydiv`` command: ``pydiv demo``, ``pydiv info``, ``pydiv --version``."""
+"""The ``pydiv`` command: ``demo``, ``info``, ``pairwise``, ``compare``, ``--version``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TextIO
 import numpy as np
 
 from . import __version__
+from ._cli_io import add_compare_parser, add_pairwise_parser
 from ._config import config
 from .emd import wasserstein_nd
 from .info import entropy, js_divergence, kl_divergence
@@ -109,7 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("demo", help="the examples that motivate the library")
     sub.add_parser("info", help="version, compiler, SIMD level, OpenMP threads")
+    add_pairwise_parser(sub)
+    add_compare_parser(sub)
     args = parser.parse_args(argv)
+    if hasattr(args, "run"):
+        return int(args.run(args))
     if args.command == "demo":
         demo()
     elif args.command == "info":

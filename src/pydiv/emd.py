@@ -63,6 +63,9 @@ _DENSE_MAX_FAST = 1 << 22  # 32 MiB of float64
 _DENSE_MAX_POW = 1 << 24  # 128 MiB: general p costs a pow() per priced pair
 
 
+_MAX_ITER_CAP = 2**62
+
+
 class EmdInfeasibleError(ValueError):
     """No transport plan exists: the ``+inf`` (forbidden) entries of ``M`` leave
     some mass with nowhere to go."""
@@ -128,7 +131,7 @@ def _check_max_iter(max_iter: Any) -> int:
         raise TypeError(f"max_iter must be a positive integer or None, got {max_iter!r}") from None
     if value < 1:
         raise ValueError(f"max_iter must be a positive integer or None (unlimited), got {value}")
-    return value
+    return min(value, _MAX_ITER_CAP)  # the solver counts pivots in int64
 
 
 def _weights(w: Any, n: int, name: str, other: str) -> np.ndarray:
@@ -147,15 +150,25 @@ def _weights(w: Any, n: int, name: str, other: str) -> np.ndarray:
         raise ValueError(f"{name} contains infinite values; weights must be finite and non-negative")
     if (arr < 0).any():
         raise ValueError(f"{name} has negative entries; weights must be non-negative")
-    if not arr.sum() > 0:
+    with np.errstate(over="ignore"):  # a total beyond the float range is handled by _balance
+        positive = arr.sum() > 0
+    if not positive:
         raise ValueError(f"{name} sums to zero: there is no mass to transport")
     return arr
 
 
 def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
-    sa, sb = float(a.sum()), float(b.sum())
+    with np.errstate(over="ignore"):
+        sa, sb = float(a.sum()), float(b.sum())
     if normalize:
-        return a / sa, b / sb
+        # Divided by the largest weight first, a total cannot overflow.
+        a, b = (w / w.max() if s == math.inf else w for w, s in ((a, sa), (b, sb)))
+        return a / a.sum(), b / b.sum()
+    for name, total in (("a", sa), ("b", sb)):
+        if total == math.inf:
+            raise ValueError(
+                f"{name} sums to more than the largest float64; pass normalize=True or scale the weights down"
+            )
     if abs(sa - sb) > MASS_RTOL * max(sa, sb):
         raise ValueError(
             f"a and b have different total mass ({sa!r} and {sb!r}, relative difference "
@@ -170,11 +183,11 @@ def _raise_for_costs(M: np.ndarray, name: str = "M") -> None:
     if np.isneginf(M).any():
         raise ValueError(f"{name} contains -inf; costs must be real numbers or +inf (a forbidden pair)")
     raise ValueError(
-        f"{name} has entries too large in magnitude: max|{name}| * (n + m) must stay below 1e300"
+        f"{name} has entries too large in magnitude: 2 * max|{name}| * (n + m + 1) must stay below 1e300"
     )
 
 
-def _result(raw: tuple, where: str) -> EmdResult:
+def _result(raw: tuple[Any, ...], where: str) -> EmdResult:
     cost, code, n_iter, u, v, rows, cols, mass = raw
     status = _STATUS.get(code, "unknown")
     if status == "infeasible":
@@ -288,6 +301,8 @@ def _check_p(p: Any) -> float:
         raise TypeError(f"p must be a real number >= 1, got {p!r}")
     try:
         value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
+    except OverflowError:  # an int (or Fraction) beyond the float range
+        value = math.inf
     except (TypeError, ValueError):
         raise TypeError(f"p must be a real number >= 1, got {p!r}") from None
     if not (math.isfinite(value) and value >= 1.0):
@@ -379,6 +394,8 @@ def wasserstein_nd(
             if isinstance(w, (bool, np.bool_, str, bytes)):
                 raise TypeError
             ww = float(w)
+        except OverflowError:  # an int beyond the float range: the Chebyshev limit
+            ww = math.inf
         except (TypeError, ValueError):
             raise TypeError(f"w must be a real number >= 1, got {w!r}") from None
         if not ww >= 1.0:  # also rejects NaN; +inf (Chebyshev) is allowed
@@ -392,8 +409,53 @@ def wasserstein_nd(
     aa, bb = _balance(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"), True)
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
-    raw = _core.emd_points(aa, bb, xa, ya, code, pp, ww, iters, dense_max)
-    if raw[1] == _core.EMD_INVALID_INPUT:
-        raise ValueError("x and y: the distances overflow (max distance**p * (n + m) must stay below 1e300)")
+    # The largest power of a coordinate difference the kernel forms: in the
+    # sum of squares or w-th powers, or in the cost distance**p.
+    inner = ww if metric == "minkowski" and math.isfinite(ww) else 2.0 if metric in ("euclidean", "sqeuclidean") else 1.0
+    power = max(2.0 * pp if metric == "sqeuclidean" else pp, inner)
+    failed = (_core.EMD_INVALID_INPUT, _core.EMD_INFEASIBLE)
+    shift = _rescaling(xa, ya, power, n + m, always=False)
+    raw = None if shift is not None else _core.emd_points(aa, bb, xa, ya, code, pp, ww, iters, dense_max)
+    if raw is None or raw[1] in failed:
+        # Every pair is admissible, so a failure means that costs overflowed (an
+        # infinite cost reads as a forbidden pair).  Scaled points give the same
+        # distance times the scale.
+        shift = shift or _rescaling(xa, ya, power, n + m, always=True)
+        if shift is not None:
+            lo, e = shift
+            xs, ys = (np.ldexp(z * 0.5 - lo * 0.5, -e) for z in (xa, ya))
+            raw = _core.emd_points(aa, bb, xs, ys, code, pp, ww, iters, dense_max)
+        if raw is None or raw[1] in failed:
+            raise ValueError(
+                "x and y: the costs distance**p overflow the solver's range "
+                "(2 * max cost * (n + m + 1) must stay below 1e300)"
+            )
     cost = _result(raw, "wasserstein_nd").cost
-    return max(cost, 0.0) ** (1.0 / pp)
+    distance: float = max(cost, 0.0) ** (1.0 / pp)
+    if shift is not None:
+        with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+            distance = float(np.ldexp(distance, (shift[1] + 1) * (2 if metric == "sqeuclidean" else 1)))
+    return distance
+
+
+def _rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: bool) -> tuple[np.ndarray, int] | None:
+    """(lo, e) such that the points (z / 2 - lo / 2) / 2**e have coordinate
+    differences whose `power` stays below about 1e300 / (4 (count + 1)), the
+    most the solver takes, and small costs keep as many digits as possible;
+    None when the points need no scaling first (``always=False``): that power
+    is not so small that every cost is near underflow (costs that overflow are
+    found by the solver, and the points scaled then).
+    """
+    if x.shape[1] == 0:
+        return None  # points in zero dimensions: every cost is 0
+    lo = np.minimum(x.min(axis=0), y.min(axis=0))
+    hi = np.maximum(x.max(axis=0), y.max(axis=0))
+    half_span = float((hi * 0.5 - lo * 0.5).max())  # halves: no overflow
+    if half_span == 0.0:
+        return None  # one point: every cost is 0
+    # log2 of a bound on every distance of the halved points (any norm <= d * max |dz|).
+    bound = math.log2(half_span) + math.log2(x.shape[1])
+    top = math.log2(1e300 / (4.0 * (count + 1)))
+    if not always and -900.0 <= power * bound:
+        return None
+    return lo, math.ceil(bound - top / power)

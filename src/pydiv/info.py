@@ -40,7 +40,7 @@ def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dty
     if q is None:
         (pa,) = common_float(pa)
         shape = pa.shape
-        arrays = (pa,)
+        arrays: tuple[np.ndarray, ...] = (pa,)
     else:
         qa = as_real_array(q, "q")
         pa, qa = common_float(pa, qa)

@@ -23,7 +23,7 @@ or known counts).
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -38,6 +38,12 @@ from ._validation import (
 )
 
 __all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
+
+
+_TOO_LARGE = (
+    "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
+    "divide every chunk by the same factor first"
+)
 
 
 class _Accumulator:
@@ -68,7 +74,8 @@ class _Accumulator:
             raise ValueError("p_chunk must have at least one dimension")
         ax = normalize_axis(self._axis, len(shape))
         batch = shape[:ax] + shape[ax + 1 :]
-        rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(-1, shape[ax]) for a in arrays]
+        n_rows = math.prod(batch)  # reshape(-1, 0) would be ambiguous for an empty chunk
+        rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(n_rows, shape[ax]) for a in arrays]
         if shape[ax] == 0 or rows[0].shape[0] == 0:
             return batch, np.zeros((rows[0].shape[0], 4))
         sp, sq = self._scales
@@ -77,9 +84,11 @@ class _Accumulator:
             for name, a in zip(("p_chunk", "q_chunk"), arrays):
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
+        if not np.isfinite(parts[:, :3]).all():
+            raise ValueError(_TOO_LARGE)
         return batch, parts
 
-    def update(self, p_chunk: Any, q_chunk: Any = None) -> "_Accumulator":
+    def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
         """Add the next chunk of the distribution(s); returns self."""
         if self._two_inputs and q_chunk is None:
             raise TypeError(f"{type(self).__name__}.update needs q_chunk")
@@ -94,13 +103,19 @@ class _Accumulator:
             raise ValueError(
                 f"chunk has batch shape {batch}, but earlier chunks had {self._batch_shape}"
             )
-        self._s += parts[:, 0]
-        self._a += parts[:, 1]
-        self._b += parts[:, 2]
-        self._n_inf += parts[:, 3]
+        self._add(parts[:, 0], parts[:, 1], parts[:, 2], parts[:, 3])
         return self
 
-    def merge(self, other: "_Accumulator") -> "_Accumulator":
+    def _add(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> None:
+        """Add partial sums, leaving the state unchanged if a total would overflow."""
+        with np.errstate(over="ignore"):
+            new = [self._s + s, self._a + a, self._b + b]  # type: ignore[operator]
+        if not all(np.isfinite(x).all() for x in new):
+            raise ValueError(_TOO_LARGE)
+        self._s, self._a, self._b = new
+        self._n_inf = self._n_inf + n_inf  # type: ignore[operator]
+
+    def merge(self, other: _Accumulator) -> Self:
         """Fold in another accumulator of the same kind (e.g. from another worker); returns self."""
         if type(other) is not type(self):
             raise TypeError(f"cannot merge {type(other).__name__} into {type(self).__name__}")
@@ -118,10 +133,7 @@ class _Accumulator:
             raise ValueError(
                 f"cannot merge batch shape {other._batch_shape} into {self._batch_shape}"
             )
-        self._s += other._s
-        self._a += other._a
-        self._b += other._b
-        self._n_inf += other._n_inf
+        self._add(other._s, other._a, other._b, other._n_inf)  # type: ignore[arg-type]
         return self
 
     def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
@@ -132,9 +144,9 @@ class _Accumulator:
         b = check_base(base)
         if self._batch_shape is None:
             raise ValueError("no data: call update() with at least one chunk first")
-        if (self._a == 0).any():
+        if (self._a == 0).any():  # type: ignore[union-attr]  # set once _batch_shape is
             raise ValueError("p sums to zero over all chunks, so it cannot be normalised")
-        if self._two_inputs and (self._b == 0).any():
+        if self._two_inputs and (self._b == 0).any():  # type: ignore[union-attr]
             raise ValueError("q sums to zero over all chunks, so it cannot be normalised")
         with np.errstate(divide="ignore", invalid="ignore"):
             out = self._finish(self._s, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
@@ -159,8 +171,8 @@ class Entropy(_Accumulator):
     _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _finish(self, s, a, b, n_inf):  # type: ignore[no-untyped-def]
-        return -s / a + np.log(a)
+    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+        return -s / a + np.log(a)  # type: ignore[no-any-return]
 
 
 class CrossEntropy(_Accumulator):
@@ -176,7 +188,7 @@ class CrossEntropy(_Accumulator):
 
     _kind = _core.INFO_CROSS_ENTROPY
 
-    def _finish(self, s, a, b, n_inf):  # type: ignore[no-untyped-def]
+    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         return np.where(n_inf > 0, np.inf, -s / a + np.log(b))
 
 
@@ -193,7 +205,7 @@ class KLDivergence(_Accumulator):
 
     _kind = _core.INFO_KL
 
-    def _finish(self, s, a, b, n_inf):  # type: ignore[no-untyped-def]
+    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         return np.where(n_inf > 0, np.inf, np.maximum(s / a + np.log(b / a), 0.0))
 
 
@@ -218,11 +230,15 @@ class JSDivergence(_Accumulator):
     def __init__(self, *, p_total: float, q_total: float, axis: int = -1) -> None:
         super().__init__(axis=axis)
         for name, total in (("p_total", p_total), ("q_total", q_total)):
-            if not (isinstance(total, (int, float, np.integer, np.floating)) and 0 < total < math.inf):
+            try:  # 1 / total must be a positive finite float too
+                ok = isinstance(total, (int, float, np.integer, np.floating)) and 0 < 1.0 / float(total) < math.inf
+            except (OverflowError, ZeroDivisionError):
+                ok = False
+            if not ok:
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    def _finish(self, s, a, b, n_inf):  # type: ignore[no-untyped-def]
+    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
             raise ValueError(
                 "the chunks do not add up to p_total and q_total; pass the true totals"

@@ -51,7 +51,10 @@ def _check_p(p: Any, name: str) -> float:
         p = p[()]
     if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
         raise TypeError(f"{name} must be a real number >= 1, got {p!r}")
-    value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
+    try:
+        value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
+    except OverflowError:  # an int (or Fraction) beyond the float range
+        value = math.inf
     if not (math.isfinite(value) and value >= 1.0):
         raise ValueError(f"{name} must be a finite number >= 1, got {p!r}")
     return value
@@ -91,7 +94,7 @@ def _sort_block(a: np.ndarray, w: np.ndarray | None, sa: np.ndarray, sw: np.ndar
     else:
         order = np.argsort(a, axis=-1)
         sa[...] = np.take_along_axis(a, order, -1)
-        sw[...] = np.take_along_axis(w, order, -1)
+        sw[...] = np.take_along_axis(w, order, -1)  # type: ignore[index]  # sw is given with w
 
 
 def _get_pool(workers: int) -> ThreadPoolExecutor:
@@ -171,6 +174,44 @@ def _rescaled(w: np.ndarray | None) -> np.ndarray | None:
     return np.ascontiguousarray(w / w.max(axis=-1, keepdims=True))
 
 
+def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
+    """Where a W_p (p != 1) from the kernel may have been lost to underflow.
+
+    The kernel raises |x - y| / s to the power p with s < 2 (hi - lo), the span
+    of both supports; when every piece is far below the span and p is large,
+    the pieces underflow (the integral gets inaccurate or 0).
+    """
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        span = (np.asarray(hi, dtype=np.float64) * 0.5 - np.asarray(lo, dtype=np.float64) * 0.5) * 4.0
+        ratio = np.log2(np.asarray(result, dtype=np.float64)) - np.log2(span)
+    return np.asarray((span > 0) & ~(p * ratio >= -900.0))
+
+
+def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.ndarray | None, p: float) -> float:
+    """W_p of two sorted 1-D samples from their quantile functions, in NumPy.
+
+    Every piece is divided by the largest gap transported (not by the span), so
+    none underflows however large p is: the fallback for :func:`_underflowed`.
+    """
+    def levels(w: np.ndarray | None, n: int) -> np.ndarray:
+        c = np.arange(1.0, n + 1.0) if w is None else np.cumsum(w / w.max())
+        c = c / c[-1]
+        c[-1] = 1.0
+        return c
+
+    cx, cy = levels(xw, x.shape[0]), levels(yw, y.shape[0])
+    ends = np.union1d(cx, cy)
+    starts = np.concatenate(([0.0], ends[:-1]))
+    i = np.minimum(np.searchsorted(cx, starts, side="right"), x.shape[0] - 1)
+    j = np.minimum(np.searchsorted(cy, starts, side="right"), y.shape[0] - 1)
+    gaps = np.abs(x.astype(np.float64)[i] * 0.5 - y.astype(np.float64)[j] * 0.5)  # halves: no overflow
+    widths = ends - starts
+    top = float(gaps[widths > 0].max(initial=0.0))
+    if top == 0.0:
+        return 0.0
+    return 2.0 * (top * float(np.sum(widths * (gaps / top) ** p)) ** (1.0 / p))
+
+
 def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: float,
               is_sorted: bool) -> Any:
     u, uw = _samples(u_values, u_weights, "u_values", "u_weights")
@@ -211,7 +252,35 @@ def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights
         _raise_for_samples(u, uw, "u_values", "u_weights", is_sorted)
         _raise_for_samples(v, vw, "v_values", "v_weights", is_sorted)
         # Valid, but a weight total was subnormal or overflowed.
-        result = call(_rescaled(uw), _rescaled(vw))
+        uw, vw = _rescaled(uw), _rescaled(vw)
+        result = call(uw, vw)
+    if kind == _core.W1D_WASSERSTEIN and p != 1.0:
+        # Pieces lost to underflow (large p), or to overflow (values near the
+        # float range): the NumPy quantile merge, scaled by the largest gap.
+        lost = _underflowed(result, np.minimum(u[..., 0], v[..., 0]), np.maximum(u[..., -1], v[..., -1]), p)
+        if pair and lost:
+            result = _wp_quantiles(u, uw, v, vw, p)
+        elif lost.any():
+            result = np.array(result, dtype=np.float64)
+            for r in np.flatnonzero(lost):
+                pick = lambda a: None if a is None else (a if a.ndim == 1 else a[r % a.shape[0]])  # noqa: E731
+                result[r] = _wp_quantiles(pick(u), pick(uw), pick(v), pick(vw), p)
+    bad = ~np.isfinite(result)
+    if bad.any() and p == 1.0:
+        # Valid, but the kernel's sums overflowed (values far from 1, e.g. 1e306
+        # with many points): scale the values to at most 1 by an exact even
+        # power of two; W_1 scales with the values, the energy distance with
+        # their square root.  Only the rows that overflowed are replaced.
+        top = max(float(np.abs(a[..., e]).max()) for a in (u, v) for e in (0, -1))
+        exp = math.frexp(top)[1]
+        exp += exp & 1
+        u, v = (np.ldexp(a.astype(np.float64), -exp) for a in (u, v))
+        half = math.ldexp(1.0, exp // 2)
+        with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+            scaled = np.asarray(call(uw, vw)) * half
+            if kind != _core.W1D_ENERGY:
+                scaled = scaled * half
+        result = scaled[()] if pair else np.where(bad, scaled, result)
     return np.float64(result) if pair else result
 
 
@@ -235,8 +304,12 @@ def _fast_pair(kind: int, u: Any, v: Any, p: float) -> Any:
         else:
             us, vs = np.sort(u), np.sort(v)
         r = _core.w1d_pair(us, None, vs, None, p, kind, False, 1)
-        if r == r:
-            return np.float64(r)
+        # NaN, inf and underflow have their remedies in the general path.
+        if r < math.inf:
+            if p == 1.0 or r > 0.0 and p * (math.log2(r) - math.log2(
+                (float(max(us[-1], vs[-1])) * 0.5 - float(min(us[0], vs[0])) * 0.5) * 4.0
+            )) >= -900.0:
+                return np.float64(r)
     return None
 
 
@@ -509,6 +582,19 @@ def wasserstein_hist(
             prow = prow / prow.max(axis=1, keepdims=True)
             qrow = qrow / qrow.max(axis=1, keepdims=True)
             result = _core.w1d_hist(prow, qrow, xa, r_order, 0)
+        if r_order != 1.0:
+            # Pieces lost to underflow (large order) or to overflow (a support
+            # spanning more than the float range): the NumPy quantile merge.
+            support = np.arange(k, dtype=np.float64) if xa is None else xa
+            for r in np.flatnonzero(_underflowed(result, support[0], support[-1], r_order)):
+                result[r] = _wp_quantiles(support, prow[r], support, qrow[r], r_order)
+        bad = ~np.isfinite(result)
+        if bad.any() and xa is not None and r_order == 1.0:
+            # Valid, but the gaps of a support spanning more than the float
+            # range overflowed: halve it (exact).
+            with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+                halved = _core.w1d_hist(prow, qrow, xa * 0.5, r_order, 0) * 2.0
+            result = np.where(bad, halved, result)
         result = result.reshape(out_shape)
     if keepdims:
         result = np.expand_dims(result, ax)

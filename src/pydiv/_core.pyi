@@ -1,0 +1,113 @@
+from typing import Annotated, overload
+
+import numpy
+from numpy.typing import NDArray
+
+
+def simd_level() -> str: ...
+
+def compiler() -> str: ...
+
+def openmp() -> bool: ...
+
+def openmp_version() -> int: ...
+
+def max_threads() -> int: ...
+
+INFO_ENTROPY: int = 0
+
+INFO_CROSS_ENTROPY: int = 1
+
+INFO_KL: int = 2
+
+INFO_JS: int = 3
+
+@overload
+def info_vector(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)] | None) -> float: ...
+
+@overload
+def info_vector(kind: int, p: Annotated[NDArray[numpy.float32], dict(shape=(None,), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float32], dict(shape=(None,), device='cpu', writable=False)] | None) -> float: ...
+
+@overload
+def info_rows(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+@overload
+def info_rows(kind: int, p: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)] | None, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+@overload
+def info_partials(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, sp: float, sq: float) -> Annotated[NDArray[numpy.float64], dict(shape=(None, None))]: ...
+
+@overload
+def info_partials(kind: int, p: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)] | None, sp: float, sq: float) -> Annotated[NDArray[numpy.float64], dict(shape=(None, None))]: ...
+
+W1D_WASSERSTEIN: int = 0
+
+W1D_ENERGY: int = 1
+
+@overload
+def w1d_pair(u: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], u_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, v: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], v_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, p: float, kind: int, check_order: bool, threads: int) -> float: ...
+
+@overload
+def w1d_pair(u: Annotated[NDArray[numpy.float32], dict(shape=(None,), order='C', device='cpu', writable=False)], u_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, v: Annotated[NDArray[numpy.float32], dict(shape=(None,), order='C', device='cpu', writable=False)], v_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, p: float, kind: int, check_order: bool, threads: int) -> float: ...
+
+@overload
+def w1d_rows(u: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], u_weights: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, v: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], v_weights: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, p: float, kind: int, check_order: bool, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+@overload
+def w1d_rows(u: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], u_weights: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, v: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], v_weights: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)] | None, p: float, kind: int, check_order: bool, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+@overload
+def w1d_hist(p: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], x: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)] | None, order: float, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+@overload
+def w1d_hist(p: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], x: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)] | None, order: float, threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
+EMD_OPTIMAL: int = 0
+
+EMD_MAX_ITER_REACHED: int = 1
+
+EMD_INFEASIBLE: int = 2
+
+EMD_INTERRUPTED: int = 3
+
+EMD_INVALID_INPUT: int = 4
+
+METRIC_EUCLIDEAN: int = 0
+
+METRIC_SQEUCLIDEAN: int = 1
+
+METRIC_CITYBLOCK: int = 2
+
+METRIC_CHEBYSHEV: int = 3
+
+METRIC_MINKOWSKI: int = 4
+
+def emd_dense(a: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], b: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], M: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], max_iter: int) -> tuple[float, int, int, Annotated[NDArray[numpy.float64], dict(shape=(None,))], Annotated[NDArray[numpy.float64], dict(shape=(None,))], Annotated[NDArray[numpy.int64], dict(shape=(None,))], Annotated[NDArray[numpy.int64], dict(shape=(None,))], Annotated[NDArray[numpy.float64], dict(shape=(None,))]]: ...
+
+def emd_points(a: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], b: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], y: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], metric: int, p: float, w: float, max_iter: int, dense_max_entries: int) -> tuple[float, int, int, Annotated[NDArray[numpy.float64], dict(shape=(None,))], Annotated[NDArray[numpy.float64], dict(shape=(None,))], Annotated[NDArray[numpy.int64], dict(shape=(None,))], Annotated[NDArray[numpy.int64], dict(shape=(None,))], Annotated[NDArray[numpy.float64], dict(shape=(None,))]]: ...
+
+PAIR_JS: int = 0
+
+PAIR_CDF_L1: int = 1
+
+PAIR_HIST_WP: int = 2
+
+@overload
+def pair_block(metric: int, x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], x_aux: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)] | None, y: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], y_aux: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)] | None, weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, order: float, scale: float, take_sqrt: bool, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float64], dict(order='C', device='cpu')], threads: int) -> None: ...
+
+@overload
+def pair_block(metric: int, x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], x_aux: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)] | None, y: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], y_aux: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)] | None, weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, order: float, scale: float, take_sqrt: bool, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float32], dict(order='C', device='cpu')], threads: int) -> None: ...
+
+@overload
+def emd_pair_block(x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], x_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], x_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], y: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], y_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], y_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], metric: int, p: float, w: float, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float64], dict(order='C', device='cpu')], threads: int) -> int: ...
+
+@overload
+def emd_pair_block(x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], x_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], x_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], y: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)], y_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], y_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], metric: int, p: float, w: float, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float32], dict(order='C', device='cpu')], threads: int) -> int: ...
+
+@overload
+def samples_pair_block(x: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], x_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, x_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], y: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], y_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, y_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], p: float, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float64], dict(order='C', device='cpu')], threads: int) -> int: ...
+
+@overload
+def samples_pair_block(x: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], x_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, x_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], y: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)], y_weights: Annotated[NDArray[numpy.float64], dict(shape=(None,), order='C', device='cpu', writable=False)] | None, y_offsets: Annotated[NDArray[numpy.int64], dict(shape=(None,), order='C', device='cpu', writable=False)], p: float, i0: int, i1: int, symmetric: bool, condensed: bool, out: Annotated[NDArray[numpy.float32], dict(order='C', device='cpu')], threads: int) -> int: ...
+
+def xlogx(x: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)]) -> Annotated[NDArray[numpy.float64], dict(shape=(None, None))]: ...
