@@ -43,7 +43,7 @@ def progress_bar(enabled: bool, total: int, desc: str) -> Any:
     if not enabled:
         return _NoBar()
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError:
         return _PlainBar(total, desc)
     return tqdm(total=total, desc=desc, unit="row")

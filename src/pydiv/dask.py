@@ -27,13 +27,14 @@ __all__ = ["pairwise"]
 def _as_dask_rows(a: Any, name: str, chunks: int | None) -> Any:
     import dask.array as da
 
+    arr: Any
     if isinstance(a, da.Array):
         arr = a
     else:
         arr = np.asarray(a)
         if chunks is None:
             raise ValueError(f"{name} is not a dask array: pass chunks= (rows per block)")
-        arr = da.from_array(arr, chunks=(chunks, -1) if arr.ndim == 2 else chunks)
+        arr = da.from_array(arr, chunks=(chunks, -1) if arr.ndim == 2 else chunks)  # type: ignore[no-untyped-call]
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
     if chunks is not None:
@@ -100,6 +101,6 @@ def pairwise(
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got {A.shape[1]} and {B.shape[1]}")
     kwargs = dict(metric_kwargs, n_jobs=n_jobs, dtype=out_dtype)
-    return da.blockwise(
+    return da.blockwise(  # type: ignore[no-untyped-call]
         _block, "ij", A, "ik", B, "jk", dtype=out_dtype, concatenate=True, metric=metric, kwargs=kwargs
     )

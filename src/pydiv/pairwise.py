@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -49,7 +50,8 @@ def _histograms(a: Any, name: str) -> np.ndarray:
     sums = arr.sum(axis=1)
     if (sums == 0).any():
         raise ValueError(f"{name} row {int(np.argmin(sums))} sums to zero, so it cannot be normalised")
-    return arr / sums[:, None]
+    normalised: np.ndarray = arr / sums[:, None]
+    return normalised
 
 
 def _threads(n_jobs: Any) -> int:
@@ -198,8 +200,12 @@ def pairwise(
         raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
     if condensed and not (Y is None and metric in _SYMMETRIC):
         raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
+    BlockCall = Callable[[int, int, np.ndarray, bool], int]
     if metric in ("emd", "wasserstein_samples"):
         pp = _check_p(p)
+        call: BlockCall
+        xs: tuple[Any, ...]
+        ys: tuple[Any, ...]
         if metric == "emd":
             xs = _clouds(X, x_weights, "X")
             ys = xs if Y is None else _clouds(Y, y_weights, "Y")
@@ -207,25 +213,27 @@ def pairwise(
             if xs[0].shape[1] != ys[0].shape[1] and xs[2].size > 1 and ys[2].size > 1:
                 raise ValueError(f"X and Y hold points of different dimensions ({xs[0].shape[1]} and {ys[0].shape[1]})")
 
-            def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
-                return _core.emd_pair_block(*xs, *ys, code, pp, ww, i0, i1, symmetric, condensed, block, threads)
+            def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
+                n_bad = _core.emd_pair_block(*xs, *ys, code, pp, ww, i0, i1, symmetric, condensed, block, threads)  # type: ignore[call-overload]
+                return int(n_bad)
 
             cost = float(np.diff(xs[2]).mean() * np.diff(ys[2]).mean()) if xs[2].size > 1 and ys[2].size > 1 else 1.0
         else:
             xs = _samples(X, x_weights, "X")
             ys = xs if Y is None else _samples(Y, y_weights, "Y")
 
-            def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
-                return _core.samples_pair_block(*xs, *ys, pp, i0, i1, symmetric, condensed, block, threads)
+            def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
+                n_bad = _core.samples_pair_block(*xs, *ys, pp, i0, i1, symmetric, condensed, block, threads)
+                return int(n_bad)
 
             cost = float(xs[0].size + ys[0].size) / max(1, xs[2].size + ys[2].size - 2)
         if Y is None and y_weights is not None:
             raise ValueError("y_weights needs Y")
         n, m = xs[2].size - 1, ys[2].size - 1
-        failed = _run_blocks(metric, n, m, cost, Y is None, condensed, out, dtype, progress, call)
-        if failed[1]:
-            raise ValueError(f"{failed[1]} of the {metric} problems could not be solved (distances overflow)")
-        return failed[0]
+        result, failed = _run_blocks(metric, n, m, cost, Y is None, condensed, out, dtype, progress, call)
+        if failed:
+            raise ValueError(f"{failed} of the {metric} problems could not be solved (distances overflow)")
+        return result
 
     P = _histograms(X, "X")
     Q = P if Y is None else _histograms(Y, "Y")
@@ -261,16 +269,27 @@ def pairwise(
         B_aux = A_aux if Q is P else _core.xlogx(Q)
     take_sqrt = metric == "jensenshannon"
 
-    def call(i0, i1, block, symmetric):  # type: ignore[no-untyped-def]
+    def kernel_block(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
         _core.pair_block(
             kind, A, A_aux, B, B_aux, weights, order, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads
         )
         return 0
 
-    return _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, call)[0]
+    return _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, kernel_block)[0]
 
 
-def _run_blocks(metric, n, m, pair_cost, symmetric, condensed, out, dtype, progress, call):  # type: ignore[no-untyped-def]
+def _run_blocks(
+    metric: str,
+    n: int,
+    m: int,
+    pair_cost: float,
+    symmetric: bool,
+    condensed: bool,
+    out: Any,
+    dtype: Any,
+    progress: bool,
+    call: Callable[[int, int, np.ndarray, bool], int],
+) -> tuple[np.ndarray, int]:
     """Walk the matrix in row blocks of about a tenth of a second each.
 
     Between blocks Python handles Ctrl-C and moves the progress bar; a
@@ -301,7 +320,16 @@ def _run_blocks(metric, n, m, pair_cost, symmetric, condensed, out, dtype, progr
     return result, failed
 
 
-def _gemm_metric(metric, P, Q, scale, result, rows_per_block, bar, same):  # type: ignore[no-untyped-def]
+def _gemm_metric(
+    metric: str,
+    P: np.ndarray,
+    Q: np.ndarray,
+    scale: float,
+    result: np.ndarray,
+    rows_per_block: int,
+    bar: Any,
+    same: bool,
+) -> None:
     # sum_k p log q as a matrix product; log 0 is replaced by 0 and the
     # support mismatch is found exactly by a product of the zero masks.
     with np.errstate(divide="ignore"):
