@@ -10,21 +10,25 @@ namespace pair_walk {
 
 // Columns per task: enough work to amortise scheduling, small enough to balance.
 constexpr std::int64_t kChunk = 32;
+// Below this much work in a block (pairs times elements per pair), starting
+// threads costs more than it saves.
+constexpr double kParallelWork = 1 << 16;
 
 inline std::int64_t condensed_offset(std::int64_t i, std::int64_t n) { return i * n - i * (i + 1) / 2; }
 
 // The row-block walk shared by every metric: (row, column-chunk) tasks over
 // threads, then the in-block mirror of a symmetric matrix.  value(i, j)
-// gives one entry.
+// gives one entry; pair_cost is the work of one entry, in elements.
 template <class Out, class Value>
 void walk_block(std::int64_t n, std::int64_t m, std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed,
-                Out* out, int threads, const Value& value) {
+                Out* out, int threads, double pair_cost, const Value& value) {
     const std::int64_t rows = i1 - i0;
     const std::int64_t chunks = (m + kChunk - 1) / kChunk;
     const std::int64_t base = condensed ? condensed_offset(i0, n) : 0;
     const int nt = resolve_threads(threads);
-    (void)nt;  // unused without OpenMP
-#pragma omp parallel for collapse(2) schedule(dynamic, 1) num_threads(nt) if (nt > 1 && rows * chunks > 1)
+    const bool parallel = nt > 1 && static_cast<double>(rows) * static_cast<double>(m) * pair_cost >= kParallelWork;
+    (void)parallel;  // unused without OpenMP
+#pragma omp parallel for collapse(2) schedule(dynamic, 1) num_threads(nt) if (parallel)
     for (std::int64_t r = 0; r < rows; ++r) {
         for (std::int64_t c = 0; c < chunks; ++c) {
             const std::int64_t i = i0 + r;

@@ -39,7 +39,7 @@ template <class Out>
 void pair_block(PairMetric metric, const PairInputs& in, std::int64_t i0, std::int64_t i1, bool symmetric,
                 bool condensed, Out* out, int threads) {
     const InfoKernelTable& kernels = info_kernels();
-    pair_walk::walk_block(in.n, in.m, i0, i1, symmetric, condensed, out, threads,
+    pair_walk::walk_block(in.n, in.m, i0, i1, symmetric, condensed, out, threads, static_cast<double>(in.k),
                [&](std::int64_t i, std::int64_t j) { return pair_value(metric, kernels, in, i, j); });
 }
 
@@ -47,7 +47,10 @@ template <class Out>
 std::int64_t samples_pair_block(const CloudSet& x, const CloudSet& y, double p, std::int64_t i0, std::int64_t i1,
                                 bool symmetric, bool condensed, Out* out, int threads) {
     std::int64_t nans = 0;
-    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, [&](std::int64_t i, std::int64_t j) {
+    const double pair_cost = static_cast<double>(x.offsets[x.count] + y.offsets[y.count]) /
+                             static_cast<double>(x.count + y.count > 0 ? x.count + y.count : 1) * 2.0;
+    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, pair_cost,
+                          [&](std::int64_t i, std::int64_t j) {
         const std::int64_t xb = x.offsets[i], yb = y.offsets[j];
         const double v = wasserstein_1d_sorted(x.coords + xb, x.weights ? x.weights + xb : nullptr,
                                                x.offsets[i + 1] - xb, y.coords + yb,
