@@ -48,6 +48,8 @@ def check_base(base: Any) -> float | None:
     if base is None:
         return None
     try:
+        if isinstance(base, (str, bytes)):  # float() would parse "2"; p and order refuse strings too
+            raise TypeError
         b = float(operator.index(base)) if isinstance(base, (int, np.integer)) else float(base)
     except OverflowError:  # an int (or Fraction) beyond the float range
         b = math.inf

@@ -423,7 +423,7 @@ def wasserstein_nd(
         shift = shift or _rescaling(xa, ya, power, n + m, always=True)
         if shift is not None:
             lo, e = shift
-            xs, ys = (np.ldexp(z * 0.5 - lo * 0.5, -e) for z in (xa, ya))
+            xs, ys = (_shifted(z, lo, e) for z in (xa, ya))
             raw = _core.emd_points(aa, bb, xs, ys, code, pp, ww, iters, dense_max)
         if raw is None or raw[1] in failed:
             raise ValueError(
@@ -434,14 +434,22 @@ def wasserstein_nd(
     distance: float = max(cost, 0.0) ** (1.0 / pp)
     if shift is not None:
         with np.errstate(over="ignore"):  # a distance beyond the float range is inf
-            distance = float(np.ldexp(distance, (shift[1] + 1) * (2 if metric == "sqeuclidean" else 1)))
+            distance = float(np.ldexp(distance, shift[1] * (2 if metric == "sqeuclidean" else 1)))
     return distance
 
 
+def _shifted(z: np.ndarray, lo: np.ndarray, e: int) -> np.ndarray:
+    """(z - lo) / 2**e, exactly where z - lo does not overflow."""
+    with np.errstate(over="ignore"):
+        d = z - lo
+    out: np.ndarray = np.ldexp(d, -e) if np.isfinite(d).all() else np.ldexp(z * 0.5 - lo * 0.5, 1 - e)
+    return out
+
+
 def _rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: bool) -> tuple[np.ndarray, int] | None:
-    """(lo, e) such that the points (z / 2 - lo / 2) / 2**e have coordinate
-    differences whose `power` stays below about 1e300 / (4 (count + 1)), the
-    most the solver takes, and small costs keep as many digits as possible;
+    """(lo, e) such that the points (z - lo) / 2**e have coordinate differences
+    whose `power` stays below about 1e300 / (4 (count + 1)), the most the
+    solver takes, and small costs keep as many digits as possible;
     None when the points need no scaling first (``always=False``): that power
     is not so small that every cost is near underflow (costs that overflow are
     found by the solver, and the points scaled then).
@@ -450,11 +458,13 @@ def _rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: b
         return None  # points in zero dimensions: every cost is 0
     lo = np.minimum(x.min(axis=0), y.min(axis=0))
     hi = np.maximum(x.max(axis=0), y.max(axis=0))
-    half_span = float((hi * 0.5 - lo * 0.5).max())  # halves: no overflow
-    if half_span == 0.0:
+    with np.errstate(over="ignore"):
+        span = float((hi - lo).max())
+    if span == 0.0:
         return None  # one point: every cost is 0
-    # log2 of a bound on every distance of the halved points (any norm <= d * max |dz|).
-    bound = math.log2(half_span) + math.log2(x.shape[1])
+    # log2 of a bound on every distance (any norm <= d * max |dz|).
+    log_span = math.log2(span) if span < math.inf else math.log2(float((hi * 0.5 - lo * 0.5).max())) + 1.0
+    bound = log_span + math.log2(x.shape[1])
     top = math.log2(1e300 / (4.0 * (count + 1)))
     if not always and -900.0 <= power * bound:
         return None

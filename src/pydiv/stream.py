@@ -109,11 +109,11 @@ class _Accumulator:
     def _add(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> None:
         """Add partial sums, leaving the state unchanged if a total would overflow."""
         with np.errstate(over="ignore"):
-            new = [self._s + s, self._a + a, self._b + b]  # type: ignore[operator]
+            new = [self._s + s, self._a + a, self._b + b]
         if not all(np.isfinite(x).all() for x in new):
             raise ValueError(_TOO_LARGE)
         self._s, self._a, self._b = new
-        self._n_inf = self._n_inf + n_inf  # type: ignore[operator]
+        self._n_inf = self._n_inf + n_inf
 
     def merge(self, other: _Accumulator) -> Self:
         """Fold in another accumulator of the same kind (e.g. from another worker); returns self."""
@@ -148,7 +148,7 @@ class _Accumulator:
             raise ValueError("p sums to zero over all chunks, so it cannot be normalised")
         if self._two_inputs and (self._b == 0).any():  # type: ignore[union-attr]
             raise ValueError("q sums to zero over all chunks, so it cannot be normalised")
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
             out = self._finish(self._s, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
         if b is not None:
             out = out / math.log(b)
@@ -206,7 +206,9 @@ class KLDivergence(_Accumulator):
     _kind = _core.INFO_KL
 
     def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return np.where(n_inf > 0, np.inf, np.maximum(s / a + np.log(b / a), 0.0))
+        ratio = b / a  # log(b / a) is exact-er than log(b) - log(a), unless b / a leaves the float range
+        log_ratio = np.where((ratio > 0) & (ratio < np.inf), np.log(ratio), np.log(b) - np.log(a))
+        return np.where(n_inf > 0, np.inf, np.maximum(s / a + log_ratio, 0.0))
 
 
 class JSDivergence(_Accumulator):

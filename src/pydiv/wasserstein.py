@@ -179,12 +179,28 @@ def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
 
     The kernel raises |x - y| / s to the power p with s < 2 (hi - lo), the span
     of both supports; when every piece is far below the span and p is large,
-    the pieces underflow (the integral gets inaccurate or 0).
+    the pieces underflow (the integral gets inaccurate or 0).  A result that is
+    not finite (values near the float range, or a subnormal span) counts too.
     """
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         span = (np.asarray(hi, dtype=np.float64) * 0.5 - np.asarray(lo, dtype=np.float64) * 0.5) * 4.0
         ratio = np.log2(np.asarray(result, dtype=np.float64)) - np.log2(span)
-    return np.asarray((span > 0) & ~(p * ratio >= -900.0))
+    # (A subnormal span overflows the kernel's 1 / scale: inf or NaN.)
+    return np.asarray((span > 0) & ~(p * ratio >= -900.0) | ~np.isfinite(result))
+
+
+def _row(a: Any, r: Any) -> Any:
+    """Row r of a 2-D sample; a 1-D sample (or a single row) goes with every row."""
+    return a if a is None or a.ndim == 1 else a[r % a.shape[0]]
+
+
+def _replacement(kernel: Any, fallback: float, lo: Any, hi: Any, p: float) -> Any:
+    """The fallback's W_p where the kernel's could not represent it (out of
+    its range), else the kernel's: both round, differently, and near 0 the
+    p-th root magnifies rounding (W_2 of a 1e-16 sliver of mass is 1e-8)."""
+    if not math.isfinite(kernel) or _underflowed(fallback, lo, hi, p):
+        return fallback
+    return kernel
 
 
 def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.ndarray | None, p: float) -> float:
@@ -194,7 +210,15 @@ def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.nd
     none underflows however large p is: the fallback for :func:`_underflowed`.
     """
     def levels(w: np.ndarray | None, n: int) -> np.ndarray:
-        c = np.arange(1.0, n + 1.0) if w is None else np.cumsum(w / w.max())
+        c: np.ndarray
+        if w is None:
+            c = np.arange(1.0, n + 1.0)
+        else:
+            w = w.astype(np.float64)
+            with np.errstate(over="ignore"):
+                c = np.cumsum(w)
+            if not 1e-300 < c[-1] < np.inf:  # a total out of range: divide by the largest weight
+                c = np.cumsum(w / w.max())
         c = c / c[-1]
         c[-1] = 1.0
         return c
@@ -204,12 +228,18 @@ def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.nd
     starts = np.concatenate(([0.0], ends[:-1]))
     i = np.minimum(np.searchsorted(cx, starts, side="right"), x.shape[0] - 1)
     j = np.minimum(np.searchsorted(cy, starts, side="right"), y.shape[0] - 1)
-    gaps = np.abs(x.astype(np.float64)[i] * 0.5 - y.astype(np.float64)[j] * 0.5)  # halves: no overflow
+    xi, yj = x.astype(np.float64)[i], y.astype(np.float64)[j]
+    factor = 1.0
+    with np.errstate(over="ignore"):
+        gaps = np.abs(xi - yj)
+    if not np.isfinite(gaps).all():  # values beyond half the float range: halve them (exact)
+        gaps, factor = np.abs(xi * 0.5 - yj * 0.5), 2.0
     widths = ends - starts
     top = float(gaps[widths > 0].max(initial=0.0))
     if top == 0.0:
         return 0.0
-    return 2.0 * (top * float(np.sum(widths * (gaps / top) ** p)) ** (1.0 / p))
+    distance: float = factor * (top * float(np.sum(widths * (gaps / top) ** p)) ** (1.0 / p))
+    return distance
 
 
 def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: float,
@@ -257,14 +287,14 @@ def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights
     if kind == _core.W1D_WASSERSTEIN and p != 1.0:
         # Pieces lost to underflow (large p), or to overflow (values near the
         # float range): the NumPy quantile merge, scaled by the largest gap.
-        lost = _underflowed(result, np.minimum(u[..., 0], v[..., 0]), np.maximum(u[..., -1], v[..., -1]), p)
-        if pair and lost:
-            result = _wp_quantiles(u, uw, v, vw, p)
-        elif lost.any():
+        lo, hi = np.broadcast_arrays(np.minimum(u[..., 0], v[..., 0]), np.maximum(u[..., -1], v[..., -1]))
+        lost = _underflowed(result, lo, hi, p)
+        if lost.any():
             result = np.array(result, dtype=np.float64)
-            for r in np.flatnonzero(lost):
-                pick = lambda a: None if a is None else (a if a.ndim == 1 else a[r % a.shape[0]])  # noqa: E731
-                result[r] = _wp_quantiles(pick(u), pick(uw), pick(v), pick(vw), p)
+            for r in np.flatnonzero(lost) if not pair else [()]:
+                fallback = _wp_quantiles(_row(u, r), _row(uw, r), _row(v, r), _row(vw, r), p)
+                result[r] = _replacement(result[r], fallback, lo[r], hi[r], p)
+            result = result[()]
     bad = ~np.isfinite(result)
     if bad.any() and p == 1.0:
         # Valid, but the kernel's sums overflowed (values far from 1, e.g. 1e306
@@ -587,7 +617,8 @@ def wasserstein_hist(
             # spanning more than the float range): the NumPy quantile merge.
             support = np.arange(k, dtype=np.float64) if xa is None else xa
             for r in np.flatnonzero(_underflowed(result, support[0], support[-1], r_order)):
-                result[r] = _wp_quantiles(support, prow[r], support, qrow[r], r_order)
+                result[r] = _replacement(result[r], _wp_quantiles(support, prow[r], support, qrow[r], r_order),
+                                         support[0], support[-1], r_order)
         bad = ~np.isfinite(result)
         if bad.any() and xa is not None and r_order == 1.0:
             # Valid, but the gaps of a support spanning more than the float
