@@ -67,6 +67,8 @@ struct InfoKernelTable {
     double (*js_pair)(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n);
     // sum_i |a_i - b_i| w_i
     double (*weighted_l1)(const double* a, const double* b, const double* w, std::int64_t n);
+    // sum_i |a_i - b_i|
+    double (*l1)(const double* a, const double* b, std::int64_t n);
 };
 
 // The table for the SIMD level chosen at runtime (cpu_features.hpp).

@@ -115,6 +115,12 @@ inline double weighted_l1(const double* a, const double* b, const double* w, std
     return s;
 }
 
+inline double l1(const double* a, const double* b, std::int64_t n) {
+    double s = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) s += std::fabs(a[i] - b[i]);
+    return s;
+}
+
 }  // namespace scalar
 }  // namespace
 }  // namespace pydiv

@@ -209,29 +209,46 @@ double simd_js_pair(const double* x, const double* xlx, const double* y, const d
     return total + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);
 }
 
+// Four accumulators: the loop is bound by the latency of the adds.
 template <class V>
 double simd_weighted_l1(const double* a, const double* b, const double* w, std::int64_t n) {
     using vec = typename V::vec;
-    vec s0 = V::zero();
-    vec s1 = V::zero();
+    vec s[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
     std::int64_t i = 0;
-    for (; i + 2 * V::width <= n; i += 2 * V::width) {
-        const vec d0 = V::sub(V::load(a + i), V::load(b + i));
-        const vec d1 = V::sub(V::load(a + i + V::width), V::load(b + i + V::width));
-        s0 = V::fmadd(V::max(d0, V::sub(V::zero(), d0)), V::load(w + i), s0);
-        s1 = V::fmadd(V::max(d1, V::sub(V::zero(), d1)), V::load(w + i + V::width), s1);
-    }
+    for (; i + 4 * V::width <= n; i += 4 * V::width)
+        for (int u = 0; u < 4; ++u) {
+            const std::int64_t o = i + u * V::width;
+            s[u] = V::fmadd(V::abs(V::sub(V::load(a + o), V::load(b + o))), V::load(w + o), s[u]);
+        }
     double lanes[V::width];
-    V::store(lanes, V::add(s0, s1));
+    V::store(lanes, V::add(V::add(s[0], s[1]), V::add(s[2], s[3])));
     double total = 0.0;
     for (int l = 0; l < V::width; ++l) total += lanes[l];
     return total + scalar::weighted_l1(a + i, b + i, w + i, n - i);
 }
 
 template <class V>
+double simd_l1(const double* a, const double* b, std::int64_t n) {
+    using vec = typename V::vec;
+    vec s[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
+    std::int64_t i = 0;
+    for (; i + 4 * V::width <= n; i += 4 * V::width)
+        for (int u = 0; u < 4; ++u) {
+            const std::int64_t o = i + u * V::width;
+            s[u] = V::add(V::abs(V::sub(V::load(a + o), V::load(b + o))), s[u]);
+        }
+    double lanes[V::width];
+    V::store(lanes, V::add(V::add(s[0], s[1]), V::add(s[2], s[3])));
+    double total = 0.0;
+    for (int l = 0; l < V::width; ++l) total += lanes[l];
+    return total + scalar::l1(a + i, b + i, n - i);
+}
+
+template <class V>
 InfoKernelTable simd_info_kernels() {
     return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>,
-            simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_weighted_l1<V>};
+            simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_weighted_l1<V>,
+            simd_l1<V>};
 }
 
 }  // namespace

@@ -22,7 +22,9 @@ double pair_value(PairMetric metric, const InfoKernelTable& kernels, const PairI
         v = kernels.js_pair(x, in.x_aux + i * in.k, y, in.y_aux + j * in.k, in.k);
         v = v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);  // rounding must not leave [0, log 2]
     } else if (metric == PairMetric::cdf_l1) {
-        v = kernels.weighted_l1(x, y, in.weights, in.k);
+        // Evenly spaced support: one multiplication instead of one per element.
+        v = in.uniform_gap > 0.0 ? in.uniform_gap * kernels.l1(x, y, in.k - 1)
+                                 : kernels.weighted_l1(x, y, in.weights, in.k);
     } else {
         const HistRows<double> xr{x, 0, 1};
         const HistRows<double> yr{y, 0, 1};

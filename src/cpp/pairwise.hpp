@@ -28,6 +28,7 @@ struct PairInputs {
     std::int64_t k = 0;
     const double* weights = nullptr;  // cdf_l1: k gaps (the last one 0); hist_wp: the support (k)
     double order = 1.0;               // hist_wp: p
+    double uniform_gap = 0.0;         // cdf_l1: > 0 when every gap equals it (weights unused)
     double scale = 1.0;               // applied to each value (1 / log base)
     bool take_sqrt = false;           // js distance instead of divergence
 };

@@ -17,7 +17,7 @@ using CArray1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device:
 
 template <class Out>
 void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, std::optional<CArray2> y_aux,
-                std::optional<CArray1> weights, double order, double scale, bool take_sqrt, std::int64_t i0,
+                std::optional<CArray1> weights, double order, double uniform_gap, double scale, bool take_sqrt, std::int64_t i0,
                 std::int64_t i1,
                 bool symmetric, bool condensed, nb::ndarray<Out, nb::c_contig, nb::device::cpu> out,
                 int threads) {
@@ -31,6 +31,7 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     in.k = static_cast<std::int64_t>(x.shape(1));
     in.weights = weights ? weights->data() : nullptr;
     in.order = order;
+    in.uniform_gap = uniform_gap;
     in.scale = scale;
     in.take_sqrt = take_sqrt;
     const auto kind = static_cast<pydiv::PairMetric>(metric);
@@ -105,10 +106,10 @@ void register_pairwise(nb::module_& m) {
     m.attr("PAIR_CDF_L1") = static_cast<int>(pydiv::PairMetric::cdf_l1);
     m.attr("PAIR_HIST_WP") = static_cast<int>(pydiv::PairMetric::hist_wp);
     m.def("pair_block", &pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("emd_pair_block", &emd_pair_block<double>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
           nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),

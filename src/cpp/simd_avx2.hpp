@@ -28,6 +28,7 @@ struct Avx2 {
     static vec fmadd(vec a, vec b, vec c) { return _mm256_fmadd_pd(a, b, c); }
     static vec min(vec a, vec b) { return _mm256_min_pd(a, b); }
     static vec max(vec a, vec b) { return _mm256_max_pd(a, b); }
+    static vec abs(vec a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
     static mask gt(vec a, vec b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
     static mask ge(vec a, vec b) { return _mm256_cmp_pd(a, b, _CMP_GE_OQ); }
     static mask le(vec a, vec b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }

@@ -30,6 +30,7 @@ struct Avx512 {
     static vec fmadd(vec a, vec b, vec c) { return _mm512_fmadd_pd(a, b, c); }
     static vec min(vec a, vec b) { return _mm512_min_pd(a, b); }
     static vec max(vec a, vec b) { return _mm512_max_pd(a, b); }
+    static vec abs(vec a) { return _mm512_abs_pd(a); }
     static mask gt(vec a, vec b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
     static mask ge(vec a, vec b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
     static mask le(vec a, vec b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }

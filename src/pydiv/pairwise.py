@@ -252,11 +252,14 @@ def pairwise(
         return result
 
     order = 1.0
+    uniform_gap = 0.0
     if metric == "wasserstein":
         order = _check_p(p)
         support = _support(x, k)
         if order == 1.0:
             kind, weights = _core.PAIR_CDF_L1, np.append(np.diff(support), 0.0)
+            if k > 1 and weights[0] > 0 and np.all(weights[:-1] == weights[0]):
+                uniform_gap = float(weights[0])
             A = np.cumsum(P, axis=1)
             B = A if Q is P else np.cumsum(Q, axis=1)
         else:
@@ -271,7 +274,7 @@ def pairwise(
 
     def kernel_block(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
         _core.pair_block(
-            kind, A, A_aux, B, B_aux, weights, order, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads
+            kind, A, A_aux, B, B_aux, weights, order, uniform_gap, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads
         )
         return 0
 
