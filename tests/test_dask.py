@@ -38,6 +38,8 @@ def test_local_cluster():
 def test_bad_input():
     with pytest.raises(ValueError, match="pass chunks="):
         pydiv.dask.pairwise(X, metric="js")
+    with pytest.raises(ValueError, match="chunks must be a positive number of rows"):
+        pydiv.dask.pairwise(X, metric="js", chunks=0)
     with pytest.raises(ValueError, match="unknown metric"):
         pydiv.dask.pairwise(X, metric="cosine", chunks=5)
     with pytest.raises(ValueError, match="same number of columns"):

@@ -302,3 +302,11 @@ def test_cross_entropy_is_entropy_plus_kl(pq):
         assert math.isinf(ce)
     else:
         assert ce == pytest.approx(pydiv.entropy(p) + kl, rel=1e-9, abs=1e-12)
+
+
+# Messages name only the arguments a function has; a JS distance needs base > 1.
+def test_entropy_empty_and_distance_base():
+    with pytest.raises(ValueError, match="^p must not be empty"):
+        pydiv.entropy([])
+    with pytest.raises(ValueError, match="base must be greater than 1 for a distance"):
+        pydiv.jensenshannon([1, 0], [0, 1], base=0.5)

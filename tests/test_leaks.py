@@ -1,6 +1,6 @@
 """Many calls on small inputs keep the memory flat.
 
-Each function runs 100 000 times (the slower ones 20 000: see CALLS) after a
+Each function runs 100 000 times (the slower ones 10 000: see CALLS) after a
 warm-up; the resident set size (from /proc/self/statm) may not grow by more
 than a few MB, and the number of Python memory blocks (sys.getallocatedblocks)
 barely at all, so a reference leaked per call (a result array, a NumPy
@@ -37,8 +37,8 @@ CLOUDS = [np.array([[0.0], [1.0]]), np.array([[2.0]]), np.array([[0.5], [0.7], [
 
 FAST = 100_000
 # The slower calls (10-60 us each: the general validation path, the simplex, dask-free
-# pairwise blocks) run 20 000 times, which keeps this module to a few seconds.
-SLOW = 20_000
+# pairwise blocks) run 10 000 times, which keeps this module to a few seconds.
+SLOW = 10_000
 
 
 def _raises(f, *args, **kwargs):

@@ -248,3 +248,11 @@ def test_wasserstein_samples_bad_input():
         pydiv.pairwise([np.ones(0)], metric="wasserstein_samples")
     with pytest.raises(ValueError, match="p must be"):
         pydiv.pairwise(np.ones((2, 3)), metric="wasserstein_samples", p=0.5)
+
+
+def test_more_bad_arguments():
+    with pytest.raises(TypeError, match="x_weights must be a sequence of weight vectors"):
+        pydiv.pairwise([np.ones((2, 2))], metric="emd", x_weights=5)
+    with pytest.raises(ValueError, match="base must be greater than 1 for a distance"):
+        pydiv.pairwise(np.ones((2, 2)), metric="jensenshannon", base=0.5)
+    np.testing.assert_array_equal(pydiv.pairwise(np.ones((3, 2)), metric="js", n_jobs=2**40), np.zeros((3, 3)))

@@ -198,11 +198,12 @@ def test_js_is_mean_kl_to_the_mixture(pq, base):
 
 
 # The Jensen-Shannon distance is a metric: triangle inequality for float32 and strided inputs.
+# (A divergence is exact to about 1e-16, so a distance near 0 only to about 1e-8.)
 @given(st.integers(1, 12).flatmap(lambda n: DTYPES.flatmap(lambda d: st.tuples(*[distribution(n, d)] * 3))))
 def test_jensenshannon_triangle_on_views(pqr):
     p, q, r = pqr
     d = pydiv.jensenshannon
-    assert d(p, r) <= d(p, q) + d(q, r) + 1e-12
+    assert d(p, r) <= d(p, q) + d(q, r) + 1e-7
 
 
 # A batch along either axis equals one call per row, for float32 and strided batches.
@@ -409,6 +410,7 @@ def test_wasserstein_nd_translation_and_scaling(data, mp, s):
     w = 3.0 if metric == "minkowski" else None
     t = np.array(t)
     x, y = x.astype(np.float64), y.astype(np.float64)
+    assume(((x + t) - x == t).all() and ((y + t) - y == t).all())  # the translation is exact
     pts = np.concatenate([x, y, x + t, y + t])
     diam = float(np.abs(pts.max(axis=0) - pts.min(axis=0)).sum()) or 1.0
     tol = 1e-12 ** (1.0 / p) * diam  # see test_wasserstein_nd_is_a_metric

@@ -20,8 +20,11 @@ _FLOAT_KINDS = frozenset("f")
 def as_real_array(x: Any, name: str) -> np.ndarray:
     """Convert an array-like to a float32 or float64 array (no copy when possible)."""
     try:
-        arr = np.asarray(x)
-    except (TypeError, ValueError) as exc:  # ragged nested lists
+        if hasattr(x, "__dlpack__") and not hasattr(x, "__array__"):
+            arr = np.from_dlpack(x)  # a DLPack-only tensor, without a copy
+        else:
+            arr = np.asarray(x)
+    except (TypeError, ValueError, BufferError, RuntimeError) as exc:  # ragged lists, non-CPU tensors
         raise TypeError(f"{name} must be a numeric array-like; {exc}") from None
     kind = arr.dtype.kind
     if kind == "f":

@@ -27,6 +27,8 @@ __all__ = ["pairwise"]
 def _as_dask_rows(a: Any, name: str, chunks: int | None) -> Any:
     import dask.array as da
 
+    if chunks is not None and (isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1):
+        raise ValueError(f"chunks must be a positive number of rows, got {chunks!r}")
     arr: Any
     if isinstance(a, da.Array):
         arr = a

@@ -50,7 +50,8 @@ def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dty
         raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
     ax = normalize_axis(axis, len(shape))
     if shape[ax] == 0:
-        raise ValueError(f"p and q must not be empty along axis {ax}")
+        names = "p" if q is None else "p and q"
+        raise ValueError(f"{names} must not be empty along axis {ax}")
     out_shape = shape[:ax] + shape[ax + 1 :]
     rows = [_as_rows(a, shape, ax) for a in arrays]
     if rows[0].shape[0] == 0:
@@ -323,6 +324,8 @@ def jensenshannon(
     >>> float(pydiv.jensenshannon([1.0, 0.0], [0.5, 0.5], base=2))
     0.5579230452841438
     """
+    if base is not None and check_base(base) < 1.0:  # type: ignore[operator]
+        raise ValueError(f"base must be greater than 1 for a distance (the divergence would be negative), got {base!r}")
     if base is None and axis == -1 and not keepdims and dtype is None:
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:

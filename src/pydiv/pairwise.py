@@ -65,7 +65,7 @@ def _threads(n_jobs: Any) -> int:
         return 0
     if jobs < 1:
         raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {jobs}")
-    return jobs
+    return min(jobs, 1 << 16)  # more threads than that cannot help; keeps it a C int
 
 
 def _output(out: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
@@ -195,6 +195,8 @@ def pairwise(
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
     threads = _threads(n_jobs)
     b = check_base(base)
+    if b is not None and b < 1.0 and metric == "jensenshannon":
+        raise ValueError(f"base must be greater than 1 for a distance (the divergence would be negative), got {base!r}")
     scale = 1.0 / math.log(b) if b is not None else 1.0
     if dtype is not None and np.dtype(dtype) not in (np.float64, np.float32):
         raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
@@ -369,7 +371,10 @@ def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[
     wname = "x_weights" if name == "X" else "y_weights"
     if weights is None:
         return listed, None, wname
-    wlist = list(weights)
+    try:
+        wlist = list(weights)
+    except TypeError:
+        raise TypeError(f"{wname} must be a sequence of weight vectors, one per entry of {name}") from None
     if len(wlist) != len(listed):
         raise ValueError(f"{wname} has {len(wlist)} entries but {name} has {len(listed)} {what}")
     return listed, wlist, wname
