@@ -53,6 +53,8 @@ def check_base(base: Any) -> float | None:
     try:
         if isinstance(base, (str, bytes)):  # float() would parse "2"; p and order refuse strings too
             raise TypeError
+        if isinstance(base, np.ndarray) and base.ndim != 0:  # one base for the whole call
+            raise TypeError
         b = float(operator.index(base)) if isinstance(base, (int, np.integer)) else float(base)
     except OverflowError:  # an int (or Fraction) beyond the float range
         b = math.inf
