@@ -112,18 +112,6 @@ def matched(min_dims: int = 1, side: int = 5) -> st.SearchStrategy[tuple[Any, An
 # ---------------------------------------------------------------- the oracle
 
 
-def known_bug_base(metric: Any, base: Any) -> Any:
-    """A base below 1 makes the Jensen-Shannon distance NaN (the root of a negative
-    divergence): a known bug, see the report; such calls get base 2 here."""
-    if metric == "jensenshannon" and not isinstance(base, (str, bytes)):
-        try:
-            if 0 < float(base) < 1:
-                return 2
-        except (TypeError, ValueError, OverflowError):
-            pass
-    return base
-
-
 def outcome(call: Callable[[], Any]) -> Any:
     """The call's value, or None for an allowed exception; anything else fails the test."""
     with warnings.catch_warnings():
@@ -169,7 +157,6 @@ def test_fuzz_divergences(name, pq, base, axis, keepdims, dtype):
     # Each divergence returns a value or raises ValueError / TypeError.
     f = getattr(pydiv, name)
     p, q = pq
-    base = known_bug_base(name, base)
     outcome(lambda: f(p, q, base=base, axis=axis, keepdims=keepdims, dtype=dtype))
     outcome(lambda: f(p, q))
 
@@ -320,7 +307,7 @@ def pairwise_args(draw):
         condensed=draw(mostly(st.just(False), st.just(True))),
     )
     if metric in ("kl", "cross_entropy", "js", "jensenshannon"):
-        kwargs["base"] = known_bug_base(metric, draw(BASES))
+        kwargs["base"] = draw(BASES)
     if metric in ("wasserstein", "wasserstein_samples", "emd"):
         kwargs["p"] = draw(mostly(st.just(1), ORDERS))
     if metric in ("wasserstein", "wasserstein_samples"):
@@ -333,8 +320,6 @@ def pairwise_args(draw):
         kwargs["dtype"] = draw(st.sampled_from([np.float32, np.float64, int]))
     if draw(st.integers(0, 9)) == 0:
         kwargs[draw(st.sampled_from(["base", "p", "x", "w", "ground_metric"]))] = draw(array_like())
-    if "base" in kwargs:
-        kwargs["base"] = known_bug_base(metric, kwargs["base"])
     return X, Y, kwargs
 
 
@@ -356,7 +341,6 @@ def test_fuzz_dask_pairwise(XY, metric, chunks, base):
     import pydiv.dask
 
     X, Y = XY
-    base = known_bug_base(metric, base)
     kwargs = {} if base is None else {"base": base}
 
     def run():
