@@ -174,6 +174,16 @@ void simd_sums(const double* p, const double* q, std::int64_t n, double sp, doub
     simd_run<V>(p, q, n, sp, sq, out, [&](vec x, vec y, SimdAcc<V>& acc) { acc.track(x, y); }, scalar::sums);
 }
 
+// The sum of a vector's lanes, in lane order.
+template <class V>
+double lane_sum(typename V::vec v) {
+    double lanes[V::width];
+    V::store(lanes, v);
+    double total = 0.0;
+    for (int l = 0; l < V::width; ++l) total += lanes[l];
+    return total;
+}
+
 template <class V>
 void simd_xlogx(const double* x, double* out, std::int64_t n) {
     using vec = typename V::vec;
@@ -202,11 +212,7 @@ double simd_js_pair(const double* x, const double* xlx, const double* y, const d
         const vec mlm = V::mul(m, V::log(V::select(V::gt(m, V::zero()), m, one), table));
         s = V::add(s, V::sub(V::mul(half, V::add(V::load(xlx + i), V::load(yly + i))), mlm));
     }
-    double lanes[V::width];
-    V::store(lanes, s);
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);
+    return lane_sum<V>(s) + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);
 }
 
 // Four accumulators: the loop is bound by the latency of the adds.
@@ -220,11 +226,7 @@ double simd_weighted_l1(const double* a, const double* b, const double* w, std::
             const std::int64_t o = i + u * V::width;
             s[u] = V::fmadd(V::abs(V::sub(V::load(a + o), V::load(b + o))), V::load(w + o), s[u]);
         }
-    double lanes[V::width];
-    V::store(lanes, V::add(V::add(s[0], s[1]), V::add(s[2], s[3])));
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total + scalar::weighted_l1(a + i, b + i, w + i, n - i);
+    return lane_sum<V>(V::add(V::add(s[0], s[1]), V::add(s[2], s[3]))) + scalar::weighted_l1(a + i, b + i, w + i, n - i);
 }
 
 template <class V>
@@ -237,11 +239,7 @@ double simd_l1(const double* a, const double* b, std::int64_t n) {
             const std::int64_t o = i + u * V::width;
             s[u] = V::add(V::abs(V::sub(V::load(a + o), V::load(b + o))), s[u]);
         }
-    double lanes[V::width];
-    V::store(lanes, V::add(V::add(s[0], s[1]), V::add(s[2], s[3])));
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total + scalar::l1(a + i, b + i, n - i);
+    return lane_sum<V>(V::add(V::add(s[0], s[1]), V::add(s[2], s[3]))) + scalar::l1(a + i, b + i, n - i);
 }
 
 template <class V>
