@@ -112,6 +112,23 @@ def test_memmap_out(tmp_path, monkeypatch):
     np.testing.assert_allclose(np.load(tmp_path / "d.npy"), loop("wasserstein", X, X), rtol=1e-12, atol=1e-15)
 
 
+# The W1 kernel works on tiles of rows against groups of four columns with a
+# masked tail: shapes that fill none of them evenly, against cdist on the CDFs.
+@pytest.mark.parametrize("n, m, k", [(1, 1, 1), (3, 5, 2), (9, 13, 17), (17, 33, 40), (41, 70, 9)])
+def test_wasserstein_tile_shapes(n, m, k):
+    X = histograms(n, k)
+    Y = histograms(m, k)
+    cx = np.cumsum(X / X.sum(axis=1, keepdims=True), axis=1)
+    cy = np.cumsum(Y / Y.sum(axis=1, keepdims=True), axis=1)
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric="wasserstein"), ssd.cdist(cx, cy, "cityblock"), rtol=1e-12, atol=1e-15)
+    x = np.cumsum(rng.random(k))
+    want = ssd.cdist(cx[:, :-1], cy[:, :-1], "cityblock", w=np.diff(x)) if k > 1 else np.zeros((n, m))
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric="wasserstein", x=x), want, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        pydiv.pairwise(Y, metric="wasserstein", condensed=True), ssd.pdist(cy, "cityblock"), rtol=1e-12, atol=1e-15
+    )
+
+
 # A support x with uneven gaps weights the CDF differences.
 def test_wasserstein_support():
     X = histograms(6, 5)

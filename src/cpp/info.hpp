@@ -65,10 +65,10 @@ struct InfoKernelTable {
     // sum_i (x_i log x_i + y_i log y_i) / 2 - m_i log m_i, m = (x + y) / 2,
     // from precomputed x log x and y log y: the JS divergence of x and y.
     double (*js_pair)(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n);
-    // sum_i |a_i - b_i| w_i
-    double (*weighted_l1)(const double* a, const double* b, const double* w, std::int64_t n);
-    // sum_i |a_i - b_i|
-    double (*l1)(const double* a, const double* b, std::int64_t n);
+    // out[c] = sum_i |a_i - b_i| w_i for the `count` rows b = B + c * ldb
+    // (w_i = 1 when w is null): a row against a chunk of rows.
+    void (*l1_rows)(const double* a, const double* b, std::int64_t ldb, std::int64_t count, const double* w,
+                    std::int64_t n, double* out);
 };
 
 // The table for the SIMD level chosen at runtime (cpu_features.hpp).

@@ -6,8 +6,7 @@ namespace pydiv {
 
 InfoKernelTable info_kernels_baseline() {
     return {scalar::entropy, scalar::cross_entropy, scalar::kl,    scalar::js,
-            scalar::sums,    scalar::xlogx,         scalar::js_pair, scalar::weighted_l1,
-            scalar::l1};
+            scalar::sums,    scalar::xlogx,         scalar::js_pair, scalar::l1_rows};
 }
 
 }  // namespace pydiv

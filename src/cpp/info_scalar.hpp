@@ -109,16 +109,14 @@ inline double js_pair(const double* x, const double* xlx, const double* y, const
     return s;
 }
 
-inline double weighted_l1(const double* a, const double* b, const double* w, std::int64_t n) {
-    double s = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) s += std::fabs(a[i] - b[i]) * w[i];
-    return s;
-}
-
-inline double l1(const double* a, const double* b, std::int64_t n) {
-    double s = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) s += std::fabs(a[i] - b[i]);
-    return s;
+inline void l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64_t count, const double* w,
+                    std::int64_t n, double* out) {
+    for (std::int64_t c = 0; c < count; ++c) {
+        const double* bc = b + c * ldb;
+        double s = 0.0;
+        for (std::int64_t i = 0; i < n; ++i) s += std::fabs(a[i] - bc[i]) * (w ? w[i] : 1.0);
+        out[c] = s;
+    }
 }
 
 }  // namespace scalar

@@ -215,38 +215,65 @@ double simd_js_pair(const double* x, const double* xlx, const double* y, const d
     return lane_sum<V>(s) + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);
 }
 
-// Four accumulators: the loop is bound by the latency of the adds.
-template <class V>
-double simd_weighted_l1(const double* a, const double* b, const double* w, std::int64_t n) {
+// |a_i - b_i| (times w_i when w is given) for one vector of elements.
+template <class V, bool Weighted>
+typename V::vec l1_term(typename V::vec a, typename V::vec b, const double* w) {
+    const typename V::vec d = V::abs(V::sub(a, b));
+    if constexpr (Weighted) return V::mul(d, V::load(w));
+    return d;
+}
+
+// Four rows of B against one row a: each loaded vector of a serves four
+// rows, and two accumulators per row hide the latency of the adds.  The
+// tail is one masked vector, so the lane a term lands in depends only on its
+// position: every pairing of rows sums in the same order.
+template <class V, bool Weighted>
+void l1_four(const double* a, const double* const b[4], const double* w, std::int64_t n, double* out) {
     using vec = typename V::vec;
-    vec s[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
+    constexpr std::int64_t W = V::width;
+    vec even[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
+    vec odd[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
     std::int64_t i = 0;
-    for (; i + 4 * V::width <= n; i += 4 * V::width)
-        for (int u = 0; u < 4; ++u) {
-            const std::int64_t o = i + u * V::width;
-            s[u] = V::fmadd(V::abs(V::sub(V::load(a + o), V::load(b + o))), V::load(w + o), s[u]);
+    for (; i + 2 * W <= n; i += 2 * W) {
+        const vec a0 = V::load(a + i);
+        const vec a1 = V::load(a + i + W);
+        for (int r = 0; r < 4; ++r) {
+            even[r] = V::add(even[r], l1_term<V, Weighted>(a0, V::load(b[r] + i), w + i));
+            odd[r] = V::add(odd[r], l1_term<V, Weighted>(a1, V::load(b[r] + i + W), w + i + W));
         }
-    return lane_sum<V>(V::add(V::add(s[0], s[1]), V::add(s[2], s[3]))) + scalar::weighted_l1(a + i, b + i, w + i, n - i);
+    }
+    for (; i < n; i += W) {
+        const std::int64_t len = n - i < W ? n - i : W;
+        const vec ai = V::load_first(a + i, len);
+        for (int r = 0; r < 4; ++r) {
+            vec d = V::abs(V::sub(ai, V::load_first(b[r] + i, len)));
+            if constexpr (Weighted) d = V::mul(d, V::load_first(w + i, len));
+            even[r] = V::add(even[r], d);
+        }
+    }
+    for (int r = 0; r < 4; ++r) out[r] = lane_sum<V>(V::add(even[r], odd[r]));
 }
 
 template <class V>
-double simd_l1(const double* a, const double* b, std::int64_t n) {
-    using vec = typename V::vec;
-    vec s[4] = {V::zero(), V::zero(), V::zero(), V::zero()};
-    std::int64_t i = 0;
-    for (; i + 4 * V::width <= n; i += 4 * V::width)
-        for (int u = 0; u < 4; ++u) {
-            const std::int64_t o = i + u * V::width;
-            s[u] = V::add(V::abs(V::sub(V::load(a + o), V::load(b + o))), s[u]);
-        }
-    return lane_sum<V>(V::add(V::add(s[0], s[1]), V::add(s[2], s[3]))) + scalar::l1(a + i, b + i, n - i);
+void simd_l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64_t count, const double* w,
+                  std::int64_t n, double* out) {
+    for (std::int64_t c = 0; c < count; c += 4) {
+        // A short last group repeats its final row; only `count` results are kept.
+        const double* rows[4];
+        for (int r = 0; r < 4; ++r) rows[r] = b + (c + r < count ? c + r : count - 1) * ldb;
+        double four[4];
+        if (w)
+            l1_four<V, true>(a, rows, w, n, four);
+        else
+            l1_four<V, false>(a, rows, nullptr, n, four);
+        for (std::int64_t r = 0; r < 4 && c + r < count; ++r) out[c + r] = four[r];
+    }
 }
 
 template <class V>
 InfoKernelTable simd_info_kernels() {
     return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>,
-            simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_weighted_l1<V>,
-            simd_l1<V>};
+            simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_l1_rows<V>};
 }
 
 }  // namespace

@@ -13,6 +13,11 @@ namespace {
 
 constexpr double kLn2 = 0.69314718055994530942;
 
+double finish_value(const PairInputs& in, double v) {
+    v *= in.scale;
+    return in.take_sqrt ? std::sqrt(v) : v;
+}
+
 double pair_value(PairMetric metric, const InfoKernelTable& kernels, const PairInputs& in, std::int64_t i,
                   std::int64_t j) {
     const double* x = in.x + i * in.k;
@@ -21,19 +26,34 @@ double pair_value(PairMetric metric, const InfoKernelTable& kernels, const PairI
     if (metric == PairMetric::js) {
         v = kernels.js_pair(x, in.x_aux + i * in.k, y, in.y_aux + j * in.k, in.k);
         v = v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);  // rounding must not leave [0, log 2]
-    } else if (metric == PairMetric::cdf_l1) {
-        // Evenly spaced support: one multiplication instead of one per element.
-        v = in.uniform_gap > 0.0 ? in.uniform_gap * kernels.l1(x, y, in.k - 1)
-                                 : kernels.weighted_l1(x, y, in.weights, in.k);
     } else {
         const HistRows<double> xr{x, 0, 1};
         const HistRows<double> yr{y, 0, 1};
         wasserstein_hist_rows(xr, yr, 1, in.k, in.weights, 1, in.order, &v, 1);
     }
-    v *= in.scale;
-    return in.take_sqrt ? std::sqrt(v) : v;
+    return finish_value(in, v);
 }
 
+// A tile of the CDF L1 metric: rows ia .. ib - 1 against columns j0 .. j1 - 1.
+// Four columns at a time meet every row of the tile, so both stay in L1.
+void cdf_l1_tile(const InfoKernelTable& kernels, const PairInputs& in, std::int64_t ia, std::int64_t ib,
+                 std::int64_t j0, std::int64_t j1, double* values) {
+    // Evenly spaced support: one multiplication per entry, not per element;
+    // the last CDF element is 1 in every row, so it is left out.
+    const bool uniform = in.uniform_gap > 0.0;
+    const std::int64_t len = uniform ? in.k - 1 : in.k;
+    for (std::int64_t g = j0; g < j1; g += 4) {
+        const std::int64_t count = j1 - g < 4 ? j1 - g : 4;
+        for (std::int64_t i = ia; i < ib; ++i)
+            kernels.l1_rows(in.x + i * in.k, in.y + g * in.k, in.k, count, uniform ? nullptr : in.weights, len,
+                            values + (i - ia) * pair_walk::kChunk + (g - j0));
+    }
+    for (std::int64_t i = ia; i < ib; ++i)
+        for (std::int64_t j = j0; j < j1; ++j) {
+            double& v = values[(i - ia) * pair_walk::kChunk + (j - j0)];
+            v = finish_value(in, uniform ? v * in.uniform_gap : v);
+        }
+}
 
 }  // namespace
 
@@ -41,8 +61,17 @@ template <class Out>
 void pair_block(PairMetric metric, const PairInputs& in, std::int64_t i0, std::int64_t i1, bool symmetric,
                 bool condensed, Out* out, int threads) {
     const InfoKernelTable& kernels = info_kernels();
-    pair_walk::walk_block(in.n, in.m, i0, i1, symmetric, condensed, out, threads, static_cast<double>(in.k),
-               [&](std::int64_t i, std::int64_t j) { return pair_value(metric, kernels, in, i, j); });
+    const double pair_cost = static_cast<double>(in.k);
+    if (metric == PairMetric::cdf_l1) {
+        pair_walk::walk_tiles(in.n, in.m, i0, i1, symmetric, condensed, out, threads, pair_cost,
+                              pair_walk::kMaxTileRows,
+                              [&](std::int64_t ia, std::int64_t ib, std::int64_t j0, std::int64_t j1, double* values) {
+                                  cdf_l1_tile(kernels, in, ia, ib, j0, j1, values);
+                              });
+        return;
+    }
+    pair_walk::walk_block(in.n, in.m, i0, i1, symmetric, condensed, out, threads, pair_cost, pair_walk::kMaxTileRows,
+                          [&](std::int64_t i, std::int64_t j) { return pair_value(metric, kernels, in, i, j); });
 }
 
 template <class Out>
@@ -51,7 +80,7 @@ std::int64_t samples_pair_block(const CloudSet& x, const CloudSet& y, double p, 
     std::int64_t nans = 0;
     const double pair_cost = static_cast<double>(x.offsets[x.count] + y.offsets[y.count]) /
                              static_cast<double>(x.count + y.count > 0 ? x.count + y.count : 1) * 2.0;
-    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, pair_cost,
+    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, pair_cost, 1,
                           [&](std::int64_t i, std::int64_t j) {
         const std::int64_t xb = x.offsets[i], yb = y.offsets[j];
         const double v = wasserstein_1d_sorted(x.coords + xb, x.weights ? x.weights + xb : nullptr,

@@ -42,7 +42,8 @@ std::int64_t emd_pair_block(const CloudSet& x, const CloudSet& y, std::int64_t d
     // A simplex solve costs about (n m) log(n m) element visits.
     const double nx = static_cast<double>(x.offsets[x.count]) / static_cast<double>(x.count > 0 ? x.count : 1);
     const double ny = static_cast<double>(y.offsets[y.count]) / static_cast<double>(y.count > 0 ? y.count : 1);
-    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, 8.0 * nx * ny,
+    // One row per task: a pair can take milliseconds, so tasks stay small.
+    pair_walk::walk_block(x.count, y.count, i0, i1, symmetric, condensed, out, threads, 8.0 * nx * ny, 1,
                           [&](std::int64_t i, std::int64_t j) {
                               const double v = emd_value(x, i, y, j, dim, metric, p, w);
                               if (std::isnan(v)) {

@@ -6,6 +6,7 @@
 #include <immintrin.h>
 
 #include <cfloat>
+#include <cstdint>
 
 #include "log_table.hpp"
 
@@ -18,6 +19,11 @@ struct Avx2 {
     static constexpr int width = 4;
 
     static vec load(const double* p) { return _mm256_loadu_pd(p); }
+    // The first n (< width) elements, zeros after; never reads past them.
+    static vec load_first(const double* p, std::int64_t n) {
+        const __m256i lane = _mm256_setr_epi64x(0, 1, 2, 3);
+        return _mm256_maskload_pd(p, _mm256_cmpgt_epi64(_mm256_set1_epi64x(n), lane));
+    }
     static void store(double* p, vec v) { _mm256_storeu_pd(p, v); }
     static vec set1(double x) { return _mm256_set1_pd(x); }
     static vec zero() { return _mm256_setzero_pd(); }

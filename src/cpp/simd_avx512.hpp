@@ -8,6 +8,7 @@
 #include <immintrin.h>
 
 #include <cfloat>
+#include <cstdint>
 
 #include "log_table.hpp"
 
@@ -20,6 +21,10 @@ struct Avx512 {
     static constexpr int width = 8;
 
     static vec load(const double* p) { return _mm512_loadu_pd(p); }
+    // The first n (< width) elements, zeros after; never reads past them.
+    static vec load_first(const double* p, std::int64_t n) {
+        return _mm512_maskz_loadu_pd(static_cast<__mmask8>((1u << n) - 1u), p);
+    }
     static void store(double* p, vec v) { _mm512_storeu_pd(p, v); }
     static vec set1(double x) { return _mm512_set1_pd(x); }
     static vec zero() { return _mm512_setzero_pd(); }
