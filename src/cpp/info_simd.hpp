@@ -2,9 +2,10 @@
 // simd_avx2.hpp, Avx512 in simd_avx512.hpp): each translation unit that
 // includes this with its own target flags gets its own copy.
 //
-// Zeros follow 0 log 0 = 0 by masking every log argument to 1 where its input
-// is not positive; NaN inputs reach the sums (so the row is reported invalid)
-// but never a log.
+// Zeros follow 0 log 0 = 0 because V::log(0) is finite: every log is
+// multiplied by the element it belongs to.  NaN, negative or infinite inputs
+// reach the sums, so the row is reported invalid and its term sum (which
+// they may spoil) is never used.
 #pragma once
 
 #include <cfloat>
@@ -83,7 +84,6 @@ void simd_run(const double* p, const double* q, std::int64_t n, double sp, doubl
 template <class V>
 void simd_entropy(const double* p, const double*, std::int64_t n, double sp, double sq, InfoPartial& out) {
     using vec = typename V::vec;
-    const vec one = V::set1(1.0);
     const auto& table = V::table();
     simd_run<V>(
         p, nullptr, n, sp, sq, out,
@@ -91,7 +91,7 @@ void simd_entropy(const double* p, const double*, std::int64_t n, double sp, dou
             acc.sum_p = V::add(acc.sum_p, x);
             acc.min_p = V::min(acc.min_p, x);
             acc.max_p = V::max(acc.max_p, x);
-            acc.s = V::fmadd(x, V::log(V::select(V::gt(x, V::zero()), x, one), table), acc.s);
+            acc.s = V::fmadd(x, V::log(x, table), acc.s);
         },
         scalar::entropy);
 }
@@ -109,7 +109,8 @@ void simd_cross_entropy(const double* p, const double* q, std::int64_t n, double
             const auto xpos = V::gt(x, V::zero());
             const auto ypos = V::gt(y, V::zero());
             acc.n_inf = V::add(acc.n_inf, V::ones_where(V::a_not_b(xpos, ypos)));
-            acc.s = V::fmadd(x, V::log(V::select(V::both(xpos, ypos), y, one), table), acc.s);
+            // y == 0 counts in n_inf and adds nothing to s.
+            acc.s = V::fmadd(x, V::log(V::select(ypos, y, one), table), acc.s);
         },
         scalar::cross_entropy);
 }
@@ -132,7 +133,7 @@ void simd_kl(const double* p, const double* q, std::int64_t n, double sp, double
             const vec ratio = V::select(valid, V::div(x, y), one);
             vec lr;
             if (V::all(V::both(V::ge(ratio, ratio_min), V::le(ratio, ratio_max)))) {
-                lr = V::log_normal_plus(ratio, V::zero(), table);
+                lr = V::log_normal(ratio, table);
             } else {
                 // Rare: the quotient over- or underflows; split the exponents.
                 lr = V::log_ratio(V::select(valid, x, one), V::select(valid, y, one), table);
@@ -143,14 +144,17 @@ void simd_kl(const double* p, const double* q, std::int64_t n, double sp, double
 }
 
 // With r = 2x / (x + y): log(x/m) = log r and log(y/m) = log(2 - r).  2 - r
-// loses relative accuracy only where y << x, and there the y term is
-// negligible next to the x term of the same element.
+// is exact for r >= 1, but inherits r's rounding, about 2^-52: its relative
+// accuracy goes where y << x, and so the y term's absolute error stays near
+// 1e-16 x, negligible next to the x term of the same element.  Below 2^-53,
+// 2 - r is held there: y log(2 - r) then errs by under 1e-16 x instead of
+// meeting log(0).
 template <class V>
 void simd_js(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
     using vec = typename V::vec;
     const vec one = V::set1(1.0);
     const vec two = V::set1(2.0);
-    const vec tiny = V::set1(DBL_TRUE_MIN);
+    const vec ry_min = V::set1(0x1p-53);
     const auto& table = V::table();
     simd_run<V>(
         p, q, n, sp, sq, out,
@@ -160,9 +164,9 @@ void simd_js(const double* p, const double* q, std::int64_t n, double sp, double
             const auto ypos = V::gt(y, V::zero());
             const vec sum = V::select(V::either(xpos, ypos), V::add(x, y), one);
             const vec rx = V::div(V::add(x, x), sum);
-            const vec ry = V::max(V::sub(two, rx), tiny);
-            const vec lx = V::log(V::select(xpos, rx, one), table);
-            const vec ly = V::log(V::select(ypos, ry, one), table);
+            const vec ry = V::max(V::sub(two, rx), ry_min);
+            const vec lx = V::log(rx, table);
+            const vec ly = V::log(ry, table);
             acc.s = V::fmadd(x, lx, V::fmadd(y, ly, acc.s));
         },
         scalar::js);
@@ -187,12 +191,11 @@ double lane_sum(typename V::vec v) {
 template <class V>
 void simd_xlogx(const double* x, double* out, std::int64_t n) {
     using vec = typename V::vec;
-    const vec one = V::set1(1.0);
     const auto& table = V::table();
     std::int64_t i = 0;
     for (; i + V::width <= n; i += V::width) {
         const vec v = V::load(x + i);
-        V::store(out + i, V::mul(v, V::log(V::select(V::gt(v, V::zero()), v, one), table)));
+        V::store(out + i, V::mul(v, V::log(v, table)));
     }
     scalar::xlogx(x + i, out + i, n - i);
 }
@@ -202,14 +205,13 @@ void simd_xlogx(const double* x, double* out, std::int64_t n) {
 template <class V>
 double simd_js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n) {
     using vec = typename V::vec;
-    const vec one = V::set1(1.0);
     const vec half = V::set1(0.5);
     const auto& table = V::table();
     vec s = V::zero();
     std::int64_t i = 0;
     for (; i + V::width <= n; i += V::width) {
         const vec m = V::mul(half, V::add(V::load(x + i), V::load(y + i)));
-        const vec mlm = V::mul(m, V::log(V::select(V::gt(m, V::zero()), m, one), table));
+        const vec mlm = V::mul(m, V::log(m, table));
         s = V::add(s, V::sub(V::mul(half, V::add(V::load(xlx + i), V::load(yly + i))), mlm));
     }
     return lane_sum<V>(s) + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);

@@ -70,6 +70,8 @@ struct Avx2 {
         return finish_log(r, k, log_c);
     }
 
+    static vec log_normal(vec x, const LogTable& table) { return log_normal_plus(x, zero(), table); }
+
     // log c + k ln 2 + log1p(r), the series in Estrin form.
     static vec finish_log(vec r, vec k, vec log_c) {
         const vec r2 = mul(r, r);
@@ -95,11 +97,16 @@ struct Avx2 {
                                                    _mm256_set1_epi64x(0x3ff0000000000000LL)));
     }
 
-    // log(x) for positive finite x, subnormals included.
+    // log(x) for positive finite x, subnormals included; 0 gives a finite
+    // value, so x * log(x) is 0 there.  Subnormal lanes are rare: one test
+    // per vector keeps their exponent fix-up off the common path.
     static vec log(vec x, const LogTable& table) {
-        const mask subnormal = _mm256_cmp_pd(x, set1(DBL_MIN), _CMP_LT_OQ);
-        return log_normal_plus(select(subnormal, mul(x, set1(0x1p52)), x),
-                               _mm256_and_pd(subnormal, set1(-52.0)), table);
+        const __m256i ix = _mm256_castpd_si256(x);
+        const __m256i subnormal = _mm256_and_si256(_mm256_cmpgt_epi64(ix, _mm256_setzero_si256()),
+                                                   _mm256_cmpgt_epi64(_mm256_set1_epi64x(0x0010000000000000LL), ix));
+        if (_mm256_testz_si256(subnormal, subnormal)) return log_normal(x, table);
+        const mask sub = _mm256_castsi256_pd(subnormal);
+        return log_normal_plus(select(sub, mul(x, set1(0x1p52)), x), _mm256_and_pd(sub, set1(-52.0)), table);
     }
 
     // log(x / y) for positive finite x, y whose quotient may leave the
