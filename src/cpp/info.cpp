@@ -19,6 +19,10 @@ constexpr std::int64_t kStage = 512;
 constexpr std::int64_t kParallelThreshold = 1 << 15;
 // The identity loses more than three digits: read the row again, normalised.
 constexpr double kCancellation = 1e-3;
+// Jensen-Shannon's term pass errs by at most about 2.5 ulp * sum |x - y|
+// (2 for the log, 0.5 for the product), which is at most 5 ulp * js_big;
+// when that could pass 1e-13 of the result, take the accurate pass.
+constexpr double kJsRoundoff = 5 * 0x1p-52 / 1e-13;
 constexpr double kLn2 = 0.69314718055994530942;
 
 InfoChunkKernel kernel_for(InfoKind kind, bool sum_pass) {
@@ -139,17 +143,25 @@ template <class T>
 double row_result(InfoKind kind, const Row<T>& r, int threads) {
     const bool has_q = kind != InfoKind::entropy;
     if (kind == InfoKind::js) {
-        const InfoPartial s = pass_row(kernel_for(kind, true), r, 1.0, 1.0, threads);
+        const InfoKernelTable& t = info_kernels();
+        const InfoPartial s = pass_row(t.sums, r, 1.0, 1.0, threads);
         if (!valid_side(s.sum_p, s.min_p, s.max_p) || !valid_side(s.sum_q, s.min_q, s.max_q)) return kNaN;
-        if (normal_range(s.sum_p) && normal_range(s.sum_q))
-            return finish(kind, pass_row(kernel_for(kind, false), r, 1.0 / s.sum_p, 1.0 / s.sum_q, threads));
-        // Sums that overflow or are tiny: bring the maxima near 1 first.
-        const double sp = scale_for(s.max_p);
-        const double sq = scale_for(s.max_q);
-        const InfoPartial s2 = pass_row(kernel_for(kind, true), r, sp, sq, threads);
-        // Subnormal data cannot be normalised by one factor: the caller rescales.
-        if (!std::isfinite(sp / s2.sum_p) || !std::isfinite(sq / s2.sum_q)) return kNaN;
-        return finish(kind, pass_row(kernel_for(kind, false), r, sp / s2.sum_p, sq / s2.sum_q, threads));
+        double sp = 1.0 / s.sum_p;
+        double sq = 1.0 / s.sum_q;
+        if (!normal_range(s.sum_p) || !normal_range(s.sum_q)) {
+            // Sums that overflow or are tiny: bring the maxima near 1 first.
+            const double cp = scale_for(s.max_p);
+            const double cq = scale_for(s.max_q);
+            const InfoPartial s2 = pass_row(t.sums, r, cp, cq, threads);
+            sp = cp / s2.sum_p;
+            sq = cq / s2.sum_q;
+            // Subnormal data cannot be normalised by one factor: the caller rescales.
+            if (!std::isfinite(sp) || !std::isfinite(sq)) return kNaN;
+        }
+        InfoPartial a = pass_row(t.js, r, sp, sq, threads);
+        if (kJsRoundoff * a.js_big > a.s) a = pass_row(t.js_accurate, r, sp, sq, threads);
+        const double v = 0.5 * a.s;  // the scaled rows sum to 1
+        return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
     }
     const InfoChunkKernel kernel = kernel_for(kind, false);
     InfoPartial a = pass_row(kernel, r, 1.0, 1.0, threads);
@@ -211,7 +223,8 @@ void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, do
     const int nt = resolve_threads(threads);
     const bool parallel = nt > 1 && p.rows * p.cols >= kParallelThreshold;
     const bool rows_parallel = p.rows >= 2 * nt || !parallel;
-    const InfoChunkKernel kernel = kernel_for(kind, false);
+    // The streaming JS accumulator has one pass only: the accurate one.
+    const InfoChunkKernel kernel = kind == InfoKind::js ? info_kernels().js_accurate : kernel_for(kind, false);
 #pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel && rows_parallel)
     for (std::int64_t i = 0; i < p.rows; ++i) {
         const InfoPartial a = pass_row(kernel, row_of(p, q, i, has_q), sp, sq, rows_parallel ? 1 : nt);

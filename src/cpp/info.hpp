@@ -10,8 +10,9 @@
 // give the normalised result from that single pass.  A row is read again,
 // with sp = 1/A and sq = 1/B, only when the pass shows the identity would
 // lose digits (the two terms nearly cancel) or the sums left the normal
-// range.  Jensen-Shannon has no such identity: it always takes a sum pass
-// and a term pass.
+// range.  Jensen-Shannon has no such identity: it takes a sum pass and a
+// term pass, and a third, accurate one when the rows are so close that the
+// term pass's rounding would show (info_scalar.hpp explains both).
 //
 // Rows longer than kBlock are cut into fixed blocks whose partial sums are
 // merged in block order, so a result does not depend on the thread count.
@@ -35,6 +36,7 @@ struct InfoPartial {
     double max_p = 0.0;
     double max_q = 0.0;
     double n_inf = 0.0;  // elements where x > 0 meets y == 0 (KL, cross-entropy)
+    double js_big = 0.0; // Jensen-Shannon's fast pass: the part of s from max(x, y) (info_scalar.hpp)
 
     void merge(const InfoPartial& o) {
         s += o.s;
@@ -45,11 +47,11 @@ struct InfoPartial {
         max_p = max_p > o.max_p ? max_p : o.max_p;
         max_q = max_q > o.max_q ? max_q : o.max_q;
         n_inf += o.n_inf;
+        js_big += o.js_big;
     }
 };
 
-// Inner loop over contiguous doubles; one per kind and SIMD level.  The sum
-// pass of Jensen-Shannon uses the entropy kernel's sums with s ignored.
+// Inner loop over contiguous doubles; one per kind and SIMD level.
 using InfoChunkKernel = void (*)(const double* p, const double* q, std::int64_t n, double sp,
                                  double sq, InfoPartial& acc);
 
@@ -57,8 +59,9 @@ struct InfoKernelTable {
     InfoChunkKernel entropy;
     InfoChunkKernel cross_entropy;
     InfoChunkKernel kl;
-    InfoChunkKernel js;
-    InfoChunkKernel sums;  // sum/min/max of p and q only
+    InfoChunkKernel js;           // s and js_big only: the sums come from a sum pass
+    InfoChunkKernel js_accurate;  // s and the sums, accurate for near-identical rows
+    InfoChunkKernel sums;         // sum/min/max of p and q only
     // Pairwise building blocks (pairwise.hpp), over normalised rows:
     // out[i] = x[i] log x[i] (0 where x[i] == 0)
     void (*xlogx)(const double* x, double* out, std::int64_t n);

@@ -64,6 +64,16 @@ struct SimdAcc {
     }
 };
 
+// The sum of a vector's lanes, in lane order.
+template <class V>
+double lane_sum(typename V::vec v) {
+    double lanes[V::width];
+    V::store(lanes, v);
+    double total = 0.0;
+    for (int l = 0; l < V::width; ++l) total += lanes[l];
+    return total;
+}
+
 // Runs `step` over whole vectors and the scalar kernel over the tail.
 template <class V, class Step>
 void simd_run(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out,
@@ -143,49 +153,82 @@ void simd_kl(const double* p, const double* q, std::int64_t n, double sp, double
         scalar::kl);
 }
 
-// With r = 2x / (x + y): log(x/m) = log r and log(y/m) = log(2 - r).  2 - r
-// is exact for r >= 1, but inherits r's rounding, about 2^-52: its relative
-// accuracy goes where y << x, and so the y term's absolute error stays near
-// 1e-16 x, negligible next to the x term of the same element.  Below 2^-53,
-// 2 - r is held there: y log(2 - r) then errs by under 1e-16 x instead of
-// meeting log(0).
+// Jensen-Shannon terms as in info_scalar.hpp (js_logs, js_series).  r_big
+// lies in [1, 2] and r_small in [2^-53, 1]: both normal, so the logs skip
+// the subnormal test.
+template <class V>
+typename V::vec js_small_log(typename V::vec r_big, const decltype(V::table())& table) {
+    return V::log_normal(V::max(V::sub(V::set1(2.0), r_big), V::set1(0x1p-53)), table);
+}
+
+template <class V>
+typename V::vec js_series(typename V::vec w) {
+    const typename V::vec u = V::mul(w, w);
+    typename V::vec poly = V::set1(scalar::kJsSeries[8]);
+    for (int k = 7; k >= 0; --k) poly = V::fmadd(poly, u, V::set1(scalar::kJsSeries[k]));
+    return V::mul(u, poly);
+}
+
+// x + y, or the smallest subnormal where both are zero: big is 0 there, so
+// r = 0 and the term is 0 * log(0) + 0 * log(2) = 0.
+template <class V>
+typename V::vec positive_sum(typename V::vec x, typename V::vec y) {
+    return V::max(V::add(x, y), V::set1(DBL_TRUE_MIN));
+}
+
 template <class V>
 void simd_js(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
     using vec = typename V::vec;
-    const vec one = V::set1(1.0);
-    const vec two = V::set1(2.0);
-    const vec ry_min = V::set1(0x1p-53);
+    const vec vsp = V::set1(sp);
+    const vec vsq = V::set1(sq);
+    const auto& table = V::table();
+    vec s_big = V::zero();
+    vec s_small = V::zero();
+    std::int64_t i = 0;
+    for (; i + V::width <= n; i += V::width) {
+        const vec x = V::mul(V::load(p + i), vsp);
+        const vec y = V::mul(V::load(q + i), vsq);
+        const vec big = V::max(x, y);
+        const vec small = V::min(x, y);
+        const vec r_big = V::div(V::add(big, big), positive_sum<V>(x, y));
+        s_big = V::fmadd(big, V::log_normal(r_big, table), s_big);
+        s_small = V::fmadd(small, js_small_log<V>(r_big, table), s_small);
+    }
+    const double big_part = lane_sum<V>(s_big);
+    out.s += big_part + lane_sum<V>(s_small);
+    out.js_big += big_part;
+    if (i < n) scalar::js(p + i, q + i, n - i, sp, sq, out);
+}
+
+template <class V>
+void simd_js_accurate(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    const vec series_max = V::set1(scalar::kJsSeriesMax);
     const auto& table = V::table();
     simd_run<V>(
         p, q, n, sp, sq, out,
         [&](vec x, vec y, SimdAcc<V>& acc) {
             acc.track(x, y);
-            const auto xpos = V::gt(x, V::zero());
-            const auto ypos = V::gt(y, V::zero());
-            const vec sum = V::select(V::either(xpos, ypos), V::add(x, y), one);
-            const vec rx = V::div(V::add(x, x), sum);
-            const vec ry = V::max(V::sub(two, rx), ry_min);
-            const vec lx = V::log(rx, table);
-            const vec ly = V::log(ry, table);
-            acc.s = V::fmadd(x, lx, V::fmadd(y, ly, acc.s));
+            const vec big = V::max(x, y);
+            const vec small = V::min(x, y);
+            const vec sum = positive_sum<V>(x, y);
+            const vec w = V::div(V::sub(big, small), sum);
+            vec term = V::mul(sum, js_series<V>(w));
+            const auto far = V::gt(w, series_max);
+            if (V::any(far)) {
+                const vec r_big = V::add(V::set1(1.0), w);
+                const vec logs = V::fmadd(big, V::log_normal(r_big, table), V::mul(small, js_small_log<V>(r_big, table)));
+                term = V::select(far, logs, term);
+            }
+            acc.s = V::add(acc.s, term);
         },
-        scalar::js);
+        scalar::js_accurate);
 }
 
 template <class V>
 void simd_sums(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
     using vec = typename V::vec;
     simd_run<V>(p, q, n, sp, sq, out, [&](vec x, vec y, SimdAcc<V>& acc) { acc.track(x, y); }, scalar::sums);
-}
-
-// The sum of a vector's lanes, in lane order.
-template <class V>
-double lane_sum(typename V::vec v) {
-    double lanes[V::width];
-    V::store(lanes, v);
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total;
 }
 
 template <class V>
@@ -274,7 +317,7 @@ void simd_l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64
 
 template <class V>
 InfoKernelTable simd_info_kernels() {
-    return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>,
+    return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>, simd_js_accurate<V>,
             simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_l1_rows<V>};
 }
 

@@ -42,6 +42,7 @@ struct Avx2 {
     static mask either(mask a, mask b) { return _mm256_or_pd(a, b); }
     static mask a_not_b(mask a, mask b) { return _mm256_andnot_pd(b, a); }
     static bool all(mask m) { return _mm256_movemask_pd(m) == 0xF; }
+    static bool any(mask m) { return _mm256_movemask_pd(m) != 0; }
     static vec select(mask m, vec a, vec b) { return _mm256_blendv_pd(b, a, m); }  // m ? a : b
     static vec ones_where(mask m) { return _mm256_and_pd(m, _mm256_set1_pd(1.0)); }
     static const LogTable& table() { return log_table(); }

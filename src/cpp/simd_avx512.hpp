@@ -43,6 +43,7 @@ struct Avx512 {
     static mask either(mask a, mask b) { return static_cast<mask>(a | b); }
     static mask a_not_b(mask a, mask b) { return static_cast<mask>(a & ~b); }
     static bool all(mask m) { return m == 0xFF; }
+    static bool any(mask m) { return m != 0; }
     static vec select(mask m, vec a, vec b) { return _mm512_mask_blend_pd(m, b, a); }  // m ? a : b
     static vec ones_where(mask m) { return _mm512_maskz_mov_pd(m, _mm512_set1_pd(1.0)); }
 

@@ -151,6 +151,7 @@ void test_tables_agree(std::mt19937_64& rng) {
                                                    {base.cross_entropy, t.cross_entropy},
                                                    {base.kl, t.kl},
                                                    {base.js, t.js},
+                                                   {base.js_accurate, t.js_accurate},
                                                    {base.sums, t.sums}};
         for (const auto& pair : pairs) {
             InfoPartial a, b;
@@ -158,6 +159,7 @@ void test_tables_agree(std::mt19937_64& rng) {
             pair[1](p.data(), q.data(), n, 1.0, 1.0, b);
             CHECK_CLOSE(b.s, a.s, 1e-13, 1e-300);
             CHECK_CLOSE(b.sum_p, a.sum_p, 1e-14, 0.0);
+            CHECK_CLOSE(b.js_big, a.js_big, 1e-13, 1e-300);
             CHECK(b.n_inf == a.n_inf && b.min_q == a.min_q && b.max_p == a.max_p);
         }
     }
