@@ -117,6 +117,21 @@ def test_no_cancellation():
     assert pydiv.kl_divergence(p, q) == pytest.approx(ref.kl_divergence(p, q), rel=1e-10)
 
 
+# Near-identical p and q: JS is about sum (p - q)^2 / (8 m), and the terms
+# x log(x/m) cancel to it.  The accurate pass keeps 1e-12 down to relative
+# differences of 1e-3; below that the rounding of p / sum(p) itself (which a
+# float64 input cannot avoid) bounds the error at about 1e-16 / difference.
+@pytest.mark.parametrize("eps, rtol", [(1e-1, 1e-13), (1e-2, 1e-13), (1e-3, 1e-12), (1e-4, 1e-11), (1e-6, 1e-9)])
+def test_js_near_identical(eps, rtol):
+    r = np.random.default_rng(int(-math.log10(eps)))
+    for n in (7, 64, 301):
+        p = r.random(n)
+        q = p * (1 + eps * r.standard_normal(n))
+        want = ref.js_divergence_decimal(p, q)
+        assert pydiv.js_divergence(p, q) == pytest.approx(want, rel=rtol)
+        assert pydiv.jensenshannon(p, q) == pytest.approx(math.sqrt(want), rel=rtol)
+
+
 # A subnormal q next to a large p does not overflow the ratio.
 def test_extreme_ratios():
     p = np.array([0.5, 0.5])

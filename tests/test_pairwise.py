@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+import reference as ref
 import scipy.spatial.distance as ssd
 import scipy.stats as sst
 
@@ -70,6 +71,16 @@ def test_symmetric_equals_full(metric, monkeypatch):
     assert np.all(np.diag(sym) == 0.0)
     np.testing.assert_array_equal(sym, sym.T)
     np.testing.assert_allclose(ssd.squareform(pydiv.pairwise(X, metric=metric, condensed=True)), sym, rtol=1e-12, atol=1e-15)
+
+
+# Near-identical rows: the fast pair kernel would cancel, so such pairs are
+# recomputed by the accurate single-pair kernel (as in test_info).
+@pytest.mark.parametrize("eps, rtol", [(1e-2, 1e-13), (1e-3, 1e-12), (1e-5, 1e-10)])
+def test_js_near_identical(eps, rtol):
+    X = histograms(5, 33, zeros=0.0)
+    Y = X * (1 + eps * rng.standard_normal(X.shape))
+    want = np.array([[ref.js_divergence_decimal(a, b) for b in Y] for a in X])
+    np.testing.assert_allclose(pydiv.pairwise(X, Y, metric="js"), want, rtol=rtol)
 
 
 # KL is inf exactly where the supports mismatch, and finite elsewhere.

@@ -66,8 +66,10 @@ struct InfoKernelTable {
     // out[i] = x[i] log x[i] (0 where x[i] == 0)
     void (*xlogx)(const double* x, double* out, std::int64_t n);
     // sum_i (x_i log x_i + y_i log y_i) / 2 - m_i log m_i, m = (x + y) / 2,
-    // from precomputed x log x and y log y: the JS divergence of x and y.
-    double (*js_pair)(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n);
+    // from precomputed x log x and y log y: the JS divergence of x and y;
+    // -sum_i m_i log m_i goes to mixture_entropy.
+    double (*js_pair)(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n,
+                      double& mixture_entropy);
     // out[c] = sum_i |a_i - b_i| w_i for the `count` rows b = B + c * ldb
     // (w_i = 1 when w is null): a row against a chunk of rows.
     void (*l1_rows)(const double* a, const double* b, std::int64_t ldb, std::int64_t count, const double* w,

@@ -152,12 +152,17 @@ inline void xlogx(const double* x, double* out, std::int64_t n) {
     for (std::int64_t i = 0; i < n; ++i) out[i] = x[i] > 0.0 ? x[i] * std::log(x[i]) : 0.0;
 }
 
-inline double js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n) {
+inline double js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n,
+                      double& mixture_entropy) {
     double s = 0.0;
+    double mlm_sum = 0.0;
     for (std::int64_t i = 0; i < n; ++i) {
         const double m = 0.5 * (x[i] + y[i]);
-        s += 0.5 * (xlx[i] + yly[i]) - (m > 0.0 ? m * std::log(m) : 0.0);
+        const double mlm = m > 0.0 ? m * std::log(m) : 0.0;
+        s += 0.5 * (xlx[i] + yly[i]) - mlm;
+        mlm_sum += mlm;
     }
+    mixture_entropy = -mlm_sum;
     return s;
 }
 

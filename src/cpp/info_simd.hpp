@@ -246,18 +246,23 @@ void simd_xlogx(const double* x, double* out, std::int64_t n) {
 // Identical rows give exactly 0: m == x, and m log m is then computed by the
 // same operations as the precomputed x log x.
 template <class V>
-double simd_js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n) {
+double simd_js_pair(const double* x, const double* xlx, const double* y, const double* yly, std::int64_t n,
+                    double& mixture_entropy) {
     using vec = typename V::vec;
     const vec half = V::set1(0.5);
     const auto& table = V::table();
     vec s = V::zero();
+    vec mlm_sum = V::zero();
     std::int64_t i = 0;
     for (; i + V::width <= n; i += V::width) {
         const vec m = V::mul(half, V::add(V::load(x + i), V::load(y + i)));
         const vec mlm = V::mul(m, V::log(m, table));
         s = V::add(s, V::sub(V::mul(half, V::add(V::load(xlx + i), V::load(yly + i))), mlm));
+        mlm_sum = V::add(mlm_sum, mlm);
     }
-    return lane_sum<V>(s) + scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i);
+    const double v = scalar::js_pair(x + i, xlx + i, y + i, yly + i, n - i, mixture_entropy);
+    mixture_entropy -= lane_sum<V>(mlm_sum);
+    return lane_sum<V>(s) + v;
 }
 
 // |a_i - b_i| (times w_i when w is given) for one vector of elements.
