@@ -302,8 +302,7 @@ def pairwise_args(draw):
         Y = draw(st.one_of(st.none(), st.just(Y)))
     kwargs = dict(
         metric=metric,
-        # (a huge n_jobs is a known bug of pairwise.py, left out; see the report)
-        n_jobs=draw(mostly(st.sampled_from([None, 1, 2, -1]), st.integers(-3, 0))),
+        n_jobs=draw(mostly(st.sampled_from([None, 1, 2, -1]), st.integers(-3, 0) | st.sampled_from([2**31, 10**12]))),
         condensed=draw(mostly(st.just(False), st.just(True))),
     )
     if metric in ("kl", "cross_entropy", "js", "jensenshannon"):
@@ -333,8 +332,7 @@ def test_fuzz_pairwise(args):
 
 @settings(max_examples=max(60, settings.default.max_examples), suppress_health_check=list(HealthCheck),
           deadline=None)
-# (chunks=0 is a known bug of pydiv.dask, left out: ZeroDivisionError; see the report)
-@given(matched(min_dims=2, side=4), METRICS, st.one_of(st.none(), st.just(-1), st.integers(1, 3)), BASES)
+@given(matched(min_dims=2, side=4), METRICS, st.one_of(st.none(), st.just(-1), st.integers(-2, 3)), BASES)
 def test_fuzz_dask_pairwise(XY, metric, chunks, base):
     # pydiv.dask.pairwise (built and computed) answers or raises ValueError / TypeError.
     pytest.importorskip("dask.array")

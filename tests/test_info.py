@@ -132,6 +132,22 @@ def test_js_near_identical(eps, rtol):
         assert pydiv.jensenshannon(p, q) == pytest.approx(math.sqrt(want), rel=rtol)
 
 
+# Totals far apart: the identity's log(B/A) leaves the float range, and
+# normalising q would underflow its small elements to zero (a false +inf).
+def test_totals_far_apart():
+    assert pydiv.kl_divergence([1e-250], [1e250]) == 0.0
+    # q / B = (1, 1e-600): KL = (600 ln 10) / 2 - ln 2
+    assert pydiv.kl_divergence([1, 1], [1e300, 1e-300]) == pytest.approx(300 * math.log(10) - LN2, rel=RTOL)
+    # p / A = (1, 1e-250) and q / B = (1, 7.3e-501) to 1e-250 relative:
+    # H(p, q) = -1e-250 log(7.3e-501), the sum of H(p) and KL(p || q).
+    p, q = [1e250, 1.0], [1e250, 7.3e-251]
+    ce = 1e-250 * (501 * math.log(10) - math.log(7.3))
+    h = 1e-250 * (1 + 250 * math.log(10))
+    assert pydiv.cross_entropy(p, q) == pytest.approx(ce, rel=1e-12)
+    assert pydiv.kl_divergence(p, q) == pytest.approx(ce - h, rel=1e-12)
+    assert pydiv.entropy(p) == pytest.approx(h, rel=1e-12)
+
+
 # A subnormal q next to a large p does not overflow the ratio.
 def test_extreme_ratios():
     p = np.array([0.5, 0.5])

@@ -1,5 +1,6 @@
 #include "info.hpp"
 
+#include <cfloat>
 #include <cmath>
 #include <type_traits>
 #include <vector>
@@ -111,6 +112,12 @@ double scale_for(double max) {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// log(b / a) for positive finite a and b, whose quotient may leave the range.
+double log_quotient(double b, double a) {
+    const double r = b / a;
+    return r >= DBL_MIN && r <= DBL_MAX ? std::log(r) : std::log(b) - std::log(a);
+}
+
 // The normalised result of a term pass over values scaled to sums A and B.
 double finish(InfoKind kind, const InfoPartial& a) {
     switch (kind) {
@@ -119,7 +126,7 @@ double finish(InfoKind kind, const InfoPartial& a) {
             return a.n_inf > 0 ? kInf : -a.s / a.sum_p + std::log(a.sum_q);
         case InfoKind::kl: {
             if (a.n_inf > 0) return kInf;
-            const double r = a.s / a.sum_p + std::log(a.sum_q / a.sum_p);
+            const double r = a.s / a.sum_p + log_quotient(a.sum_q, a.sum_p);
             return r > 0.0 ? r : 0.0;  // KL >= 0; rounding may leave -1e-17
         }
         case InfoKind::js: {
@@ -135,7 +142,7 @@ double largest_part(InfoKind kind, const InfoPartial& a) {
     const double t1 = std::fabs(a.s / a.sum_p);
     const double t2 = kind == InfoKind::entropy         ? std::fabs(std::log(a.sum_p))
                       : kind == InfoKind::cross_entropy ? std::fabs(std::log(a.sum_q))
-                                                        : std::fabs(std::log(a.sum_q / a.sum_p));
+                                                        : std::fabs(log_quotient(a.sum_q, a.sum_p));
     return t1 > t2 ? t1 : t2;
 }
 
@@ -170,8 +177,10 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
     if ((kind == InfoKind::kl || kind == InfoKind::cross_entropy) && a.n_inf > 0) return kInf;
     double sp = 1.0;
     double sq = 1.0;
-    if (!normal_range(a.sum_p) || (has_q && !normal_range(a.sum_q))) {
-        // Scale by the maxima so the sums come back into range, then go on.
+    const auto usable = [](double sum) { return std::isfinite(sum) && sum >= DBL_MIN; };
+    if (!std::isfinite(a.s) || !usable(a.sum_p) || (has_q && !usable(a.sum_q))) {
+        // A sum or the term sum overflowed, or a sum is subnormal: scale by
+        // the maxima so they come back into range, then go on.
         sp = scale_for(a.max_p);
         sq = has_q ? scale_for(a.max_q) : 1.0;
         a = pass_row(kernel, r, sp, sq, threads);
@@ -179,8 +188,16 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
     const double result = finish(kind, a);
     if (std::fabs(result) < kCancellation * largest_part(kind, a)) {
         if (!std::isfinite(sp / a.sum_p) || (has_q && !std::isfinite(sq / a.sum_q))) return kNaN;
-        a = pass_row(kernel, r, sp / a.sum_p, has_q ? sq / a.sum_q : 1.0, threads);
-        return finish(kind, a);
+        const InfoPartial b = pass_row(kernel, r, sp / a.sum_p, has_q ? sq / a.sum_q : 1.0, threads);
+        if (has_q && b.n_inf > 0) {
+            // Normalising q underflowed some of its elements to zero: q / B
+            // is not representable.  Cross-entropy is H(p) + KL(p || q), two
+            // non-negative parts; KL keeps the identity's value.
+            if (kind == InfoKind::cross_entropy)
+                return row_result(InfoKind::entropy, r, threads) + row_result(InfoKind::kl, r, threads);
+            return result;
+        }
+        return finish(kind, b);
     }
     return result;
 }
