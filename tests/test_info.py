@@ -145,6 +145,10 @@ def test_totals_far_apart():
     h = 1e-250 * (1 + 250 * math.log(10))
     assert pydiv.cross_entropy(p, q) == pytest.approx(ce, rel=1e-12)
     assert pydiv.kl_divergence(p, q) == pytest.approx(ce - h, rel=1e-12)
+    # Sums that overflow are scaled down no further than needed, so q's small
+    # element survives: KL((1/2, 1/2) || (1, 1e-600)) again.
+    assert pydiv.kl_divergence([1e308, 1e308], [1e300, 1e-300]) == pytest.approx(300 * math.log(10) - LN2, rel=RTOL)
+    assert pydiv.entropy([1.7e308, 1.7e308, 1e-300]) == pytest.approx(LN2, rel=RTOL)
     assert pydiv.entropy(p) == pytest.approx(h, rel=1e-12)
 
 

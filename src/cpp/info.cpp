@@ -109,6 +109,17 @@ double scale_for(double max) {
     return std::ldexp(1.0, -e);
 }
 
+// The power of two one side's values take before the term pass: down, just
+// enough that n values at the maximum times a log (under 2^11) stay finite,
+// so small elements keep their digits; up where the sum is subnormal; else 1.
+double side_scale(double sum, double max, std::int64_t n, bool term_overflowed) {
+    if (term_overflowed || !std::isfinite(sum)) {
+        const int e = std::ilogb(max) + std::ilogb(static_cast<double>(n)) + 2 + 11 - 1023;
+        return std::ldexp(1.0, -(e > 1 ? e : 1));
+    }
+    return sum < DBL_MIN ? scale_for(max) : 1.0;
+}
+
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -175,16 +186,11 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
     if (!valid_side(a.sum_p, a.min_p, a.max_p) || (has_q && !valid_side(a.sum_q, a.min_q, a.max_q)))
         return kNaN;
     if ((kind == InfoKind::kl || kind == InfoKind::cross_entropy) && a.n_inf > 0) return kInf;
-    double sp = 1.0;
-    double sq = 1.0;
-    const auto usable = [](double sum) { return std::isfinite(sum) && sum >= DBL_MIN; };
-    if (!std::isfinite(a.s) || !usable(a.sum_p) || (has_q && !usable(a.sum_q))) {
-        // A sum or the term sum overflowed, or a sum is subnormal: scale by
-        // the maxima so they come back into range, then go on.
-        sp = scale_for(a.max_p);
-        sq = has_q ? scale_for(a.max_q) : 1.0;
-        a = pass_row(kernel, r, sp, sq, threads);
-    }
+    // A sum or the term sum overflowed, or a sum is subnormal: rescale the
+    // side(s) concerned, no further than needed, and go on.
+    const double sp = side_scale(a.sum_p, a.max_p, r.n, !std::isfinite(a.s));
+    const double sq = has_q ? side_scale(a.sum_q, a.max_q, r.n, false) : 1.0;
+    if (sp != 1.0 || sq != 1.0) a = pass_row(kernel, r, sp, sq, threads);
     const double result = finish(kind, a);
     if (std::fabs(result) < kCancellation * largest_part(kind, a)) {
         if (!std::isfinite(sp / a.sum_p) || (has_q && !std::isfinite(sq / a.sum_q))) return kNaN;

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _core, info
 from ._progress import progress_bar
 from ._validation import as_real_array, check_base
 from .emd import _METRICS as _GROUND_METRICS
@@ -30,8 +30,8 @@ _SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein", "wasserstein_sampl
 _PAIRS_PER_BLOCK_ELEMENTS = 1 << 24
 
 
-def _histograms(a: Any, name: str) -> np.ndarray:
-    """Validate a 2-D array of histograms and return its rows normalised (float64, C order)."""
+def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a 2-D array of histograms; return it (float64, C order) and its rows normalised."""
     arr = as_real_array(a, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
@@ -39,7 +39,7 @@ def _histograms(a: Any, name: str) -> np.ndarray:
         raise ValueError(f"{name} must have at least one column")
     arr = np.ascontiguousarray(arr, dtype=np.float64)
     if arr.shape[0] == 0:
-        return arr
+        return arr, arr
     bad = ~np.isfinite(arr)
     if bad.any():
         row = int(np.argwhere(bad)[0, 0])
@@ -47,11 +47,19 @@ def _histograms(a: Any, name: str) -> np.ndarray:
     if (arr < 0).any():
         row = int(np.argwhere(arr < 0)[0, 0])
         raise ValueError(f"{name} row {row} has negative entries")
-    sums = arr.sum(axis=1)
-    if (sums == 0).any():
-        raise ValueError(f"{name} row {int(np.argmin(sums))} sums to zero, so it cannot be normalised")
-    normalised: np.ndarray = arr / sums[:, None]
-    return normalised
+    peak = arr.max(axis=1)
+    if (peak == 0).any():
+        raise ValueError(f"{name} row {int(np.argmin(peak))} sums to zero, so it cannot be normalised")
+    # A power of two brings each row's maximum into [1, 2) first: exact, and
+    # the sum can then neither overflow nor lose digits to subnormals.
+    scaled = np.ldexp(arr, (1 - np.frexp(peak)[1])[:, None])
+    normalised: np.ndarray = scaled / scaled.sum(axis=1)[:, None]
+    return arr, normalised
+
+
+def _lossy_rows(raw: np.ndarray, normalised: np.ndarray) -> np.ndarray:
+    """Rows where normalising underflowed a positive entry to zero."""
+    return np.flatnonzero(((raw > 0) & (normalised == 0)).any(axis=1))
 
 
 def _threads(n_jobs: Any) -> int:
@@ -237,8 +245,8 @@ def pairwise(
             raise ValueError(f"{failed} of the {metric} problems could not be solved (distances overflow)")
         return result
 
-    P = _histograms(X, "X")
-    Q = P if Y is None else _histograms(Y, "Y")
+    X_raw, P = _histograms(X, "X")
+    Y_raw, Q = (X_raw, P) if Y is None else _histograms(Y, "Y")
     if Q.shape[1] != P.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns, got {P.shape[1]} and {Q.shape[1]}")
     n, m, k = P.shape[0], Q.shape[0], P.shape[1]
@@ -251,6 +259,7 @@ def pairwise(
                 _gemm_metric(metric, P, Q, scale, result, max(1, _PAIRS_PER_BLOCK_ELEMENTS // (m * k)), bar, Y is None)
             finally:
                 bar.close()
+            _redo_lossy(metric, X_raw, P, Y_raw, Q, base, result)
         return result
 
     order = 1.0
@@ -323,6 +332,19 @@ def _run_blocks(
     finally:
         bar.close()
     return result, failed
+
+
+def _redo_lossy(
+    metric: str, X_raw: np.ndarray, P: np.ndarray, Y_raw: np.ndarray, Q: np.ndarray, base: Any, result: np.ndarray
+) -> None:
+    # Where a normalised row lost an entry to underflow (totals of 1e300 next
+    # to entries of 1e-300), the product would see a zero that is not there,
+    # and say inf (or miss one): those rows go through the single-pair function.
+    func = info.kl_divergence if metric == "kl" else info.cross_entropy
+    for i in _lossy_rows(X_raw, P):
+        result[i, :] = [func(X_raw[i], Y_raw[j], base=base) for j in range(Y_raw.shape[0])]
+    for j in _lossy_rows(Y_raw, Q):
+        result[:, j] = [func(X_raw[i], Y_raw[j], base=base) for i in range(X_raw.shape[0])]
 
 
 def _gemm_metric(
