@@ -40,6 +40,26 @@ def test_entropy_chunks():
     assert acc.result() == pytest.approx(pydiv.entropy(p), rel=1e-12)
 
 
+# Chunks of very different magnitudes (each a scaled copy of the same
+# distribution, so the one-shot value is known), in either order, merged or
+# streamed: the state is kept in units of the largest chunk.
+@pytest.mark.parametrize("scales", [(1e-310, 1e-310, 1e-310), (1e300, 1.0, 1e-300), (1e-300, 1.0, 1e300), (1e-320, 1e308, 1.0)])
+def test_chunk_magnitudes(scales):
+    p = rng.random(300)
+    q = rng.random(300)
+    parts = [(p * f, q * f) for f in scales]
+    for cls, func in [(Entropy, pydiv.entropy), (KLDivergence, pydiv.kl_divergence), (CrossEntropy, pydiv.cross_entropy)]:
+        want = func(np.concatenate([a for a, _ in parts]), np.concatenate([b for _, b in parts])) if cls is not Entropy \
+            else func(np.concatenate([a for a, _ in parts]))
+        streamed = cls()
+        merged = cls()
+        for a, b in parts:
+            streamed.update(a) if cls is Entropy else streamed.update(a, b)
+            merged.merge(cls().update(a) if cls is Entropy else cls().update(a, b))
+        assert streamed.result() == pytest.approx(want, rel=1e-12, abs=1e-300)
+        assert merged.result() == pytest.approx(want, rel=1e-12, abs=1e-300)
+
+
 # Two workers' accumulators merge into the whole; accumulators pickle.
 def test_merge_and_pickle():
     p = rng.random((3, 400))

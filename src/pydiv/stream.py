@@ -18,6 +18,12 @@ through the identities (with :math:`A = \\sum a`, :math:`B = \\sum b`)
 Jensen-Shannon has no such identity: the mixture depends on both totals, so
 :class:`JSDivergence` needs the totals up front (a first pass over the data,
 or known counts).
+
+The state is, per distribution, the totals and the mean of the log term
+:math:`\tfrac{1}{A}\sum \ldots`, both in units of a power of two (that of
+the largest chunk so far): each chunk is scaled by the power of two that
+brings its maximum near 1, so chunks of tiny (even subnormal) or huge values
+keep their digits.
 """
 
 from __future__ import annotations
@@ -40,10 +46,19 @@ from ._validation import (
 __all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
 
 
+_LN2 = math.log(2.0)
 _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
     "divide every chunk by the same factor first"
 )
+
+
+def _chunk_exponent(rows: np.ndarray) -> int:
+    """e such that 2^e brings the chunk's largest value near 1 (an exact scaling)."""
+    peak = float(rows.max()) if rows.size else 0.0
+    if not 0.0 < peak < math.inf:
+        return 0  # zeros, or invalid data that the partials reject
+    return -min(1000, max(-1000, math.frexp(peak)[1] - 1))
 
 
 class _Accumulator:
@@ -53,13 +68,14 @@ class _Accumulator:
     def __init__(self, *, axis: int = -1) -> None:
         self._axis = axis
         self._batch_shape: tuple[int, ...] | None = None
-        self._s: np.ndarray | None = None
+        self._mean: np.ndarray | None = None  # (1/A) sum of the log term
         self._a: np.ndarray | None = None
         self._b: np.ndarray | None = None
         self._n_inf: np.ndarray | None = None
         self._scales = (1.0, 1.0)
+        self._units = (0, 0)  # the state of p and q is in units of 2^-e: these e
 
-    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray]:
+    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray, tuple[int, int]]:
         pa = as_real_array(p, "p_chunk")
         if self._two_inputs:
             qa = as_real_array(q, "q_chunk")
@@ -77,16 +93,54 @@ class _Accumulator:
         n_rows = math.prod(batch)  # reshape(-1, 0) would be ambiguous for an empty chunk
         rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(n_rows, shape[ax]) for a in arrays]
         if shape[ax] == 0 or rows[0].shape[0] == 0:
-            return batch, np.zeros((rows[0].shape[0], 4))
+            return batch, np.zeros((rows[0].shape[0], 4)), (0, 0)
         sp, sq = self._scales
-        parts = _core.info_partials(self._kind, rows[0], rows[1] if self._two_inputs else None, sp, sq)
+        ep = _chunk_exponent(rows[0]) if self._scaled else 0
+        eq = _chunk_exponent(rows[1]) if self._scaled and self._two_inputs else 0
+        parts = _core.info_partials(
+            self._kind, rows[0], rows[1] if self._two_inputs else None, math.ldexp(sp, ep), math.ldexp(sq, eq)
+        )
         if np.isnan(parts[:, 0]).any():
             for name, a in zip(("p_chunk", "q_chunk"), arrays):
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
         if not np.isfinite(parts[:, :3]).all():
             raise ValueError(_TOO_LARGE)
-        return batch, parts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(parts[:, 1] > 0, parts[:, 0] / parts[:, 1], 0.0)
+        return batch, np.stack([mean, parts[:, 1], parts[:, 2], parts[:, 3]], axis=1), (ep, eq)
+
+    # Entropy, cross-entropy and KL scale each chunk by a power of two.
+    _scaled = True
+
+    def _log_shift(self, dp: int, dq: int) -> float:
+        """How the mean of the log term moves when p's values are scaled by 2^dp and q's by 2^dq."""
+        raise NotImplementedError
+
+    def _fold(self, part: np.ndarray, units: tuple[int, int]) -> None:
+        """Fold a part's (mean, A, B, n_inf) rows, in `units`, into the state."""
+        if self._batch_shape is None or self._mean is None:
+            self._mean, self._a, self._b, self._n_inf = (part[:, k].copy() for k in range(4))
+            self._units = units
+            return
+        # Both into the units of the larger values, where neither total overflows.
+        new = (min(self._units[0], units[0]), min(self._units[1], units[1]))
+        mine = self._rebased(np.stack([self._mean, self._a, self._b], axis=1), self._units, new)  # type: ignore[list-item]
+        theirs = self._rebased(part[:, :3], units, new)
+        with np.errstate(over="ignore"):
+            a_total, b_total = mine[1] + theirs[1], mine[2] + theirs[2]
+        if not (np.isfinite(a_total).all() and np.isfinite(b_total).all()):
+            raise ValueError(_TOO_LARGE)
+        # The mean over both parts, weighted by their totals.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
+        self._mean = mine[0] + (theirs[0] - mine[0]) * weight
+        self._a, self._b, self._units = a_total, b_total, new
+        self._n_inf = self._n_inf + part[:, 3]  # type: ignore[operator]
+
+    def _rebased(self, state: np.ndarray, old: tuple[int, int], new: tuple[int, int]) -> list[np.ndarray]:
+        dp, dq = new[0] - old[0], new[1] - old[1]  # <= 0
+        return [state[:, 0] + self._log_shift(dp, dq), np.ldexp(state[:, 1], dp), np.ldexp(state[:, 2], dq)]
 
     def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
         """Add the next chunk of the distribution(s); returns self."""
@@ -94,26 +148,14 @@ class _Accumulator:
             raise TypeError(f"{type(self).__name__}.update needs q_chunk")
         if not self._two_inputs and q_chunk is not None:
             raise TypeError(f"{type(self).__name__}.update takes only p_chunk")
-        batch, parts = self._partials(p_chunk, q_chunk)
-        if self._batch_shape is None:
-            self._batch_shape = batch
-            self._s, self._a, self._b, self._n_inf = (parts[:, k].copy() for k in range(4))
-            return self
-        if batch != self._batch_shape:
+        batch, parts, units = self._partials(p_chunk, q_chunk)
+        if self._batch_shape is not None and batch != self._batch_shape:
             raise ValueError(
                 f"chunk has batch shape {batch}, but earlier chunks had {self._batch_shape}"
             )
-        self._add(parts[:, 0], parts[:, 1], parts[:, 2], parts[:, 3])
+        self._fold(parts, units)
+        self._batch_shape = batch
         return self
-
-    def _add(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> None:
-        """Add partial sums, leaving the state unchanged if a total would overflow."""
-        with np.errstate(over="ignore"):
-            new = [self._s + s, self._a + a, self._b + b]
-        if not all(np.isfinite(x).all() for x in new):
-            raise ValueError(_TOO_LARGE)
-        self._s, self._a, self._b = new
-        self._n_inf = self._n_inf + n_inf
 
     def merge(self, other: _Accumulator) -> Self:
         """Fold in another accumulator of the same kind (e.g. from another worker); returns self."""
@@ -123,20 +165,16 @@ class _Accumulator:
             raise ValueError("cannot merge accumulators built with different totals")
         if other._batch_shape is None:
             return self
-        if self._batch_shape is None:
-            self._batch_shape = other._batch_shape
-            self._s, self._a, self._b, self._n_inf = (
-                x.copy() for x in (other._s, other._a, other._b, other._n_inf)  # type: ignore[union-attr]
-            )
-            return self
-        if other._batch_shape != self._batch_shape:
+        if self._batch_shape is not None and other._batch_shape != self._batch_shape:
             raise ValueError(
                 f"cannot merge batch shape {other._batch_shape} into {self._batch_shape}"
             )
-        self._add(other._s, other._a, other._b, other._n_inf)  # type: ignore[arg-type]
+        part = np.stack([other._mean, other._a, other._b, other._n_inf], axis=1)  # type: ignore[list-item]
+        self._fold(part, other._units)
+        self._batch_shape = other._batch_shape
         return self
 
-    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     def result(self, *, base: Any = None) -> Any:
@@ -149,7 +187,7 @@ class _Accumulator:
         if self._two_inputs and (self._b == 0).any():  # type: ignore[union-attr]
             raise ValueError("q sums to zero over all chunks, so it cannot be normalised")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            out = self._finish(self._s, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
+            out = self._finish(self._mean, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
         if b is not None:
             out = out / math.log(b)
         out = out.reshape(self._batch_shape)
@@ -171,8 +209,11 @@ class Entropy(_Accumulator):
     _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return -s / a + np.log(a)  # type: ignore[no-any-return]
+    def _log_shift(self, dp: int, dq: int) -> float:
+        return dp * _LN2
+
+    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+        return np.maximum(-mean + np.log(a), 0.0)  # H >= 0; the identity may cancel to -1e-16
 
 
 class CrossEntropy(_Accumulator):
@@ -188,8 +229,11 @@ class CrossEntropy(_Accumulator):
 
     _kind = _core.INFO_CROSS_ENTROPY
 
-    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return np.where(n_inf > 0, np.inf, -s / a + np.log(b))
+    def _log_shift(self, dp: int, dq: int) -> float:
+        return dq * _LN2
+
+    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+        return np.where(n_inf > 0, np.inf, np.maximum(-mean + np.log(b), 0.0))
 
 
 class KLDivergence(_Accumulator):
@@ -205,10 +249,13 @@ class KLDivergence(_Accumulator):
 
     _kind = _core.INFO_KL
 
-    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+    def _log_shift(self, dp: int, dq: int) -> float:
+        return (dp - dq) * _LN2
+
+    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         ratio = b / a  # log(b / a) is exact-er than log(b) - log(a), unless b / a leaves the float range
         log_ratio = np.where((ratio > 0) & (ratio < np.inf), np.log(ratio), np.log(b) - np.log(a))
-        return np.where(n_inf > 0, np.inf, np.maximum(s / a + log_ratio, 0.0))
+        return np.where(n_inf > 0, np.inf, np.maximum(mean + log_ratio, 0.0))
 
 
 class JSDivergence(_Accumulator):
@@ -240,9 +287,14 @@ class JSDivergence(_Accumulator):
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    def _finish(self, s: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+    _scaled = False  # the totals scale the chunks
+
+    def _log_shift(self, dp: int, dq: int) -> float:
+        return 0.0
+
+    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
             raise ValueError(
                 "the chunks do not add up to p_total and q_total; pass the true totals"
             )
-        return np.clip(0.5 * s, 0.0, math.log(2.0))
+        return np.clip(0.5 * mean * a, 0.0, math.log(2.0))
