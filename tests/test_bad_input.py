@@ -322,6 +322,13 @@ TABLE: list[Row] = [
     # ---- pairwise / pydiv.dask.pairwise --------------------------------------------------
     bad("pairwise: unknown metric", lambda: PW(X34, metric="cosine"), ValueError, "unknown metric 'cosine'"),
     bad("pairwise: metric None", lambda: PW(X34, metric=None), ValueError, "unknown metric None"),
+    bad("pairwise: p given to js (it would be ignored)", lambda: PW(X34, metric="js", p=2), ValueError,
+        "p is not used by metric 'js', which takes base"),
+    bad("pairwise: base given to wasserstein", lambda: PW(X34, metric="wasserstein", base=2), ValueError,
+        "base is not used by metric 'wasserstein'"),
+    bad("pairwise: ground_metric given to wasserstein_samples",
+        lambda: PW(X34, metric="wasserstein_samples", ground_metric="cityblock"), ValueError,
+        "ground_metric is not used by metric 'wasserstein_samples'"),
     bad("pairwise: 1-d X", lambda: PW(P4, metric="js"), ValueError, "X must be 2-D"),
     bad("pairwise: 3-d X", lambda: PW(np.ones((2, 2, 2)), metric="kl"), ValueError, "X must be 2-D"),
     bad("pairwise: columns 4 and 3", lambda: PW(X34, X34[:, :3], metric="js"), ValueError,

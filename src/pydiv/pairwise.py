@@ -25,6 +25,16 @@ __all__ = ["METRICS", "pairwise"]
 
 METRICS = ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd")
 _SYMMETRIC = frozenset({"js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd"})
+# The options each metric reads; giving one it does not is an error, not ignored.
+_OPTIONS = {
+    "kl": ("base",),
+    "cross_entropy": ("base",),
+    "js": ("base",),
+    "jensenshannon": ("base",),
+    "wasserstein": ("x", "p"),
+    "wasserstein_samples": ("p", "x_weights", "y_weights"),
+    "emd": ("p", "ground_metric", "w", "x_weights", "y_weights"),
+}
 # Pairs per row block: about a tenth of a second of work, so progress moves
 # and Ctrl-C is honoured between blocks.
 _PAIRS_PER_BLOCK_ELEMENTS = 1 << 24
@@ -118,8 +128,8 @@ def pairwise(
     base: float | None = None,
     dtype: Any = None,
     x: Any = None,
-    p: float = 1,
-    ground_metric: str = "euclidean",
+    p: float | None = None,
+    ground_metric: str | None = None,
     w: float | None = None,
     x_weights: Any = None,
     y_weights: Any = None,
@@ -201,6 +211,15 @@ def pairwise(
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    given = {"base": base, "x": x, "p": p, "ground_metric": ground_metric, "w": w, "x_weights": x_weights,
+             "y_weights": y_weights}
+    unused = [name for name, value in given.items() if value is not None and name not in _OPTIONS[metric]]
+    if unused:
+        raise ValueError(
+            f"{unused[0]} is not used by metric {metric!r}, which takes {', '.join(_OPTIONS[metric])}"
+        )
+    p = 1 if p is None else p
+    ground_metric = "euclidean" if ground_metric is None else ground_metric
     threads = _threads(n_jobs)
     b = check_base(base)
     if b is not None and b < 1.0 and metric == "jensenshannon":
