@@ -2,14 +2,16 @@
 //
 // Each metric reduces to a cheap per-pair kernel over rows prepared once:
 //   js      rows normalised, plus x log x per element; per pair one log per
-//           element (info_kernels().js_pair).
+//           element (info_kernels().js_pair), and the accurate single-pair
+//           kernel for the rare near-identical pair whose sum would cancel.
 //   cdf_l1  rows turned into normalised CDFs; per pair a weighted L1 distance
-//           with the support gaps as weights (W1 on a shared support).
+//           with the support gaps as weights (W1 on a shared support), four
+//           columns per loaded row (info_kernels().l1_rows).
 //   hist_wp rows normalised; per pair the quantile merge of W_p (p != 1) on
 //           the shared support (wasserstein_1d.hpp).
 // The caller walks the matrix in row blocks (for progress, interrupts and
-// memory-mapped output); inside a block, (row, column-chunk) tasks are spread
-// over OpenMP threads with dynamic scheduling.
+// memory-mapped output); inside a block, (row tile, column chunk) tasks are
+// spread over OpenMP threads with dynamic scheduling (pair_walk.hpp).
 #pragma once
 
 #include <cstdint>
