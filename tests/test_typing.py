@@ -31,6 +31,17 @@ def test_typed_usage_passes_mypy_strict(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_package_passes_mypy_strict(tmp_path):
+    pytest.importorskip("mypy", reason="mypy is not installed")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "pydiv"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_typed_usage_runs(capsys):
     pytest.importorskip("dask.array", reason="the usage file also calls pydiv.dask")
     runpy.run_path(str(USAGE), run_name="__main__")

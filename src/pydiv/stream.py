@@ -136,7 +136,7 @@ class _Accumulator:
             weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
         self._mean = mine[0] + (theirs[0] - mine[0]) * weight
         self._a, self._b, self._units = a_total, b_total, new
-        self._n_inf = self._n_inf + part[:, 3]  # type: ignore[operator]
+        self._n_inf = self._n_inf + part[:, 3]
 
     def _rebased(self, state: np.ndarray, old: tuple[int, int], new: tuple[int, int]) -> list[np.ndarray]:
         dp, dq = new[0] - old[0], new[1] - old[1]  # <= 0
@@ -213,7 +213,8 @@ class Entropy(_Accumulator):
         return dp * _LN2
 
     def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return np.maximum(-mean + np.log(a), 0.0)  # H >= 0; the identity may cancel to -1e-16
+        out: np.ndarray = np.maximum(-mean + np.log(a), 0.0)  # H >= 0; the identity may cancel to -1e-16
+        return out
 
 
 class CrossEntropy(_Accumulator):
@@ -297,4 +298,5 @@ class JSDivergence(_Accumulator):
             raise ValueError(
                 "the chunks do not add up to p_total and q_total; pass the true totals"
             )
-        return np.clip(0.5 * mean * a, 0.0, math.log(2.0))
+        out: np.ndarray = np.clip(0.5 * mean * a, 0.0, math.log(2.0))
+        return out
