@@ -226,6 +226,19 @@ def test_emd_matches_wasserstein_nd(p, ground):
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
 
+# Clouds near the ends of the float range are shifted and scaled by a power of
+# two first, as wasserstein_nd does (costs would otherwise under- or overflow).
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1e-120])
+@pytest.mark.parametrize("ground", ["euclidean", "cityblock", "chebyshev"])
+def test_emd_extreme_coordinates(scale, ground):
+    A = [c * scale for c in clouds(4)]
+    want = np.array([[pydiv.wasserstein_nd(a, b, p=2, metric=ground) for b in A] for a in A])
+    assert (want[~np.eye(4, dtype=bool)] > 0).all()
+    np.testing.assert_allclose(pydiv.pairwise(A, metric="emd", p=2, ground_metric=ground), want, rtol=1e-12)
+    np.testing.assert_allclose(pydiv.pairwise(A, [a.copy() for a in A], metric="emd", p=2, ground_metric=ground), want,
+                               rtol=1e-12)
+
+
 # Symmetric and condensed EMD matrices agree with the full one; 1-D clouds equal W1 from CDFs.
 def test_emd_symmetric_and_1d(monkeypatch):
     A = clouds(12)

@@ -19,7 +19,7 @@ from . import _core, info
 from ._progress import progress_bar
 from ._validation import as_real_array, check_base
 from .emd import _METRICS as _GROUND_METRICS
-from .emd import _check_p, _points, _weights
+from .emd import _check_p, _points, _rescaling, _shifted, _weights
 
 __all__ = ["METRICS", "pairwise"]
 
@@ -232,6 +232,7 @@ def pairwise(
     BlockCall = Callable[[int, int, np.ndarray, bool], int]
     if metric in ("emd", "wasserstein_samples"):
         pp = _check_p(p)
+        result_exponent = 0
         call: BlockCall
         xs: tuple[Any, ...]
         ys: tuple[Any, ...]
@@ -241,6 +242,7 @@ def pairwise(
             code, ww = _ground(ground_metric, w)
             if xs[0].shape[1] != ys[0].shape[1] and xs[2].size > 1 and ys[2].size > 1:
                 raise ValueError(f"X and Y hold points of different dimensions ({xs[0].shape[1]} and {ys[0].shape[1]})")
+            xs, ys, result_exponent = _scaled_clouds(xs, ys, Y is None, str(ground_metric), ww, pp)
 
             def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
                 n_bad = _core.emd_pair_block(*xs, *ys, code, pp, ww, i0, i1, symmetric, condensed, block, threads)  # type: ignore[call-overload]
@@ -262,6 +264,9 @@ def pairwise(
         result, failed = _run_blocks(metric, n, m, cost, Y is None, condensed, out, dtype, progress, call)
         if failed:
             raise ValueError(f"{failed} of the {metric} problems could not be solved (distances overflow)")
+        if result_exponent:
+            with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+                np.ldexp(result, result_exponent, out=result)
         return result
 
     X_raw, P = _histograms(X, "X")
@@ -437,6 +442,34 @@ def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarra
     if not coords:
         return np.empty((0, 1)), np.empty(0), np.zeros(1, dtype=np.int64)
     return np.concatenate(coords), np.concatenate(ws), np.asarray(offsets, dtype=np.int64)
+
+
+def _scaled_clouds(
+    xs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    ys: tuple[np.ndarray, np.ndarray, np.ndarray],
+    same: bool,
+    ground_metric: str,
+    w: float,
+    p: float,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray], int]:
+    """As in wasserstein_nd: points whose costs would underflow or overflow the
+    solver are shifted and scaled by a power of two first; the distances then
+    scale back by 2**exponent (the third item, 0 when nothing was done)."""
+    if xs[0].shape[0] == 0 or ys[0].shape[0] == 0:
+        return xs, ys, 0
+    inner = w if ground_metric == "minkowski" and math.isfinite(w) else 2.0 if ground_metric in ("euclidean", "sqeuclidean") else 1.0
+    power = max(2.0 * p if ground_metric == "sqeuclidean" else p, inner)
+    count = int(np.diff(xs[2]).max() + np.diff(ys[2]).max())
+    shift = _rescaling(xs[0], ys[0], power, count, always=False)
+    if shift is None:
+        needed = _rescaling(xs[0], ys[0], power, count, always=True)
+        shift = needed if needed is not None and needed[1] > 0 else None
+    if shift is None:
+        return xs, ys, 0
+    lo, e = shift
+    xs = (_shifted(xs[0], lo, e), xs[1], xs[2])
+    ys = xs if same else (_shifted(ys[0], lo, e), ys[1], ys[2])
+    return xs, ys, e * (2 if ground_metric == "sqeuclidean" else 1)
 
 
 def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
