@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import pydiv
@@ -33,6 +34,8 @@ def test_typed_usage_passes_mypy_strict(tmp_path):
 
 def test_package_passes_mypy_strict(tmp_path):
     pytest.importorskip("mypy", reason="mypy is not installed")
+    if int(np.__version__.split(".")[0]) < 2:
+        pytest.skip("numpy 1.x stubs want type arguments on every ndarray; the package is checked with numpy 2")
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "pydiv"],
         cwd=tmp_path,

@@ -109,6 +109,19 @@ double scale_for(double max) {
     return std::ldexp(1.0, -e);
 }
 
+// A / B as a double-double rho_hi + rho_lo, from the compensated sums of a
+// sum pass over the unscaled rows.
+void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo) {
+    const double a = sums.sum_p + sums.sum_p_lo;
+    const double a_lo = sums.sum_p_lo - (a - sums.sum_p);
+    const double b = sums.sum_q + sums.sum_q_lo;
+    const double b_lo = sums.sum_q_lo - (b - sums.sum_q);
+    rho_hi = a / b;
+    // (a + a_lo - rho_hi (b + b_lo)) / b, with rho_hi * b's rounding error exact.
+    const double product = rho_hi * b;
+    rho_lo = ((a - product) - std::fma(rho_hi, b, -product) + a_lo - rho_hi * b_lo) / b;
+}
+
 // The power of two one side's values take before the term pass: down, just
 // enough that n values at the maximum times a log (under 2^11) stay finite,
 // so small elements keep their digits; up where the sum is subnormal; else 1.
@@ -176,9 +189,16 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
             // Subnormal data cannot be normalised by one factor: the caller rescales.
             if (!std::isfinite(sp) || !std::isfinite(sq)) return kNaN;
         }
-        InfoPartial a = pass_row(t.js, r, sp, sq, threads);
-        if (kJsRoundoff * a.js_big > a.s) a = pass_row(t.js_accurate, r, sp, sq, threads);
-        const double v = 0.5 * a.s;  // the scaled rows sum to 1
+        const InfoPartial a = pass_row(t.js, r, sp, sq, threads);
+        double v = 0.5 * a.s;  // the scaled rows sum to 1
+        if (kJsRoundoff * a.js_big > a.s && normal_range(s.sum_p) && normal_range(s.sum_q)) {
+            // Near-identical rows: the accurate pass, on p and (A / B) q.  (Rows
+            // whose sums needed scaling keep the term pass's value.)
+            double rho_hi, rho_lo;
+            sum_ratio(s, rho_hi, rho_lo);
+            const InfoPartial b = pass_row(t.js_accurate, r, rho_hi, rho_lo, threads);
+            v = 0.5 * b.s / (s.sum_p + s.sum_p_lo);
+        }
         return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
     }
     const InfoChunkKernel kernel = kernel_for(kind, false);
@@ -246,17 +266,25 @@ void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, do
     const int nt = resolve_threads(threads);
     const bool parallel = nt > 1 && p.rows * p.cols >= kParallelThreshold;
     const bool rows_parallel = p.rows >= 2 * nt || !parallel;
-    // The streaming JS accumulator has one pass only: the accurate one.
-    const InfoChunkKernel kernel = kind == InfoKind::js ? info_kernels().js_accurate : kernel_for(kind, false);
+    // The streaming JS accumulator has one pass only: the accurate one, on p
+    // and (sq / sp) q, scaled by sp afterwards.
+    const bool js = kind == InfoKind::js;
+    const InfoChunkKernel kernel = js ? info_kernels().js_accurate : kernel_for(kind, false);
+    const double rho_hi = sq / sp;
+    const double product = rho_hi * sp;
+    const double rho_lo = ((sq - product) - std::fma(rho_hi, sp, -product)) / sp;
+    const double k1 = js ? rho_hi : sp;
+    const double k2 = js ? rho_lo : sq;
+    const double unit = js ? sp : 1.0;
 #pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel && rows_parallel)
     for (std::int64_t i = 0; i < p.rows; ++i) {
-        const InfoPartial a = pass_row(kernel, row_of(p, q, i, has_q), sp, sq, rows_parallel ? 1 : nt);
+        const InfoPartial a = pass_row(kernel, row_of(p, q, i, has_q), k1, k2, rows_parallel ? 1 : nt);
         // A chunk of zeros is fine in a stream; only the total must be positive.
         const bool ok = !std::isnan(a.sum_p) && a.min_p >= 0.0 && a.max_p < HUGE_VAL &&
                         (!has_q || (!std::isnan(a.sum_q) && a.min_q >= 0.0 && a.max_q < HUGE_VAL));
-        out[4 * i + 0] = ok ? a.s : kNaN;
-        out[4 * i + 1] = a.sum_p;
-        out[4 * i + 2] = a.sum_q;
+        out[4 * i + 0] = ok ? a.s * unit : kNaN;
+        out[4 * i + 1] = a.sum_p * unit;
+        out[4 * i + 2] = a.sum_q * unit;
         out[4 * i + 3] = a.n_inf;
     }
 }

@@ -25,12 +25,24 @@ namespace pydiv {
 
 enum class InfoKind : int { entropy = 0, cross_entropy = 1, kl = 2, js = 3 };
 
+// hi + lo += o_hi + o_lo, keeping the rounding error of hi in lo (TwoSum).
+inline void add_compensated(double& hi, double& lo, double o_hi, double o_lo) {
+    const double t = hi + o_hi;
+    const double back = t - hi;
+    lo += ((hi - (t - back)) + (o_hi - back)) + o_lo;
+    hi = t;
+}
+
 // Partial sums of a stretch of one row; merge() is associative so blocks can
 // be reduced in any grouping, and the driver always reduces in block order.
 struct InfoPartial {
     double s = 0.0;      // sum of the kind's term
     double sum_p = 0.0;  // A
     double sum_q = 0.0;  // B
+    // The sum pass's rounding errors: sum_p + sum_p_lo is A to about 1e-32
+    // (Jensen-Shannon's accurate pass needs A / B that well).
+    double sum_p_lo = 0.0;
+    double sum_q_lo = 0.0;
     double min_p = std::numeric_limits<double>::infinity();
     double min_q = std::numeric_limits<double>::infinity();
     double max_p = 0.0;
@@ -40,8 +52,8 @@ struct InfoPartial {
 
     void merge(const InfoPartial& o) {
         s += o.s;
-        sum_p += o.sum_p;
-        sum_q += o.sum_q;
+        add_compensated(sum_p, sum_p_lo, o.sum_p, o.sum_p_lo);
+        add_compensated(sum_q, sum_q_lo, o.sum_q, o.sum_q_lo);
         min_p = min_p < o.min_p ? min_p : o.min_p;
         min_q = min_q < o.min_q ? min_q : o.min_q;
         max_p = max_p > o.max_p ? max_p : o.max_p;
@@ -59,9 +71,12 @@ struct InfoKernelTable {
     InfoChunkKernel entropy;
     InfoChunkKernel cross_entropy;
     InfoChunkKernel kl;
-    InfoChunkKernel js;           // s and js_big only: the sums come from a sum pass
-    InfoChunkKernel js_accurate;  // s and the sums, accurate for near-identical rows
-    InfoChunkKernel sums;         // sum/min/max of p and q only
+    InfoChunkKernel js;  // s and js_big only: the sums come from a sum pass
+    // Accurate for near-identical rows, and tracks the sums: its (sp, sq) are
+    // (rho_hi, rho_lo), q's weight against p as a double-double; it sums the
+    // terms of p and rho q (info_scalar.hpp), unscaled.
+    InfoChunkKernel js_accurate;
+    InfoChunkKernel sums;  // sum/min/max of p and q only, the sums compensated
     // Pairwise building blocks (pairwise.hpp), over normalised rows:
     // out[i] = x[i] log x[i] (0 where x[i] == 0)
     void (*xlogx)(const double* x, double* out, std::int64_t n);

@@ -125,27 +125,63 @@ inline void js(const double* p, const double* q, std::int64_t n, double sp, doub
     }
 }
 
-// The accurate pass, which also tracks the sums (the streaming accumulator
-// uses it alone): the series where w is small, the logs elsewhere.
-inline void js_accurate(const double* p, const double* q, std::int64_t n, double sp, double sq,
+// The rounding error of a * b: exact, by FMA where it is fast, else by
+// Dekker's splitting (this header is also built without FMA).
+inline double product_error(double a, double b, double ab) {
+#ifdef FP_FAST_FMA
+    return std::fma(a, b, -ab);
+#else
+    const auto split = [](double v, double& hi, double& lo) {
+        const double c = 134217729.0 * v;  // 2^27 + 1
+        hi = c - (c - v);
+        lo = v - hi;
+    };
+    double ah, al, bh, bl;
+    split(a, ah, al);
+    split(b, bh, bl);
+    return ((ah * bh - ab) + ah * bl + al * bh) + al * bl;
+#endif
+}
+
+// The accurate pass, also tracking the sums (the streaming accumulator uses
+// it alone): the terms of x = p and y = rho q, rho = rho_hi + rho_lo the
+// ratio of the totals A / B, so that the result is A times the terms of
+// p/A and q/B.  With t = rho_hi q and its rounding error e, x - y =
+// (p - t) - e - rho_lo q is exact where it matters (p - t is, by Sterbenz,
+// when p and t are close): w, and the series, keep full relative accuracy
+// however close the rows are; no normalised value is ever rounded.
+inline void js_accurate(const double* p, const double* q, std::int64_t n, double rho_hi, double rho_lo,
                         InfoPartial& acc) {
     for (std::int64_t i = 0; i < n; ++i) {
-        const double x = p[i] * sp;
-        const double y = q[i] * sq;
+        const double x = p[i];
+        const double y = rho_hi * q[i];
         track(x, y, acc);
         const double sum = x + y;
         if (!(sum > 0.0)) continue;
-        const double big = x > y ? x : y;
-        const double small = x > y ? y : x;
-        const double w = (big - small) / sum;
-        const double r_big = 1.0 + w;
-        acc.s += w <= kJsSeriesMax ? sum * js_series(w) : big * std::log(r_big) + small * js_small_log(r_big);
+        const double diff = ((x - y) - product_error(rho_hi, q[i], y)) - rho_lo * q[i];
+        const double w = std::fabs(diff) / sum;
+        if (w <= kJsSeriesMax) {
+            acc.s += sum * js_series(w);
+        } else {
+            const double big = x > y ? x : y;
+            const double small = x > y ? y : x;
+            const double r_big = 1.0 + w;
+            acc.s += big * std::log(r_big) + small * js_small_log(r_big);
+        }
     }
 }
 
 inline void sums(const double* p, const double* q, std::int64_t n, double sp, double sq,
                  InfoPartial& acc) {
-    for (std::int64_t i = 0; i < n; ++i) track(p[i] * sp, q[i] * sq, acc);
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double x = p[i] * sp;
+        const double y = q[i] * sq;
+        const double tp = acc.sum_p + x;
+        const double tq = acc.sum_q + y;
+        acc.sum_p_lo += ((acc.sum_p > x ? acc.sum_p : x) - tp) + (acc.sum_p > x ? x : acc.sum_p);
+        acc.sum_q_lo += ((acc.sum_q > y ? acc.sum_q : y) - tq) + (acc.sum_q > y ? y : acc.sum_q);
+        track(x, y, acc);  // sets sum_p = tp, sum_q = tq
+    }
 }
 
 inline void xlogx(const double* x, double* out, std::int64_t n) {

@@ -31,7 +31,7 @@ double js_value(const InfoKernelTable& kernels, const PairInputs& in, std::int64
     double v = kernels.js_pair(x, in.x_aux + i * in.k, y, in.y_aux + j * in.k, in.k, mixture_entropy);
     if (v < kJsPairRoundoff * mixture_entropy) {
         InfoPartial a;
-        kernels.js_accurate(x, y, in.k, 1.0, 1.0, a);
+        kernels.js_accurate(x, y, in.k, 1.0, 0.0, a);  // rows normalised: rho = 1
         v = 0.5 * a.s;
     }
     return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);  // rounding must not leave [0, log 2]
