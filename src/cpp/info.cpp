@@ -109,8 +109,8 @@ double scale_for(double max) {
     return std::ldexp(1.0, -e);
 }
 
-// A / B as a double-double rho_hi + rho_lo, from the compensated sums of a
-// sum pass over the unscaled rows.
+// A / B as a double-double rho_hi + rho_lo, from a compensated sum pass over
+// the unscaled rows.
 void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo) {
     const double a = sums.sum_p + sums.sum_p_lo;
     const double a_lo = sums.sum_p_lo - (a - sums.sum_p);
@@ -194,10 +194,11 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
         if (kJsRoundoff * a.js_big > a.s && normal_range(s.sum_p) && normal_range(s.sum_q)) {
             // Near-identical rows: the accurate pass, on p and (A / B) q.  (Rows
             // whose sums needed scaling keep the term pass's value.)
+            const InfoPartial exact = pass_row(t.sums_compensated, r, 1.0, 1.0, threads);
             double rho_hi, rho_lo;
-            sum_ratio(s, rho_hi, rho_lo);
+            sum_ratio(exact, rho_hi, rho_lo);
             const InfoPartial b = pass_row(t.js_accurate, r, rho_hi, rho_lo, threads);
-            v = 0.5 * b.s / (s.sum_p + s.sum_p_lo);
+            v = 0.5 * b.s / (exact.sum_p + exact.sum_p_lo);
         }
         return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
     }

@@ -39,8 +39,8 @@ struct InfoPartial {
     double s = 0.0;      // sum of the kind's term
     double sum_p = 0.0;  // A
     double sum_q = 0.0;  // B
-    // The sum pass's rounding errors: sum_p + sum_p_lo is A to about 1e-32
-    // (Jensen-Shannon's accurate pass needs A / B that well).
+    // The compensated sum pass's rounding errors: sum_p + sum_p_lo is A to
+    // about 1e-32 (Jensen-Shannon's accurate pass needs A / B that well).
     double sum_p_lo = 0.0;
     double sum_q_lo = 0.0;
     double min_p = std::numeric_limits<double>::infinity();
@@ -76,7 +76,8 @@ struct InfoKernelTable {
     // (rho_hi, rho_lo), q's weight against p as a double-double; it sums the
     // terms of p and rho q (info_scalar.hpp), unscaled.
     InfoChunkKernel js_accurate;
-    InfoChunkKernel sums;  // sum/min/max of p and q only, the sums compensated
+    InfoChunkKernel sums;              // sum/min/max of p and q only
+    InfoChunkKernel sums_compensated;  // the same, with sum_p_lo and sum_q_lo
     // Pairwise building blocks (pairwise.hpp), over normalised rows:
     // out[i] = x[i] log x[i] (0 where x[i] == 0)
     void (*xlogx)(const double* x, double* out, std::int64_t n);

@@ -173,6 +173,13 @@ inline void js_accurate(const double* p, const double* q, std::int64_t n, double
 
 inline void sums(const double* p, const double* q, std::int64_t n, double sp, double sq,
                  InfoPartial& acc) {
+    for (std::int64_t i = 0; i < n; ++i) track(p[i] * sp, q[i] * sq, acc);
+}
+
+// The sums compensated (Fast2Sum: the values are non-negative in a valid
+// row, so max(sum, x) is the larger in magnitude).
+inline void sums_compensated(const double* p, const double* q, std::int64_t n, double sp, double sq,
+                             InfoPartial& acc) {
     for (std::int64_t i = 0; i < n; ++i) {
         const double x = p[i] * sp;
         const double y = q[i] * sq;

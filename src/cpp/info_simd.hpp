@@ -234,10 +234,16 @@ void simd_js_accurate(const double* p, const double* q, std::int64_t n, double r
     if (i < n) scalar::js_accurate(p + i, q + i, n - i, rho_hi, rho_lo, out);
 }
 
-// The sums compensated per lane (as scalar::sums); the pass is bound by
-// memory, so the four extra operations per vector are free.
 template <class V>
 void simd_sums(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out) {
+    using vec = typename V::vec;
+    simd_run<V>(p, q, n, sp, sq, out, [&](vec x, vec y, SimdAcc<V>& acc) { acc.track(x, y); }, scalar::sums);
+}
+
+// The sums compensated per lane, as scalar::sums_compensated.
+template <class V>
+void simd_sums_compensated(const double* p, const double* q, std::int64_t n, double sp, double sq,
+                           InfoPartial& out) {
     using vec = typename V::vec;
     vec lo_p = V::zero();
     vec lo_q = V::zero();
@@ -250,7 +256,7 @@ void simd_sums(const double* p, const double* q, std::int64_t n, double sp, doub
             lo_q = V::add(lo_q, V::add(V::sub(V::max(acc.sum_q, y), tq), V::min(acc.sum_q, y)));
             acc.track(x, y);
         },
-        scalar::sums);
+        scalar::sums_compensated);
     out.sum_p_lo += lane_sum<V>(lo_p);
     out.sum_q_lo += lane_sum<V>(lo_q);
 }
@@ -347,7 +353,7 @@ void simd_l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64
 template <class V>
 InfoKernelTable simd_info_kernels() {
     return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>, simd_js_accurate<V>,
-            simd_sums<V>,    simd_xlogx<V>,         simd_js_pair<V>, simd_l1_rows<V>};
+            simd_sums<V>,    simd_sums_compensated<V>, simd_xlogx<V>, simd_js_pair<V>, simd_l1_rows<V>};
 }
 
 }  // namespace

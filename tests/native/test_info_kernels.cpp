@@ -165,6 +165,27 @@ void test_tables_agree(std::mt19937_64& rng) {
     }
 }
 
+// The compensated sum keeps what plain summation drops: 1 followed by a
+// million values of 1e-17, each below half an ulp of the running sum.
+void test_compensated_sums() {
+    const std::int64_t n = 1000001;
+    std::vector<double> p(n, 1e-17), q(n, 2e-17);
+    p[0] = q[0] = 1.0;
+    std::vector<pydiv::InfoKernelTable> tables = {pydiv::info_kernels_baseline()};
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) tables.push_back(pydiv::info_kernels_avx2());
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+        tables.push_back(pydiv::info_kernels_avx512());
+#endif
+    for (const auto& t : tables) {
+        InfoPartial a;
+        t.sums_compensated(p.data(), q.data(), n, 1.0, 1.0, a);
+        CHECK_CLOSE((a.sum_p - 1.0) + a.sum_p_lo, 1e-11, 1e-9, 0.0);
+        CHECK_CLOSE((a.sum_q - 1.0) + a.sum_q_lo, 2e-11, 1e-9, 0.0);
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -174,5 +195,6 @@ int main() {
     test_extremes();
     test_strided_float32(rng);
     test_tables_agree(rng);
+    test_compensated_sums();
     return native_test::finish();
 }
