@@ -129,6 +129,18 @@ void test_strided_float32(std::mt19937_64& rng) {
     }
 }
 
+// The SIMD tables this CPU can run.
+std::vector<pydiv::InfoKernelTable> simd_tables() {
+    std::vector<pydiv::InfoKernelTable> tables;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) tables.push_back(pydiv::info_kernels_avx2());
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+        tables.push_back(pydiv::info_kernels_avx512());
+#endif
+    return tables;
+}
+
 // Each SIMD table against the baseline one on the same chunk.
 void test_tables_agree(std::mt19937_64& rng) {
     std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -139,13 +151,7 @@ void test_tables_agree(std::mt19937_64& rng) {
         q[i] = i % 7 == 0 ? 0.0 : u(rng);
     }
     const pydiv::InfoKernelTable base = pydiv::info_kernels_baseline();
-    std::vector<pydiv::InfoKernelTable> tables;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) tables.push_back(pydiv::info_kernels_avx2());
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-        tables.push_back(pydiv::info_kernels_avx512());
-#endif
+    const std::vector<pydiv::InfoKernelTable> tables = simd_tables();
     for (const auto& t : tables) {
         const pydiv::InfoChunkKernel pairs[][2] = {{base.entropy, t.entropy},
                                                    {base.cross_entropy, t.cross_entropy},
@@ -171,13 +177,8 @@ void test_compensated_sums() {
     const std::int64_t n = 1000001;
     std::vector<double> p(n, 1e-17), q(n, 2e-17);
     p[0] = q[0] = 1.0;
-    std::vector<pydiv::InfoKernelTable> tables = {pydiv::info_kernels_baseline()};
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) tables.push_back(pydiv::info_kernels_avx2());
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
-        tables.push_back(pydiv::info_kernels_avx512());
-#endif
+    std::vector<pydiv::InfoKernelTable> tables = simd_tables();
+    tables.push_back(pydiv::info_kernels_baseline());
     for (const auto& t : tables) {
         InfoPartial a;
         t.sums_compensated(p.data(), q.data(), n, 1.0, 1.0, a);
