@@ -225,7 +225,12 @@ constexpr double kEmdFeasUlps = 64.0;
 constexpr int64_t kEmdStopCheckInterval = 2048;
 // Block size of the block-search pivot rule = kEmdBlockFactor * sqrt(n'*m'),
 // clamped to [kEmdMinBlock, n'*m'].  Measured: see the table in the header.
+// Small problems (the clouds of a pairwise matrix) pivot best with twice the
+// factor: 50 x 50 uniform, f = 0.5 / 1 / 2: 52 / 45 / 48 us, 20 x 20:
+// 11.4 / 8.8 us; at 200 x 200 the two are within noise.
 constexpr double kEmdBlockFactor = 0.5;
+constexpr double kEmdSmallBlockFactor = 1.0;
+constexpr double kEmdSmallArcs = 10000.0;
 constexpr int64_t kEmdMinBlock = 16;
 constexpr EmdInitialBasis kEmdDefaultInitialBasis = EmdInitialBasis::row_minimum;
 
@@ -1004,7 +1009,8 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
     if (user_block_ > 0) {
         block_ = user_block_;
     } else {
-        block_ = static_cast<int64_t>(std::llround(block_factor_ * std::sqrt(arcs)));
+        const double f = block_factor_ == kEmdBlockFactor && arcs <= kEmdSmallArcs ? kEmdSmallBlockFactor : block_factor_;
+        block_ = static_cast<int64_t>(std::llround(f * std::sqrt(arcs)));
         block_ = std::max(block_, kEmdMinBlock);
     }
     block_ = std::min(block_, n * m);
