@@ -26,14 +26,15 @@ constexpr double kCancellation = 1e-3;
 constexpr double kJsRoundoff = 5 * 0x1p-52 / 1e-13;
 constexpr double kLn2 = 0.69314718055994530942;
 
-InfoChunkKernel kernel_for(InfoKind kind, bool sum_pass) {
+// The single-pass term kernel of a kind; Jensen-Shannon's one pass is the
+// accurate kernel (the streaming accumulators' case: row_result takes more).
+InfoChunkKernel term_kernel(InfoKind kind) {
     const InfoKernelTable& t = info_kernels();
-    if (sum_pass) return t.sums;
     switch (kind) {
         case InfoKind::entropy: return t.entropy;
         case InfoKind::cross_entropy: return t.cross_entropy;
         case InfoKind::kl: return t.kl;
-        case InfoKind::js: return t.js;
+        case InfoKind::js: return t.js_accurate;
     }
     return t.sums;
 }
@@ -153,10 +154,7 @@ double finish(InfoKind kind, const InfoPartial& a) {
             const double r = a.s / a.sum_p + log_quotient(a.sum_q, a.sum_p);
             return r > 0.0 ? r : 0.0;  // KL >= 0; rounding may leave -1e-17
         }
-        case InfoKind::js: {
-            const double r = 0.5 * a.s / (0.5 * (a.sum_p + a.sum_q));
-            return r < 0.0 ? 0.0 : (r > kLn2 ? kLn2 : r);
-        }
+        case InfoKind::js: break;  // row_result finishes Jensen-Shannon itself
     }
     return kNaN;
 }
@@ -202,7 +200,7 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
         }
         return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
     }
-    const InfoChunkKernel kernel = kernel_for(kind, false);
+    const InfoChunkKernel kernel = term_kernel(kind);
     InfoPartial a = pass_row(kernel, r, 1.0, 1.0, threads);
     if (!valid_side(a.sum_p, a.min_p, a.max_p) || (has_q && !valid_side(a.sum_q, a.min_q, a.max_q)))
         return kNaN;
@@ -270,7 +268,7 @@ void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, do
     // The streaming JS accumulator has one pass only: the accurate one, on p
     // and (sq / sp) q, scaled by sp afterwards.
     const bool js = kind == InfoKind::js;
-    const InfoChunkKernel kernel = js ? info_kernels().js_accurate : kernel_for(kind, false);
+    const InfoChunkKernel kernel = term_kernel(kind);
     const double rho_hi = sq / sp;
     const double product = rho_hi * sp;
     const double rho_lo = ((sq - product) - std::fma(rho_hi, sp, -product)) / sp;
