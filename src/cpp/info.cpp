@@ -110,19 +110,6 @@ double scale_for(double max) {
     return std::ldexp(1.0, -e);
 }
 
-// A / B as a double-double rho_hi + rho_lo, from a compensated sum pass over
-// the unscaled rows.
-void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo) {
-    const double a = sums.sum_p + sums.sum_p_lo;
-    const double a_lo = sums.sum_p_lo - (a - sums.sum_p);
-    const double b = sums.sum_q + sums.sum_q_lo;
-    const double b_lo = sums.sum_q_lo - (b - sums.sum_q);
-    rho_hi = a / b;
-    // (a + a_lo - rho_hi (b + b_lo)) / b, with rho_hi * b's rounding error exact.
-    const double product = rho_hi * b;
-    rho_lo = ((a - product) - std::fma(rho_hi, b, -product) + a_lo - rho_hi * b_lo) / b;
-}
-
 // The power of two one side's values take before the term pass: down, just
 // enough that n values at the maximum times a log (under 2^11) stay finite,
 // so small elements keep their digits; up where the sum is subnormal; else 1.
@@ -234,6 +221,17 @@ Row<T> row_of(const RowsView<T>& p, const RowsView<T>& q, std::int64_t i, bool h
 }
 
 }  // namespace
+
+void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo) {
+    const double a = sums.sum_p + sums.sum_p_lo;
+    const double a_lo = sums.sum_p_lo - (a - sums.sum_p);
+    const double b = sums.sum_q + sums.sum_q_lo;
+    const double b_lo = sums.sum_q_lo - (b - sums.sum_q);
+    rho_hi = a / b;
+    // (a + a_lo - rho_hi (b + b_lo)) / b, with rho_hi * b's rounding error exact.
+    const double product = rho_hi * b;
+    rho_lo = ((a - product) - std::fma(rho_hi, b, -product) + a_lo - rho_hi * b_lo) / b;
+}
 
 const InfoKernelTable& info_kernels() {
     static const InfoKernelTable table =

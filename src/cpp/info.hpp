@@ -92,6 +92,10 @@ struct InfoKernelTable {
                     std::int64_t n, double* out);
 };
 
+// A / B as a double-double rho_hi + rho_lo, from the partials of the
+// compensated sum kernel (Jensen-Shannon's accurate pass weighs q by it).
+void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo);
+
 // The table for the SIMD level chosen at runtime (cpu_features.hpp).
 const InfoKernelTable& info_kernels();
 

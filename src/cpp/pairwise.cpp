@@ -24,16 +24,35 @@ double finish_value(const PairInputs& in, double v) {
 // the accurate single-pair kernel.
 constexpr double kJsPairRoundoff = 4 * 0x1p-52 / 1e-12;
 
+// The accurate single-pair kernel on the rows as given, weighted by the
+// ratio of their sums (as info.cpp does for one pair), so the rounding of the
+// normalised rows does not count; on the normalised rows where the raw ones
+// are absent or their sums leave the normal range.
+double js_accurate_value(const InfoKernelTable& kernels, const PairInputs& in, std::int64_t i, std::int64_t j) {
+    InfoPartial acc;
+    if (in.x_raw && in.y_raw) {
+        const double* a = in.x_raw + i * in.k;
+        const double* b = in.y_raw + j * in.k;
+        InfoPartial sums;
+        kernels.sums_compensated(a, b, in.k, 1.0, 1.0, sums);
+        const auto normal = [](double s) { return s >= 1e-250 && s <= 1e250; };
+        if (normal(sums.sum_p) && normal(sums.sum_q)) {
+            double rho_hi, rho_lo;
+            sum_ratio(sums, rho_hi, rho_lo);
+            kernels.js_accurate(a, b, in.k, rho_hi, rho_lo, acc);
+            return 0.5 * acc.s / (sums.sum_p + sums.sum_p_lo);
+        }
+    }
+    kernels.js_accurate(in.x + i * in.k, in.y + j * in.k, in.k, 1.0, 0.0, acc);  // normalised: rho = 1
+    return 0.5 * acc.s;
+}
+
 double js_value(const InfoKernelTable& kernels, const PairInputs& in, std::int64_t i, std::int64_t j) {
     const double* x = in.x + i * in.k;
     const double* y = in.y + j * in.k;
     double mixture_entropy = 0.0;
     double v = kernels.js_pair(x, in.x_aux + i * in.k, y, in.y_aux + j * in.k, in.k, mixture_entropy);
-    if (v < kJsPairRoundoff * mixture_entropy) {
-        InfoPartial a;
-        kernels.js_accurate(x, y, in.k, 1.0, 0.0, a);  // rows normalised: rho = 1
-        v = 0.5 * a.s;
-    }
+    if (v < kJsPairRoundoff * mixture_entropy) v = js_accurate_value(kernels, in, i, j);
     return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);  // rounding must not leave [0, log 2]
 }
 

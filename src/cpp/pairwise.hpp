@@ -23,9 +23,11 @@ enum class PairMetric : int { js = 0, cdf_l1 = 1, hist_wp = 2 };
 struct PairInputs {
     const double* x = nullptr;      // n x k, row-major
     const double* x_aux = nullptr;  // js: x log x, n x k
+    const double* x_raw = nullptr;  // js: the rows before normalising (optional), n x k
     std::int64_t n = 0;
     const double* y = nullptr;  // m x k
     const double* y_aux = nullptr;
+    const double* y_raw = nullptr;
     std::int64_t m = 0;
     std::int64_t k = 0;
     const double* weights = nullptr;  // cdf_l1: k gaps (the last one 0); hist_wp: the support (k)

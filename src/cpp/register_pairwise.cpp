@@ -16,7 +16,8 @@ using CArray2 = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device:
 using CArray1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 
 template <class Out>
-void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, std::optional<CArray2> y_aux,
+void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, std::optional<CArray2> x_raw, CArray2 y,
+                std::optional<CArray2> y_aux, std::optional<CArray2> y_raw,
                 std::optional<CArray1> weights, double order, double uniform_gap, double scale, bool take_sqrt, std::int64_t i0,
                 std::int64_t i1,
                 bool symmetric, bool condensed, nb::ndarray<Out, nb::c_contig, nb::device::cpu> out,
@@ -24,9 +25,11 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     pydiv::PairInputs in;
     in.x = x.data();
     in.x_aux = x_aux ? x_aux->data() : nullptr;
+    in.x_raw = x_raw ? x_raw->data() : nullptr;
     in.n = static_cast<std::int64_t>(x.shape(0));
     in.y = y.data();
     in.y_aux = y_aux ? y_aux->data() : nullptr;
+    in.y_raw = y_raw ? y_raw->data() : nullptr;
     in.m = static_cast<std::int64_t>(y.shape(0));
     in.k = static_cast<std::int64_t>(x.shape(1));
     in.weights = weights ? weights->data() : nullptr;
@@ -41,6 +44,8 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, CArray2 y, 
     if (y.shape(1) != x.shape(1) || i0 < 0 || i1 > in.n || i0 > i1 || static_cast<std::int64_t>(out.size()) < need ||
         ((symmetric || condensed) && in.m != in.n) ||
         (kind == pydiv::PairMetric::js && (!in.x_aux || !in.y_aux)) ||
+        (x_raw && (x_raw->shape(0) != x.shape(0) || x_raw->shape(1) != x.shape(1))) ||
+        (y_raw && (y_raw->shape(0) != y.shape(0) || y_raw->shape(1) != y.shape(1))) ||
         (kind != pydiv::PairMetric::js && (!in.weights || static_cast<std::int64_t>(weights->shape(0)) != in.k)))
         throw std::invalid_argument("pair_block: inconsistent arguments");
     nb::gil_scoped_release release;
@@ -105,11 +110,11 @@ void register_pairwise(nb::module_& m) {
     m.attr("PAIR_JS") = static_cast<int>(pydiv::PairMetric::js);
     m.attr("PAIR_CDF_L1") = static_cast<int>(pydiv::PairMetric::cdf_l1);
     m.attr("PAIR_HIST_WP") = static_cast<int>(pydiv::PairMetric::hist_wp);
-    m.def("pair_block", &pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+    m.def("pair_block", &pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("x_raw").none(),
+          nb::arg("y"), nb::arg("y_aux").none(), nb::arg("y_raw").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
-    m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("y"),
-          nb::arg("y_aux").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
+    m.def("pair_block", &pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("x_aux").none(), nb::arg("x_raw").none(),
+          nb::arg("y"), nb::arg("y_aux").none(), nb::arg("y_raw").none(), nb::arg("weights").none(), nb::arg("order"), nb::arg("uniform_gap"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"),
           nb::arg("i1"), nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("emd_pair_block", &emd_pair_block<double>, nb::arg("x"), nb::arg("x_weights"), nb::arg("x_offsets"),
           nb::arg("y"), nb::arg("y_weights"), nb::arg("y_offsets"), nb::arg("metric"), nb::arg("p"), nb::arg("w"),

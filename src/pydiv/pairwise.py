@@ -299,17 +299,19 @@ def pairwise(
             B = A if Q is P else np.cumsum(Q, axis=1)
         else:
             kind, weights, A, B = _core.PAIR_HIST_WP, support, P, Q
-        A_aux = B_aux = None
+        A_aux = B_aux = A_raw = B_raw = None
         scale = 1.0
     else:
-        kind, weights, A, B = _core.PAIR_JS, None, P, Q
+        # The raw rows let a near-identical pair skip the rounding of normalising.
+        kind, weights, A, B, A_raw, B_raw = _core.PAIR_JS, None, P, Q, X_raw, Y_raw
         A_aux = _core.xlogx(P)
         B_aux = A_aux if Q is P else _core.xlogx(Q)
     take_sqrt = metric == "jensenshannon"
 
     def kernel_block(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
         _core.pair_block(
-            kind, A, A_aux, B, B_aux, weights, order, uniform_gap, scale, take_sqrt, i0, i1, symmetric, condensed, block, threads
+            kind, A, A_aux, A_raw, B, B_aux, B_raw, weights, order, uniform_gap, scale, take_sqrt, i0, i1, symmetric,
+            condensed, block, threads
         )
         return 0
 
