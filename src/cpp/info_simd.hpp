@@ -39,6 +39,15 @@ struct SimdAcc {
         max_q = V::max(max_q, y);
     }
 
+    // track(), and count in n_inf the elements where x > 0 meets y == 0
+    // (KL, cross-entropy); returns the mask of y > 0.
+    auto track_support(vec x, vec y) {
+        track(x, y);
+        const auto ypos = V::gt(y, V::zero());
+        n_inf = V::add(n_inf, V::ones_where(V::a_not_b(V::gt(x, V::zero()), ypos)));
+        return ypos;
+    }
+
     void fold_into(InfoPartial& out) const {
         double lanes[8][V::width];
         V::store(lanes[0], s);
@@ -115,10 +124,7 @@ void simd_cross_entropy(const double* p, const double* q, std::int64_t n, double
     simd_run<V>(
         p, q, n, sp, sq, out,
         [&](vec x, vec y, SimdAcc<V>& acc) {
-            acc.track(x, y);
-            const auto xpos = V::gt(x, V::zero());
-            const auto ypos = V::gt(y, V::zero());
-            acc.n_inf = V::add(acc.n_inf, V::ones_where(V::a_not_b(xpos, ypos)));
+            const auto ypos = acc.track_support(x, y);
             // y == 0 counts in n_inf and adds nothing to s.
             acc.s = V::fmadd(x, V::log(V::select(ypos, y, one), table), acc.s);
         },
@@ -135,11 +141,8 @@ void simd_kl(const double* p, const double* q, std::int64_t n, double sp, double
     simd_run<V>(
         p, q, n, sp, sq, out,
         [&](vec x, vec y, SimdAcc<V>& acc) {
-            acc.track(x, y);
-            const auto xpos = V::gt(x, V::zero());
-            const auto ypos = V::gt(y, V::zero());
-            acc.n_inf = V::add(acc.n_inf, V::ones_where(V::a_not_b(xpos, ypos)));
-            const auto valid = V::both(xpos, ypos);
+            const auto ypos = acc.track_support(x, y);
+            const auto valid = V::both(V::gt(x, V::zero()), ypos);
             const vec ratio = V::select(valid, V::div(x, y), one);
             vec lr;
             if (V::all(V::both(V::ge(ratio, ratio_min), V::le(ratio, ratio_max)))) {

@@ -409,10 +409,7 @@ def wasserstein_nd(
     aa, bb = _balance(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"), True)
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
-    # The largest power of a coordinate difference the kernel forms: in the
-    # sum of squares or w-th powers, or in the cost distance**p.
-    inner = ww if metric == "minkowski" and math.isfinite(ww) else 2.0 if metric in ("euclidean", "sqeuclidean") else 1.0
-    power = max(2.0 * pp if metric == "sqeuclidean" else pp, inner)
+    power = _cost_power(metric, ww, pp)
     failed = (_core.EMD_INVALID_INPUT, _core.EMD_INFEASIBLE)
     shift = _rescaling(xa, ya, power, n + m, always=False)
     raw = None if shift is not None else _core.emd_points(aa, bb, xa, ya, code, pp, ww, iters, dense_max)
@@ -436,6 +433,13 @@ def wasserstein_nd(
         with np.errstate(over="ignore"):  # a distance beyond the float range is inf
             distance = float(np.ldexp(distance, shift[1] * (2 if metric == "sqeuclidean" else 1)))
     return distance
+
+
+def _cost_power(metric: str, w: float, p: float) -> float:
+    """The largest power of a coordinate difference the kernel forms: in the
+    sum of squares or w-th powers, or in the cost distance**p."""
+    inner = w if metric == "minkowski" and math.isfinite(w) else 2.0 if metric in ("euclidean", "sqeuclidean") else 1.0
+    return max(2.0 * p if metric == "sqeuclidean" else p, inner)
 
 
 def _shifted(z: np.ndarray, lo: np.ndarray, e: int) -> np.ndarray:

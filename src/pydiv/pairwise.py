@@ -19,7 +19,7 @@ from . import _core, info
 from ._progress import progress_bar
 from ._validation import as_real_array, check_base
 from .emd import _METRICS as _GROUND_METRICS
-from .emd import _check_p, _points, _rescaling, _shifted, _weights
+from .emd import _check_p, _cost_power, _points, _rescaling, _shifted, _weights
 
 __all__ = ["METRICS", "pairwise"]
 
@@ -459,8 +459,7 @@ def _scaled_clouds(
     scale back by 2**exponent (the third item, 0 when nothing was done)."""
     if xs[0].shape[0] == 0 or ys[0].shape[0] == 0:
         return xs, ys, 0
-    inner = w if ground_metric == "minkowski" and math.isfinite(w) else 2.0 if ground_metric in ("euclidean", "sqeuclidean") else 1.0
-    power = max(2.0 * p if ground_metric == "sqeuclidean" else p, inner)
+    power = _cost_power(ground_metric, w, p)
     count = int(np.diff(xs[2]).max() + np.diff(ys[2]).max())
     shift = _rescaling(xs[0], ys[0], power, count, always=False)
     if shift is None:
