@@ -25,8 +25,12 @@
 //
 // Status / outputs.
 //   optimal           cost is optimal; u, v are an optimality certificate:
-//                     u_i + v_j <= C(i, j) (+ rounding) for ALL i, j, equality
-//                     on every plan entry, and sum a.u + sum b.v == cost.
+//                     u_i + v_j <= C(i, j) + tol_ij for ALL i, j, with
+//                     tol_ij = kEmdPriceRelTol (|C(i, j)| + |u_i| + |v_j|) (a
+//                     last pass over every arc, with the potentials recomputed
+//                     exactly from the tree, checks it before the status is
+//                     given), equality on every plan entry, and
+//                     sum a.u + sum b.v == cost.
 //   max_iter_reached,
 //   interrupted       cost = cost of the real (non-artificial) part of the current
 //                     basic solution, plan = that part, u/v = current node
@@ -214,8 +218,12 @@ enum class EmdInitialBasis : int {
 };
 
 // ---- tolerances and tuned parameters --------------------------------------
-// An arc enters only if rc < -kEmdPriceRelTol * max|C| (finite C only).
-constexpr double kEmdPriceRelTol = 1e-12;
+// An arc enters only if rc + kEmdPriceRelTol * (|C_ij| + |u_i| + |v_j|) < 0:
+// the tolerance scales with the numbers the reduced cost is computed from
+// (their rounding is a few ulp of that sum), never with the largest cost of
+// the problem, so one huge cost that the optimum avoids cannot hide the
+// small improvements elsewhere.  About 1000 ulp.
+constexpr double kEmdPriceRelTol = 0x1p-42;
 // Accepted relative mismatch of the totals (sum a vs sum b) before rescaling.
 constexpr double kEmdMassRelTol = 1e-8;
 // Artificial flow above kEmdFeasUlps * eps * (n'+m') * total is "infeasible":
@@ -353,7 +361,6 @@ private:
     std::vector<int64_t> cols_;     // kept column -> original column
     std::vector<double> supply_;    // node supply: a_i (>0) for rows, -b'_j (<0) for columns
     double total_ = 0.0;            // sum of kept a
-    double eps_ = 0.0;              // pricing tolerance (absolute)
     double mrank_ = 1.0;            // value standing for "M" in the pricing (power of two)
     int64_t block_ = 1;
     int64_t cur_i_ = 0, cur_j_ = 0;  // block-search cursor
@@ -402,10 +409,12 @@ private:
     void update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta, double shift_r,
                      double shift_k);
     template <class C>
-    double recompute_potentials(C& cost);
+    void recompute_potentials(C& cost);
     void recompute_flows();
     template <class C, class Orig>
-    double finish(EmdStatus& status, C& cost, Orig& orig_cost, const double* b_orig);
+    double finish(EmdStatus& status, C& cost, Orig& orig_cost);
+    template <class C>
+    void duals_from_first_column(C& cost);
 };
 
 // ===========================================================================
@@ -459,7 +468,7 @@ EmdSolution NetworkSimplex::solve(const double* a, int64_t n, const double* b, i
         root_ = 0;
         if (sa == 0.0 && sb == 0.0) {
             sol.status = EmdStatus::optimal;
-            sol.cost = finish(sol.status, orig, orig, b);
+            sol.cost = finish(sol.status, orig, orig);
         } else {
             sol.status = EmdStatus::infeasible;
             sol.cost = kInf;
@@ -484,13 +493,13 @@ EmdSolution NetworkSimplex::solve(const double* a, int64_t n, const double* b, i
     double c;
     if (!compact) {
         st = run(orig, max_iter, should_stop, n_iter);
-        c = finish(st, orig, orig, b);
+        c = finish(st, orig, orig);
     } else {
         const int64_t* rp = rows_.data();
         const int64_t* cp = cols_.data();
         auto mapped = [&cost, rp, cp](int64_t i, int64_t j) -> double { return cost(rp[i], cp[j]); };
         st = run(mapped, max_iter, should_stop, n_iter);
-        c = finish(st, mapped, orig, b);
+        c = finish(st, mapped, orig);
     }
     sol.status = st;
     sol.cost = c;
@@ -548,7 +557,6 @@ EmdStatus NetworkSimplex::scan_costs(C& cost) {
         std::frexp(target, &e);
         mrank_ = std::ldexp(1.0, e);
     }
-    eps_ = kEmdPriceRelTol * maxabs;
     maxabs_ = maxabs;
     // |r| <= N max|C| and |km| <= Mrank <= 4 N max|C|: the rounding of the
     // reduced cost and of T is below a few ulps of ~10 N max|C|.
@@ -664,7 +672,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
     const double* ku = km_.data();
     const int64_t total = n * m;
     double* buf = price_buf_;
-    double best = -eps_;
+    double best = 0.0;  // the most negative score so far
     int64_t bi = -1, bj = -1;
     int64_t i = cur_i_, j = cur_j_;
     int64_t scanned = 0, left = block_;
@@ -673,6 +681,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
         len = std::min(len, total - scanned);
         const int64_t jend = j + len;
         const double ri = ru[i];
+        const double ari = std::fabs(ri);
         const double ki = ku[i];
         int64_t rowbest = -1;
         // Reduced costs of a chunk go to buf (these loops vectorise), then a
@@ -682,10 +691,11 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
             const double* rvc = rv + c0;
             const double* kvc = kv + c0;
             if constexpr (ns_detail::has_row_squared<C>::value) {
-                // rc < best  <=>  sqrt(s) < T := best + ri - rv[j] (- dk M).  Test
-                // s < U |U| (1 + slack) with U = T + screen_slack_, which is
-                // implied by the exact test despite rounding; exact rc (same
-                // expression as the generic path) only for survivors.
+                // score < best needs rc < best  <=>  sqrt(s) < T := best + ri -
+                // rv[j] (- dk M).  Test s < U |U| (1 + slack) with U = T +
+                // screen_slack_, which is implied by the exact test despite
+                // rounding; the exact score (as the generic path) only for
+                // survivors.
                 cost.row_squared(i, c0, cl, buf);
                 double* scr = screen_buf_;
                 const double bi0 = best + ri;
@@ -698,10 +708,12 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
                 if (ns_detail::max_of(scr, cl) > 0.0) {
                     for (int64_t k = 0; k < cl; ++k) {
                         if (!(scr[k] > 0.0)) continue;
-                        double rc = (std::sqrt(buf[k]) - ri) + rvc[k];
+                        const double c = std::sqrt(buf[k]);
+                        double rc = (c - ri) + rvc[k];
                         if constexpr (!kSingleComponent) rc += kvc[k] - ki;
-                        if (rc < best) {
-                            best = rc;
+                        const double score = rc + kEmdPriceRelTol * ((c + ari) + std::fabs(rvc[k]));
+                        if (score < best) {
+                            best = score;
                             rowbest = c0 + k;
                         }
                     }
@@ -712,10 +724,18 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
             } else {
                 for (int64_t k = 0; k < cl; ++k) buf[k] = cost(i, c0 + k);
             }
+            // The score: the reduced cost plus its tolerance (see kEmdPriceRelTol).
             if constexpr (kSingleComponent) {
-                for (int64_t k = 0; k < cl; ++k) buf[k] = (buf[k] - ri) + rvc[k];
+                for (int64_t k = 0; k < cl; ++k) {
+                    const double c = buf[k];
+                    buf[k] = ((c - ri) + rvc[k]) + kEmdPriceRelTol * ((std::fabs(c) + ari) + std::fabs(rvc[k]));
+                }
             } else {
-                for (int64_t k = 0; k < cl; ++k) buf[k] = ((buf[k] - ri) + rvc[k]) + (kvc[k] - ki);
+                for (int64_t k = 0; k < cl; ++k) {
+                    const double c = buf[k];
+                    buf[k] = (((c - ri) + rvc[k]) + (kvc[k] - ki)) +
+                             kEmdPriceRelTol * ((std::fabs(c) + ari) + std::fabs(rvc[k]));
+                }
             }
             const double cmin = ns_detail::min_of(buf, cl);
             if (cmin < best) {
@@ -932,32 +952,25 @@ inline void NetworkSimplex::update_tree(int64_t s, int64_t t, int64_t q, int64_t
 }
 
 // Exact potentials from the tree (preorder walk): removes drift of the
-// incremental updates.
-// Returns the largest change of a real part (the drift that was removed).
+// incremental updates, and the global offset.
 template <class C>
-double NetworkSimplex::recompute_potentials(C& cost) {
+void NetworkSimplex::recompute_potentials(C& cost) {
     const int64_t R = root_;
-    const double g = r_[R];  // current global offset
     r_[R] = 0.0;
     km_[R] = 0.0;
-    double drift = 0.0;
     for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
         const int64_t p = parent_[x];
-        double r;
         if (p == R) {
-            r = 0.0;
+            r_[x] = 0.0;
             km_[x] = up_[x] ? mrank_ : -mrank_;
         } else if (x < n_) {  // arc x -> p
-            r = cost(x, p - n_) + r_[p];
+            r_[x] = cost(x, p - n_) + r_[p];
             km_[x] = km_[p];
         } else {  // arc p -> x
-            r = r_[p] - cost(p, x - n_);
+            r_[x] = r_[p] - cost(p, x - n_);
             km_[x] = km_[p];
         }
-        drift = std::max(drift, std::fabs(r - (r_[x] - g)));
-        r_[x] = r;
     }
-    return drift;
 }
 
 // Exact basic flows from the supplies: leaves first (reverse preorder), the
@@ -1027,13 +1040,15 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
         const bool found = (n_art_ == 1) ? find_entering<true>(cost, ei, ej)
                                          : find_entering<false>(cost, ei, ej);
         if (!found) {
-            // Optimal w.r.t. the incrementally updated potentials.  Recompute
-            // them exactly; if they drifted by d, every arc has exact rc >=
-            // -eps - 2d.  Accept when d <= eps / 2, else price again.
+            // No arc prices out against the incrementally updated potentials,
+            // whose rounding has drifted.  Recompute them exactly from the
+            // tree and price every arc again: only a full pass over exact
+            // potentials that finds no entering arc is the certificate
+            // (rc_ij >= -tol_ij for all i, j) that makes the basis optimal.
             if (dirty) {
-                const double drift = recompute_potentials(cost);
+                recompute_potentials(cost);
                 dirty = false;
-                if (!(drift <= 0.5 * eps_)) continue;
+                continue;
             }
             return EmdStatus::optimal;
         }
@@ -1065,7 +1080,7 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
 
 // Outputs in original indices.  Returns the cost.
 template <class C, class Orig>
-double NetworkSimplex::finish(EmdStatus& status, C& cost, Orig& orig_cost, const double* b_orig) {
+double NetworkSimplex::finish(EmdStatus& status, C& cost, Orig& orig_cost) {
     const int64_t n = n_, m = m_, R = root_;
     const int64_t no = static_cast<int64_t>(u_.size()), mo = static_cast<int64_t>(v_.size());
     if (status == EmdStatus::invalid_input) return kNaN;
@@ -1112,10 +1127,13 @@ double NetworkSimplex::finish(EmdStatus& status, C& cost, Orig& orig_cost, const
                 }
             }
         }
+        // Gauge: v at the first column with positive mass (kept column 0) is 0.
+        const double g = -(r_[n] + (km_[n] > 0.0 ? mstar : -mstar));
         for (int64_t i = 0; i < n; ++i)
-            u_[rows_[i]] = r_[i] + (km_[i] > 0.0 ? mstar : -mstar);
+            u_[rows_[i]] = (r_[i] + (km_[i] > 0.0 ? mstar : -mstar)) + g;
         for (int64_t j = 0; j < m; ++j)
-            v_[cols_[j]] = -(r_[n + j] + (km_[n + j] > 0.0 ? mstar : -mstar));
+            v_[cols_[j]] = -(r_[n + j] + (km_[n + j] > 0.0 ? mstar : -mstar)) - g;
+        duals_from_first_column(cost);
     }
 
     // Potentials of removed (zero-mass) rows, then columns.
@@ -1147,16 +1165,56 @@ double NetworkSimplex::finish(EmdStatus& status, C& cost, Orig& orig_cost, const
             v_[j] = best < kInf ? best : 0.0;
         }
     }
-    // Gauge: v at the first column with positive mass is 0.
-    for (int64_t j = 0; j < mo; ++j) {
-        if (b_orig[j] > 0.0) {
-            const double g = v_[j];
-            for (double& x : u_) x += g;
-            for (double& x : v_) x -= g;
-            break;
-        }
-    }
     return total_cost;
+}
+
+// The duals of the tree component holding kept column 0, summed along tree
+// arcs outward from that column (v = 0 there): u_i + v_j = C(i, j) on each
+// arc.  Shifting potentials measured from the root into this gauge would
+// round every small dual to the size of the largest (a 1e6 potential leaves
+// 1e-10 on a dual of 1); walking from the gauge column keeps each dual as
+// accurate as the costs on its own path.
+template <class C>
+void NetworkSimplex::duals_from_first_column(C& cost) {
+    const int64_t n = n_, R = root_;
+    // Children lists (first child, next sibling) and a queue, in the pivot scratch.
+    int64_t* first = stem_.data();
+    int64_t* next = ends_.data();
+    int64_t* queue = sv_thread_x_.data();
+    double* dual = acc_.data();  // u for rows, v for columns, by node
+    std::fill(first, first + R, int64_t{-1});
+    for (int64_t x = 0; x < R; ++x) {
+        const int64_t p = parent_[x];
+        if (p == R) continue;
+        next[x] = first[p];
+        first[p] = x;
+    }
+    std::vector<unsigned char>& seen = col_ok_;
+    seen.assign(static_cast<size_t>(R), 0);
+    const int64_t start = n;  // kept column 0
+    dual[start] = 0.0;
+    seen[start] = 1;
+    int64_t head = 0, tail = 0;
+    queue[tail++] = start;
+    while (head < tail) {
+        const int64_t x = queue[head++];
+        const auto visit = [&](int64_t y) {
+            if (seen[y]) return;
+            seen[y] = 1;
+            // A tree arc joins a row (node < n) and a column: u_i + v_j = C(i, j).
+            dual[y] = (x < n ? cost(x, y - n) : cost(y, x - n)) - dual[x];
+            queue[tail++] = y;
+        };
+        if (parent_[x] != R) visit(parent_[x]);
+        for (int64_t c = first[x]; c >= 0; c = next[c]) visit(c);
+    }
+    for (int64_t k = 0; k < tail; ++k) {
+        const int64_t x = queue[k];
+        if (x < n)
+            u_[rows_[x]] = dual[x];
+        else
+            v_[cols_[x - n]] = dual[x];
+    }
 }
 
 }  // namespace pydiv
