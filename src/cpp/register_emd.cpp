@@ -60,6 +60,7 @@ EmdTuple run_solver(std::int64_t work, Solve&& solve) {
         const auto now = clock::now();
         if (std::chrono::duration<double>(now - last).count() < kSignalCheckSeconds) return false;
         last = now;
+        if (interpreter_finalizing()) return true;  // never take the GIL back then (bindings.hpp)
         nb::gil_scoped_acquire acquire;  // also fine when the GIL is already held
         if (PyErr_CheckSignals() != 0) {
             signalled = true;  // the exception stays pending in this thread
@@ -69,7 +70,7 @@ EmdTuple run_solver(std::int64_t work, Solve&& solve) {
     };
     pydiv::EmdSolution sol{};
     {
-        std::optional<nb::gil_scoped_release> release;
+        std::optional<GilRelease> release;
         if (work >= kReleaseGilFrom) release.emplace();
         sol = solve(ns, stop);
     }

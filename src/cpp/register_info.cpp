@@ -32,7 +32,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array2<T> p, std
     double* out = new double[static_cast<std::size_t>(pv.rows)];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, out, threads);
     }
     return {out, {static_cast<std::size_t>(pv.rows)}, owner};
@@ -45,7 +45,7 @@ double info_vector(int kind, Array1<T> p, std::optional<Array1<T>> q) {
     const RowsView<T> qv = q ? rows_of(*q) : pv;
     double out = std::numeric_limits<double>::quiet_NaN();
     if (pv.cols >= kReleaseGilFrom) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, &out, 0);
     } else {
         pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, &out, 0);
@@ -62,7 +62,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_partials(int kind, Array2<T> p,
     double* out = new double[static_cast<std::size_t>(4 * pv.rows)];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::info_partials(static_cast<InfoKind>(kind), pv, qv, sp, sq, out, 0);
     }
     return {out, {static_cast<std::size_t>(pv.rows), 4}, owner};

@@ -48,7 +48,7 @@ void pair_block(int metric, CArray2 x, std::optional<CArray2> x_aux, std::option
         (y_raw && (y_raw->shape(0) != y.shape(0) || y_raw->shape(1) != y.shape(1))) ||
         (kind != pydiv::PairMetric::js && (!in.weights || static_cast<std::int64_t>(weights->shape(0)) != in.k)))
         throw std::invalid_argument("pair_block: inconsistent arguments");
-    nb::gil_scoped_release release;
+    GilRelease release;
     pydiv::pair_block(kind, in, i0, i1, symmetric, condensed, out.data(), threads);
 }
 
@@ -84,7 +84,7 @@ std::int64_t samples_pair_block(CArray1 x, std::optional<CArray1> xw, Offsets xo
     if (i0 < 0 || i1 > xs.count || i0 > i1 || static_cast<std::int64_t>(out.size()) < need ||
         ((symmetric || condensed) && xs.count != ys.count))
         throw std::invalid_argument("samples_pair_block: inconsistent arguments");
-    nb::gil_scoped_release release;
+    GilRelease release;
     return pydiv::samples_pair_block(xs, ys, p, i0, i1, symmetric, condensed, out.data(), threads);
 }
 
@@ -99,7 +99,7 @@ std::int64_t emd_pair_block(CArray2 x, CArray1 xw, Offsets xo, CArray2 y, CArray
     if (x.shape(1) != y.shape(1) || i0 < 0 || i1 > xs.count || i0 > i1 ||
         static_cast<std::int64_t>(out.size()) < need || ((symmetric || condensed) && xs.count != ys.count))
         throw std::invalid_argument("emd_pair_block: inconsistent arguments");
-    nb::gil_scoped_release release;
+    GilRelease release;
     return pydiv::emd_pair_block(xs, ys, static_cast<std::int64_t>(x.shape(1)), metric, p, w, i0, i1, symmetric,
                                  condensed, out.data(), threads);
 }
@@ -136,7 +136,7 @@ void register_pairwise(nb::module_& m) {
         double* out = new double[static_cast<std::size_t>(rows * cols)];
         nb::capsule owner(out, [](void* p) noexcept { delete[] static_cast<double*>(p); });
         {
-            nb::gil_scoped_release release;
+            GilRelease release;
             for (std::int64_t r = 0; r < rows; ++r) pydiv::info_kernels().xlogx(x.data() + r * cols, out + r * cols, cols);
         }
         return nb::ndarray<nb::numpy, double, nb::ndim<2>>(out, {x.shape(0), x.shape(1)}, owner);

@@ -47,7 +47,7 @@ double w1d_pair(Sample1<T> u, std::optional<Sample1<double>> uw, Sample1<T> v,
                                                         len(v.shape(0)), p, threads, check_order);
     };
     if (len(u.shape(0) + v.shape(0)) >= kReleaseGilFrom) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         return call();
     }
     return call();
@@ -83,7 +83,7 @@ Out1 w1d_rows(Sample2<T> u, std::optional<Sample2<double>> uw, Sample2<T> v, std
     double* out = new double[rows > 0 ? rows : 1];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
-        nb::gil_scoped_release release;
+        GilRelease release;
         if (kind == 1) {
             pydiv::energy_distance_rows(us, vs, len(rows), out, threads, check_order);
         } else {
@@ -109,7 +109,7 @@ Out1 w1d_hist(Array2<T> p, Array2<T> q, std::optional<Array1<double>> x, double 
     double* out = new double[rows > 0 ? rows : 1];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     if (len(rows) * k >= kReleaseGilFrom) {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::wasserstein_hist_rows(ph, qh, len(rows), k, xp, xs, order, out, threads);
     } else {
         pydiv::wasserstein_hist_rows(ph, qh, len(rows), k, xp, xs, order, out, threads);
