@@ -1,15 +1,27 @@
 #include "cpu_features.hpp"
 
+#include <cctype>
 #include <cstdlib>
-#include <cstring>
+#include <string>
 
 namespace pydiv {
+
+int simd_cap_from_name(const char* name) {
+    std::string s;
+    for (const char* c = name; *c; ++c)
+        if (!std::isspace(static_cast<unsigned char>(*c))) s += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+    if (s.empty()) return static_cast<int>(SimdLevel::avx512);  // unset: no cap
+    if (s == "baseline") return static_cast<int>(SimdLevel::baseline);
+    if (s == "avx2" || s == "avx2+fma") return static_cast<int>(SimdLevel::avx2);
+    if (s == "avx512") return static_cast<int>(SimdLevel::avx512);
+    return -1;
+}
 
 static SimdLevel detect() {
     SimdLevel cap = SimdLevel::avx512;
     if (const char* forced = std::getenv("PYDIV_SIMD")) {
-        if (std::strcmp(forced, "baseline") == 0) cap = SimdLevel::baseline;
-        if (std::strcmp(forced, "avx2") == 0) cap = SimdLevel::avx2;
+        const int c = simd_cap_from_name(forced);
+        if (c >= 0) cap = static_cast<SimdLevel>(c);  // an unknown name caps nothing (Python warns)
     }
     SimdLevel level = SimdLevel::baseline;
 #if (defined(__x86_64__) || defined(_M_X64)) && (defined(__GNUC__) || defined(__clang__))

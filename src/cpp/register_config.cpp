@@ -33,6 +33,8 @@ static long openmp_version() {
 
 void register_config(nb::module_& m) {
     m.def("simd_level", [] { return std::string(pydiv::simd_level_name(pydiv::simd_level())); });
+    m.def("simd_name_known", [](const std::string& name) { return pydiv::simd_cap_from_name(name.c_str()) >= 0; },
+          nb::arg("name"));
     m.def("compiler", &compiler);
     m.def("openmp", &pydiv::openmp_enabled);
     m.def("openmp_version", &openmp_version);

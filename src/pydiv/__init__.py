@@ -12,11 +12,13 @@ except ImportError as exc:  # pragma: no cover - only without a build
     ) from exc
 
 from . import stream
-from ._config import show_config
+from ._config import show_config, warn_unknown_simd_request
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
 from .wasserstein import energy_distance, wasserstein_1d, wasserstein_hist
+
+warn_unknown_simd_request()
 
 try:
     __version__ = version("pydiv")

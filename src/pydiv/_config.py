@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import sys
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -30,6 +31,18 @@ _RUNTIME_NAMES = {
     "libiomp": "Intel libiomp",
     "vcomp": "MSVC vcomp",
 }
+
+
+def warn_unknown_simd_request() -> None:
+    """Warn (once, at import) when PYDIV_SIMD names no SIMD level: it is then ignored."""
+    request = os.environ.get("PYDIV_SIMD")
+    if request is not None and not _core.simd_name_known(request):
+        warnings.warn(
+            f"PYDIV_SIMD={request!r} names no SIMD level and is ignored; use baseline, avx2 (or avx2+fma) "
+            f"or avx512, in any case (the level in use: {_core.simd_level()})",
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def _openmp_spec() -> str:
