@@ -18,12 +18,13 @@ RowsView<T> rows_of(const Array2<T>& a) {
             static_cast<std::int64_t>(a.stride(0)), static_cast<std::int64_t>(a.stride(1))};
 }
 
-// (outer, inner, k): the rows of every outer index, in order.
+// (outer, inner, k): the rows of every outer index, in order (one outer
+// index: a plain 2-D walk, without a division per row).
 template <class T>
 RowsView<T> rows_of(const Array3<T>& a) {
-    const auto inner = static_cast<std::int64_t>(a.shape(1));
-    return {a.data(), static_cast<std::int64_t>(a.shape(0)) * inner, static_cast<std::int64_t>(a.shape(2)),
-            a.stride(1), a.stride(2), inner, a.stride(0)};
+    const auto rows = static_cast<std::int64_t>(a.shape(0) * a.shape(1));
+    const std::int64_t inner = a.shape(0) == 1 ? 0 : static_cast<std::int64_t>(a.shape(1));
+    return {a.data(), rows, static_cast<std::int64_t>(a.shape(2)), a.stride(1), a.stride(2), inner, a.stride(0)};
 }
 
 template <class T>

@@ -103,7 +103,7 @@ Out1 w1d_hist(Array3<T> p, Array3<T> q, std::optional<Array1<double>> x, double 
     const std::size_t rows = p.shape(0) * p.shape(1);
     const std::int64_t k = len(p.shape(2));
     if (x && len(x->shape(0)) != k) throw std::invalid_argument("x: length differs from the histograms");
-    const std::int64_t inner = len(p.shape(1));
+    const std::int64_t inner = p.shape(0) == 1 ? 0 : len(p.shape(1));  // 0: a plain 2-D walk
     const pydiv::HistRows<T> ph{p.data(), len(p.stride(1)), len(p.stride(2)), inner, len(p.stride(0))};
     const pydiv::HistRows<T> qh{q.data(), len(q.stride(1)), len(q.stride(2)), inner, len(q.stride(0))};
     const double* xp = x ? x->data() : nullptr;
