@@ -96,6 +96,15 @@ def test_identical_rows_with_negative_zero():
     assert D[0, 1] == D[0, 2] == D[1, 1] == D[1, 2] == 0.0
 
 
+@pytest.mark.parametrize("metric", ["kl", "js", "jensenshannon", "wasserstein"])
+def test_histograms_a_power_of_two_apart_give_exactly_zero(metric):
+    # 2**e * x is the same distribution as x: the same exact 0.
+    X = rng.random((5, 40))
+    Y = np.array([X[2] * 8.0, X[0] * 2.0**-600, X[4] + 1.0])
+    D = pydiv.pairwise(X, Y, metric=metric)
+    assert D[2, 0] == D[0, 1] == 0.0 and D[4, 2] > 0.0
+
+
 @pytest.mark.parametrize("metric", ["js", "kl", "wasserstein"])
 @pytest.mark.parametrize("alias", ["X", "Y", "view of X"])
 def test_out_overlapping_an_input_is_refused(metric, alias):

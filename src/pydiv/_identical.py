@@ -5,7 +5,8 @@ a Dask block against its own rows passed as Y), so they may leave 1e-16 where
 the answer is 0.  Rows are grouped by their bytes once, by sorting
 (O((n + m) k log(n + m)) against the kernels' O(n m k)); every pair within a
 group is then set to 0.  Equal bytes are the criterion, so only rows that are
-equal element-wise count (with -0.0 read as 0.0).
+equal element-wise count (with -0.0 read as 0.0), histograms after scaling
+each by the power of two that brings its largest entry into [0.5, 1) (exact).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._validation import unit_max
+
 
 def histogram_groups(X: np.ndarray, Y: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Group ids of the rows of two float64 C-ordered 2-D arrays (Y=None: X itself)."""
     rows = X if Y is None else np.concatenate([X, Y])
-    values = np.ascontiguousarray(rows + 0.0)  # -0.0 + 0.0 is 0.0
+    values = unit_max(rows, axis=1) + 0.0  # rows 2**e apart are one distribution; -0.0 + 0.0 is 0.0
     keys = values.view(np.dtype((np.void, values.shape[1] * values.itemsize))).reshape(-1)
     inverse = np.unique(keys, return_inverse=True)[1].reshape(-1)
     return (inverse, inverse) if Y is None else (inverse[: X.shape[0]], inverse[X.shape[0] :])
