@@ -199,3 +199,15 @@ def test_weights_normalised_exactly_at_any_scale(scale):
         lambda s: pydiv.pairwise([a], [b], metric="emd", x_weights=[wa * s], y_weights=[wb * s])[0, 0],
     ):
         assert f(scale) == f(1.0)
+
+
+@pytest.mark.parametrize("metric", ["kl", "js", "wasserstein_samples", "emd"])
+def test_identical_rows_exact_under_hash_collisions(metric, monkeypatch):
+    # With every hash equal, rows are still grouped by equality, not by hash.
+    monkeypatch.setattr(importlib.import_module("pydiv._identical"), "_multipliers",
+                        lambda pos: np.zeros(np.shape(pos), dtype=np.uint64))
+    X, Y, kw = _inputs(metric)
+    D = pydiv.pairwise(X, Y, metric=metric, **kw)
+    for i, a in enumerate(X):
+        for j, b in enumerate(Y):
+            assert (D[i, j] == 0.0) == _same(a, b), (i, j, D[i, j])

@@ -2,43 +2,102 @@
 
 The kernels compute d(x, x) from sums that round (a KL from a matrix product,
 a Dask block against its own rows passed as Y), so they may leave 1e-16 where
-the answer is 0.  Rows are grouped by their bytes once, by sorting
-(O((n + m) k log(n + m)) against the kernels' O(n m k)); every pair within a
-group is then set to 0.  Equal bytes are the criterion, so only rows that are
-equal element-wise count (with -0.0 read as 0.0), histograms after scaling
-each by the power of two that brings its largest entry into [0.5, 1) (exact).
+the answer is 0.  Each distribution gets a 64-bit hash of its bits (a sum of
+the bits times odd position-dependent multipliers, O(size) and vectorised);
+distributions of one hash are then compared element-wise with the first of
+them, so the grouping is exact (a hash collision falls back to grouping by
+the bytes themselves).  Every pair within a group is set to 0.
+
+Equal bits are the criterion (with -0.0 read as 0.0); histograms are compared
+after scaling each by the power of two that brings its largest entry into
+[0.5, 1), exact, so rows 2**e apart count as the one distribution they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from ._validation import unit_max
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_WEIGHT_SALT = np.uint64(0xD1B54A32D192ED03)
+
+
+def _multipliers(pos: np.ndarray) -> np.ndarray:
+    """Odd 64-bit multipliers, one per position (odd: the product is a bijection of the bits)."""
+    out: np.ndarray = (pos.astype(np.uint64) + np.uint64(1)) * _GOLDEN | np.uint64(1)
+    return out
+
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    """The bits of a float64 array, -0.0 read as 0.0."""
+    return np.ascontiguousarray(a + 0.0).view(np.uint64)
+
+
+def _grouped(h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group ids of the hashes, each group's first index, and the indices to verify
+    (members of a group of two or more that are not its first)."""
+    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    others = np.flatnonzero(first[inverse] != np.arange(h.shape[0]))
+    return inverse, first, others
+
+
+def _split(groups: np.ndarray, n: int, same: bool) -> tuple[np.ndarray, np.ndarray]:
+    return (groups, groups) if same else (groups[:n], groups[n:])
+
 
 def histogram_groups(X: np.ndarray, Y: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Group ids of the rows of two float64 C-ordered 2-D arrays (Y=None: X itself)."""
+    """Group ids of the rows of two float64 2-D arrays of positive rows (Y=None: X itself)."""
     rows = X if Y is None else np.concatenate([X, Y])
-    values = unit_max(rows, axis=1) + 0.0  # rows 2**e apart are one distribution; -0.0 + 0.0 is 0.0
-    keys = values.view(np.dtype((np.void, values.shape[1] * values.itemsize))).reshape(-1)
-    inverse = np.unique(keys, return_inverse=True)[1].reshape(-1)
-    return (inverse, inverse) if Y is None else (inverse[: X.shape[0]], inverse[X.shape[0] :])
+    bits = _bits(unit_max(rows, axis=1))
+    h = (bits * _multipliers(np.arange(rows.shape[1]))).sum(axis=1)  # modulo 2**64
+    groups, first, others = _grouped(h)
+    if others.size and not (bits[others] == bits[first[groups[others]]]).all():
+        keys = bits.view(np.dtype((np.void, bits.shape[1] * bits.itemsize))).reshape(-1)  # a collision
+        groups = np.unique(keys, return_inverse=True)[1].reshape(-1)
+    return _split(groups, X.shape[0], Y is None)
 
 
-def item_groups(xs: Sequence[bytes], ys: Sequence[bytes] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Group ids of byte strings (one per distribution; ys=None: xs itself)."""
-    ids: dict[bytes, int] = {}
-    gx = np.array([ids.setdefault(key, len(ids)) for key in xs], dtype=np.int64)
-    if ys is None:
-        return gx, gx
-    return gx, np.array([ids.setdefault(key, len(ids)) for key in ys], dtype=np.int64)
+def item_groups(xs: tuple[Any, ...], ys: tuple[Any, ...] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Group ids of samples or point clouds given as (concatenated values (N,)
+    or (N, d), their weights (N,) or None for uniform, offsets) (ys=None: xs itself)."""
+    sides = [xs] if ys is None else [xs, ys]
+    n = xs[2].shape[0] - 1
+    if ys is not None and xs[0].shape[1:] != ys[0].shape[1:]:  # clouds of different dimensions
+        return np.arange(n), n + np.arange(ys[2].shape[0] - 1)
+    values = np.concatenate([s[0] for s in sides])
+    lengths = np.concatenate([np.diff(s[2]) for s in sides])
+    weights = np.concatenate([np.repeat(1.0 / np.diff(s[2]), np.diff(s[2])) if s[1] is None else s[1] for s in sides])
+    if lengths.size == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(values.shape[0]) - np.repeat(starts, lengths)
+    flat = _bits(values).reshape(values.shape[0], -1)
+    width = flat.shape[1]
+    terms = (flat * _multipliers(pos[:, None] * width + np.arange(width))).sum(axis=1)
+    wbits = _bits(weights)
+    terms += (wbits ^ _WEIGHT_SALT) * _multipliers(pos)
+    h = np.add.reduceat(terms, starts) + lengths.astype(np.uint64) * _GOLDEN
+    groups, first, others = _grouped(h)
+    if not _spans_equal(flat, wbits, starts, lengths, others, first[groups[others]]):
+        keys = [flat[a : a + size].tobytes() + wbits[a : a + size].tobytes() for a, size in zip(starts, lengths)]
+        ids: dict[bytes, int] = {}  # a collision: group by the bytes
+        groups = np.array([ids.setdefault(key, len(ids)) for key in keys], dtype=np.int64)
+    return _split(groups, n, ys is None)
 
 
-def item_key(*parts: np.ndarray) -> bytes:
-    """The bytes of a distribution made of several arrays (shapes included)."""
-    return b"".join(np.array(a.shape, dtype=np.int64).tobytes() + (a + 0.0).tobytes() for a in parts)
+def _spans_equal(flat: np.ndarray, wbits: np.ndarray, starts: np.ndarray, lengths: np.ndarray, items: np.ndarray,
+                 others: np.ndarray) -> bool:
+    """Whether item items[t] equals item others[t] for every t (values and weights, bit for bit)."""
+    if not (lengths[items] == lengths[others]).all():
+        return False
+    size = lengths[items]
+    within = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    a, b = np.repeat(starts[items], size) + within, np.repeat(starts[others], size) + within
+    return bool((flat[a] == flat[b]).all() and (wbits[a] == wbits[b]).all())
 
 
 def zero_identical(result: np.ndarray, gx: np.ndarray, gy: np.ndarray, condensed: bool) -> None:

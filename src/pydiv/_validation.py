@@ -52,7 +52,12 @@ def unit_max(w: np.ndarray, axis: int | None = None) -> np.ndarray:
     into [0.5, 1): exact, and a total of the result neither overflows (1e308
     weights) nor loses digits to subnormals (1e-320 weights)."""
     top = np.max(w, axis=axis, keepdims=axis is not None)
-    scaled: np.ndarray = np.ldexp(w, -np.frexp(top)[1])
+    exponent = np.frexp(top)[1]
+    if w.dtype == np.float64 and np.all(np.abs(exponent) < 1000):
+        # Times 2**-e, a float64: the same rounding as ldexp, several times faster.
+        fast: np.ndarray = w * np.ldexp(1.0, -exponent)
+        return fast
+    scaled: np.ndarray = np.ldexp(w, -exponent)
     return scaled
 
 

@@ -231,6 +231,7 @@ def pairwise(
         raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
     if out is not None:
         check_out_disjoint(out, {"X": X, "Y": Y, "x": x, "x_weights": x_weights, "y_weights": y_weights})
+    same = Y is None or (Y is X and y_weights is x_weights)  # the same rows: their groups are found once
     BlockCall = Callable[[int, int, np.ndarray, bool], int]
     if metric in ("emd", "wasserstein_samples"):
         pp = _check_p(p)
@@ -244,7 +245,7 @@ def pairwise(
             code, ww = _ground(ground_metric, w)
             if xs[0].shape[1] != ys[0].shape[1] and xs[2].size > 1 and ys[2].size > 1:
                 raise ValueError(f"X and Y hold points of different dimensions ({xs[0].shape[1]} and {ys[0].shape[1]})")
-            groups = _item_groups(xs, ys, Y is None)
+            groups = _identical.item_groups(xs, None if same else ys)
             xs, ys, result_exponent = _scaled_clouds(xs, ys, Y is None, str(ground_metric), ww, pp)
 
             def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
@@ -255,7 +256,7 @@ def pairwise(
         else:
             xs = _samples(X, x_weights, "X")
             ys = xs if Y is None else _samples(Y, y_weights, "Y")
-            groups = _item_groups(xs, ys, Y is None)
+            groups = _identical.item_groups(xs, None if same else ys)
 
             def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
                 n_bad = _core.samples_pair_block(*xs, *ys, pp, i0, i1, symmetric, condensed, block, threads)
@@ -290,7 +291,7 @@ def pairwise(
                 bar.close()
             _redo_lossy(metric, X_raw, P, Y_raw, Q, base, result)
             if metric == "kl":
-                _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if Y is None else Y_raw), False)
+                _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if same else Y_raw), False)
         return result
 
     order = 1.0
@@ -323,17 +324,9 @@ def pairwise(
         return 0
 
     result = _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, kernel_block)[0]
-    _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if Y is None else Y_raw), condensed)
+    _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if same else Y_raw), condensed)
     return result
 
-
-def _item_groups(xs: tuple[Any, ...], ys: tuple[Any, ...], same: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Group ids of equal clouds or samples (values and normalised weights; unweighted as uniform)."""
-    def keys(values: np.ndarray, weights: np.ndarray | None, offsets: np.ndarray) -> list[bytes]:
-        spans = zip(offsets[:-1].tolist(), offsets[1:].tolist())
-        return [_identical.item_key(values[a:b], np.full(b - a, 1.0 / (b - a)) if weights is None else weights[a:b])
-                for a, b in spans]
-    return _identical.item_groups(keys(*xs), None if same else keys(*ys))
 
 
 def _run_blocks(
