@@ -161,7 +161,8 @@ def pairwise(
         BLAS, which has its own thread pool.
     out : ndarray or numpy.memmap, optional
         Preallocated C-contiguous float64 or float32 result, written in row
-        blocks, so a memory-mapped file can hold a matrix larger than memory.
+        blocks, so a memory-mapped file can hold a matrix larger than memory;
+        it must not share memory with an input.
     condensed : bool, default False
         With ``Y=None`` and a symmetric metric, return the upper triangle as a
         vector in the order of :func:`scipy.spatial.distance.pdist`.
@@ -198,9 +199,12 @@ def pairwise(
     an entry is ``inf`` exactly where some :math:`p_k > 0` meets
     :math:`q_k = 0`, decided by a product of the zero masks, never by NaN.
     Jensen-Shannon uses :math:`\tfrac12 \sum (x \log x + y \log y) - m \log m`
-    with each row's :math:`x \log x` computed once; identical rows give exactly
-    0, and rounding is clipped into :math:`[0, \log 2]`, so the distance is
-    never NaN.  Ctrl-C stops a running matrix between row blocks.
+    with each row's :math:`x \log x` computed once; rounding is clipped into
+    :math:`[0, \log 2]`, so the distance is never NaN.  Identical rows
+    (histograms equal element-wise up to a power of two; samples and clouds
+    equal with their normalised weights) give exactly 0 for every metric but
+    cross-entropy, whether `Y` is given or not.  Ctrl-C stops a running
+    matrix between row blocks.
 
     Examples
     --------
@@ -291,7 +295,8 @@ def pairwise(
                 bar.close()
             _redo_lossy(metric, X_raw, P, Y_raw, Q, base, result)
             if metric == "kl":
-                _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if same else Y_raw), False)
+                groups = _identical.histogram_groups((P, X_raw), None if same else (Q, Y_raw))
+                _identical.zero_identical(result, *groups, False)
         return result
 
     order = 1.0
@@ -324,9 +329,9 @@ def pairwise(
         return 0
 
     result = _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, kernel_block)[0]
-    _identical.zero_identical(result, *_identical.histogram_groups(X_raw, None if same else Y_raw), condensed)
+    _identical.zero_identical(result, *_identical.histogram_groups((P, X_raw), None if same else (Q, Y_raw)),
+                              condensed)
     return result
-
 
 
 def _run_blocks(
