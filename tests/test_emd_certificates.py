@@ -170,3 +170,9 @@ def test_far_outlier_larger_clouds_against_highs():
     r = emd(a, b, C)
     check_scale_free_certificate(r, a, b, C)
     assert r.cost == pytest.approx(highs_emd(a[:40], b[:35], C[:40, :35]), rel=1e-9)
+    # Weights normalised by an exact power of two keep both totals equal: no
+    # rounding mass is left to move at 1e16.
+    assert wasserstein_nd(x, y, a, b, p=4) == pytest.approx((r.cost / a.sum()) ** 0.25, rel=1e-12)
+    assert pydiv.pairwise([x], [y], metric="emd", p=4, x_weights=[a], y_weights=[b])[0, 0] == pytest.approx(
+        (r.cost / a.sum()) ** 0.25, rel=1e-12
+    )

@@ -53,7 +53,9 @@ namespace pydiv {
 
 // A set of weighted point clouds, concatenated: cloud c has the points
 // coords[offsets[c] .. offsets[c+1]) (rows of `dim` doubles) with weights
-// (each cloud's weights sum to 1) at the same positions.
+// at the same positions: summing to 1 for samples_pair_block, any positive
+// total for emd_pair_block (each pair is balanced there, exactly when the
+// two totals agree up to a power of two).
 struct CloudSet {
     const double* coords = nullptr;
     const double* weights = nullptr;

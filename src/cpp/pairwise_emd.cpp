@@ -25,9 +25,24 @@ double emd_value(const CloudSet& x, std::int64_t i, const CloudSet& y, std::int6
         for (std::int64_t r = 0; r < n; ++r) cost.row(r, 0, m, costs.data() + r * m);
         return 0;
     });
-    const EmdSolution s = solver.solve(x.weights + xb, n, y.weights + yb, m, DenseCost{costs.data(), m});
+    // The clouds' weights are exact (scaled by powers of two, not normalised):
+    // the pair is brought to one total here, exactly when the totals agree up
+    // to a power of two, and the cost is divided by that total.
+    thread_local std::vector<double> balanced;
+    const double* a = x.weights + xb;
+    const double* b = y.weights + yb;
+    double sa = 0.0, sb = 0.0;
+    for (std::int64_t r = 0; r < n; ++r) sa += a[r];
+    for (std::int64_t c = 0; c < m; ++c) sb += b[c];
+    if (sa != sb) {
+        balanced.resize(static_cast<std::size_t>(m));
+        const double ratio = sa / sb;
+        for (std::int64_t c = 0; c < m; ++c) balanced[static_cast<std::size_t>(c)] = b[c] * ratio;
+        b = balanced.data();
+    }
+    const EmdSolution s = solver.solve(a, n, b, m, DenseCost{costs.data(), m});
     if (s.status != EmdStatus::optimal) return std::numeric_limits<double>::quiet_NaN();
-    const double c = s.cost > 0.0 ? s.cost : 0.0;
+    const double c = s.cost > 0.0 ? s.cost / sa : 0.0;
     return p == 1.0 ? c : std::pow(c, 1.0 / p);
 }
 

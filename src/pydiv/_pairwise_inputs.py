@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_real_array, normalised_weights
+from ._validation import as_real_array, normalised_weights, unit_max
 from .emd import _METRICS as _GROUND_METRICS
 from .emd import _cost_power, _points, _rescaling, _shifted, _weights
 
@@ -33,14 +33,14 @@ def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[
 
 
 def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Concatenated coordinates, per-cloud normalised weights and offsets."""
+    """Concatenated coordinates, per-cloud weights (scaled by a power of two) and offsets."""
     items, weights, wname = _items_and_weights(clouds, weights, name, "clouds")
     coords, ws, offsets = [], [], [0]
     for c, cloud in enumerate(items):
         pts = _points(cloud, f"{name}[{c}]")
         wc = _weights(None if weights is None else weights[c], pts.shape[0], f"{wname}[{c}]", f"{name}[{c}]")
         coords.append(pts)
-        ws.append(normalised_weights(wc))
+        ws.append(unit_max(wc))  # exact; each pair is brought to one total by the solver (pairwise_emd.cpp)
         offsets.append(offsets[-1] + pts.shape[0])
     dims = {a.shape[1] for a in coords}
     if len(dims) > 1:

@@ -68,6 +68,22 @@ def normalised_weights(w: np.ndarray) -> np.ndarray:
     return out
 
 
+def balanced_weights(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """`a` and `b` brought to one total (returned too), by powers of two alone
+    where the totals allow it.
+
+    Dividing each side by its own total rounds every weight, and the two sides
+    round differently: two clouds with equal integer weights then disagree on
+    the mass of a shared far point by an ulp, which a cost of 1e16 turns into
+    an error of order 1.  Scaled by powers of two, weights whose totals are
+    equal up to a power of two stay exact; other totals leave `b` rounded once,
+    as normalising would.
+    """
+    ua, ub = unit_max(a), unit_max(b)
+    sa, sb = float(ua.sum()), float(ub.sum())
+    return ua, (ub if sa == sb else ub * (sa / sb)), sa
+
+
 def check_out_disjoint(out: np.ndarray, inputs: dict[str, Any]) -> None:
     """Refuse an `out` that shares memory with an input (an array, or a list of
     arrays): a block written early would change rows that later blocks read."""

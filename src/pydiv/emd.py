@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import as_real_array, normalised_weights
+from ._validation import as_real_array, balanced_weights, normalised_weights
 
 __all__ = ["EmdInfeasibleError", "EmdMaxIterWarning", "EmdResult", "emd", "emd2", "wasserstein_nd"]
 
@@ -404,7 +404,7 @@ def wasserstein_nd(
     if xa.shape[1] != ya.shape[1]:
         raise ValueError(f"x and y hold points of different dimensions ({xa.shape[1]} and {ya.shape[1]})")
     n, m = xa.shape[0], ya.shape[0]
-    aa, bb = _balance(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"), True)
+    aa, bb, total = balanced_weights(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"))
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
     power = _cost_power(metric, ww, pp)
@@ -425,7 +425,7 @@ def wasserstein_nd(
                 "x and y: the costs distance**p overflow the solver's range "
                 "(2 * max cost * (n + m + 1) must stay below 1e300)"
             )
-    cost = _result(raw, "wasserstein_nd").cost
+    cost = _result(raw, "wasserstein_nd").cost / total
     distance: float = max(cost, 0.0) ** (1.0 / pp)
     if shift is not None:
         with np.errstate(over="ignore"):  # a distance beyond the float range is inf
