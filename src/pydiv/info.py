@@ -3,6 +3,10 @@
 Every function normalises its inputs along ``axis`` (as :func:`scipy.stats.entropy`
 does), broadcasts ``p`` against ``q`` like NumPy, and reduces in one fused C++
 pass with float64 accumulation, also for float32 input.
+
+Unlike scipy, the default is ``axis=-1``: one distribution per row, as
+everywhere in pydiv (scipy reduces along ``axis=0``, one per column), so on
+2-D input ``pydiv.entropy(P)`` equals ``scipy.stats.entropy(P, axis=1)``.
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False,
         Logarithm base; the natural logarithm (nats) by default, 2 gives bits.
     axis : int, default -1
         Axis along which the distribution lies; the others are batch axes.
+        The default differs from scipy's ``axis=0``: pydiv reads one
+        distribution per row (pass ``axis=0`` for scipy's columns).
     keepdims : bool, default False
         Keep the reduced axis with length one.
     dtype : dtype, optional
@@ -162,7 +168,9 @@ def cross_entropy(
     base : float, optional
         Logarithm base (natural by default).
     axis : int, default -1
-        Axis along which the distributions lie.
+        Axis along which the distributions lie; the others are batch axes.
+        The default differs from scipy's ``axis=0``: pydiv reads one
+        distribution per row (pass ``axis=0`` for scipy's columns).
     keepdims : bool, default False
         Keep the reduced axis with length one.
     dtype : dtype, optional
@@ -210,7 +218,9 @@ def kl_divergence(
     base : float, optional
         Logarithm base (natural by default).
     axis : int, default -1
-        Axis along which the distributions lie.
+        Axis along which the distributions lie; the others are batch axes.
+        The default differs from scipy's ``axis=0``: pydiv reads one
+        distribution per row (pass ``axis=0`` for scipy's columns).
     keepdims : bool, default False
         Keep the reduced axis with length one.
     dtype : dtype, optional
@@ -264,7 +274,9 @@ def js_divergence(
     base : float, optional
         Logarithm base (natural by default).
     axis : int, default -1
-        Axis along which the distributions lie.
+        Axis along which the distributions lie; the others are batch axes.
+        The default differs from scipy's ``axis=0``: pydiv reads one
+        distribution per row (pass ``axis=0`` for scipy's columns).
     keepdims : bool, default False
         Keep the reduced axis with length one.
     dtype : dtype, optional
@@ -309,7 +321,9 @@ def jensenshannon(
     base : float, optional
         Logarithm base of the divergence (natural by default).
     axis : int, default -1
-        Axis along which the distributions lie.
+        Axis along which the distributions lie; the others are batch axes.
+        The default differs from scipy's ``axis=0``: pydiv reads one
+        distribution per row (pass ``axis=0`` for scipy's columns).
     keepdims : bool, default False
         Keep the reduced axis with length one.
     dtype : dtype, optional

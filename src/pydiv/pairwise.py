@@ -145,8 +145,9 @@ def pairwise(
         triangle for the symmetric metrics.
     metric : str
         ``"kl"`` (:math:`D_{KL}(X_i \| Y_j)`), ``"cross_entropy"``, ``"js"``
-        (divergence), ``"jensenshannon"`` (distance, the values of
-        ``scipy.spatial.distance.cdist(X, Y, "jensenshannon")``), or
+        (the Jensen-Shannon *divergence*, the square of scipy's distance), or
+        ``"jensenshannon"`` (the *distance*: the values of
+        ``scipy.spatial.distance.cdist(X, Y, "jensenshannon")`` and ``pdist``), or
         ``"wasserstein"`` (rows are histograms on the shared sorted support
         `x`; order `p`), ``"wasserstein_samples"`` (`X` and `Y` are 2-D
         arrays whose rows are equal-size 1-D samples, or sequences of 1-D

@@ -482,7 +482,8 @@ def wasserstein_hist(
     order : float, default 1
         Order :math:`r \ge 1` of the distance.
     axis : int, default -1
-        Axis along which the histograms lie.
+        Axis along which the histograms lie (one per row by default; scipy's
+        functions reduce along ``axis=0``).
     keepdims : bool, default False
         Keep the reduced axis with length one.
 
