@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cfloat>
+#include <cmath>
 #include <limits>
 
 #include "info.hpp"
@@ -131,7 +132,13 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
     const vec va_hi = V::set1(a_hi);
     const vec va_lo = V::set1(a_lo);
     const vec half = V::set1(0.5 * a_hi);
-    const vec lo_ratio = V::set1(a_lo / a_hi);
+    // log(A/x) = -log(x inv) + a_lo / a_hi - delta, with inv = 1 / a_hi and
+    // delta = 1 - a_hi inv (exact by FMA): a product instead of a quotient,
+    // with the same half-ulp rounding.
+    const double inv = 1.0 / a_hi;
+    const vec vinv = V::set1(inv);
+    const vec correction = V::set1(a_lo / a_hi - std::fma(-a_hi, inv, 1.0));
+    const vec dbl_min = V::set1(DBL_MIN);
     const vec zero = V::zero();
     const vec one = V::set1(1.0);
     const auto& table = V::table();
@@ -145,8 +152,10 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
         const auto xpos = V::gt(x, zero);
         const auto big = V::gt(x, half);
         const vec safe_x = V::select(xpos, x, va_hi);
-        // log(A / x) = log(A_hi / x) + A_lo / A_hi where x <= A / 2 ...
-        vec log_a_over_x = V::add(log_quotient<V>(va_hi, safe_x, table), lo_ratio);
+        // log(A / x) as above where x <= A / 2 (x / A below the normal range: by exponents) ...
+        const vec r = V::mul(safe_x, vinv);
+        const vec log_r = V::all(V::ge(r, dbl_min)) ? V::log_normal(r, table) : V::log_ratio(safe_x, va_hi, table);
+        vec log_a_over_x = V::sub(correction, log_r);
         if (V::any(big)) {
             // ... and log1p(t), t = ((A_hi - x) + A_lo) / x in [0, 1], beyond:
             // log(1 + t) corrected by the rounding of 1 + t.
