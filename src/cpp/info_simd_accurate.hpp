@@ -142,13 +142,15 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
     const vec zero = V::zero();
     const vec one = V::set1(1.0);
     const auto& table = V::table();
-    AccurateAcc<V> acc;
+    // Local accumulators (not AccurateAcc's members) stay in registers.
+    vec sum_p = zero, sum_p_lo = zero, s = zero, s_lo = zero, max_p = zero;
+    vec min_p = V::set1(std::numeric_limits<double>::infinity());
     std::int64_t i = 0;
     for (; i + V::width <= n; i += V::width) {
         const vec x = V::load(p + i);
-        fast2sum<V>(acc.sum_p, acc.sum_p_lo, x);  // q is not read: its side stays empty
-        acc.min_p = V::min(acc.min_p, x);
-        acc.max_p = V::max(acc.max_p, x);
+        fast2sum<V>(sum_p, sum_p_lo, x);  // q is not read: its side stays empty
+        min_p = V::min(min_p, x);
+        max_p = V::max(max_p, x);
         const auto xpos = V::gt(x, zero);
         const auto big = V::gt(x, half);
         const vec safe_x = V::select(xpos, x, va_hi);
@@ -164,8 +166,15 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
             const vec log1p_t = V::add(V::log_normal(u, table), V::div(V::sub(t, V::sub(u, one)), u));
             log_a_over_x = V::select(big, log1p_t, log_a_over_x);
         }
-        fast2sum<V>(acc.s, acc.s_lo, V::select(xpos, V::mul(x, log_a_over_x), zero));
+        fast2sum<V>(s, s_lo, V::select(xpos, V::mul(x, log_a_over_x), zero));
     }
+    AccurateAcc<V> acc;
+    acc.sum_p = sum_p;
+    acc.sum_p_lo = sum_p_lo;
+    acc.s = s;
+    acc.s_lo = s_lo;
+    acc.min_p = min_p;
+    acc.max_p = max_p;
     acc.fold_into(out);
     if (i < n) scalar::entropy_accurate(p + i, nullptr, n - i, a_hi, a_lo, out);
 }
