@@ -75,6 +75,47 @@ def js_divergence_decimal(p, q, digits: int = 40) -> float:
         return float(s / 2)
 
 
+def _mp_rows(digits, *rows):
+    """The rows normalised in mpmath at `digits` digits (call inside workdps)."""
+    import mpmath
+
+    out = []
+    for r in rows:
+        vals = [mpmath.mpf(float(v)) for v in np.ravel(r)]
+        total = mpmath.fsum(vals)
+        out.append([v / total for v in vals])
+    return out
+
+
+def kl_divergence_mp(p, q, digits: int = 40) -> float:
+    """KL of the given floats in `digits`-digit arithmetic (mpmath), rounded once at the end."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        x, y = _mp_rows(digits, p, q)
+        if any(a > 0 and b == 0 for a, b in zip(x, y)):
+            return math.inf
+        return float(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(x, y) if a > 0))
+
+
+def cross_entropy_mp(p, q, digits: int = 40) -> float:
+    import mpmath
+
+    with mpmath.workdps(digits):
+        x, y = _mp_rows(digits, p, q)
+        if any(a > 0 and b == 0 for a, b in zip(x, y)):
+            return math.inf
+        return float(-mpmath.fsum(a * mpmath.log(b) for a, b in zip(x, y) if a > 0))
+
+
+def entropy_mp(p, digits: int = 40) -> float:
+    import mpmath
+
+    with mpmath.workdps(digits):
+        (x,) = _mp_rows(digits, p)
+        return float(-mpmath.fsum(a * mpmath.log(a) for a in x if a > 0))
+
+
 def along_axis(func, p, q=None, axis=-1) -> np.ndarray:
     """Apply a 1-D reference along `axis` of broadcast p (and q)."""
     if q is None:
