@@ -216,3 +216,24 @@ def wasserstein_hist(p, q, x=None, order=1.0) -> float:
     if order == 1.0:
         return wasserstein_1(x, x, p, q)
     return wasserstein_p(x, x, p, q, order)
+
+
+def emd_linprog(a, b, M):
+    """The transport LP solved by HiGHS (scipy.optimize.linprog); +inf costs are forbidden pairs."""
+    from scipy import optimize
+
+    n, m = M.shape
+    A = np.zeros((n + m, n * m))
+    for i in range(n):
+        A[i, i * m : (i + 1) * m] = 1.0
+    for j in range(m):
+        A[n + j, j::m] = 1.0
+    finite = np.isfinite(M.ravel())
+    res = optimize.linprog(
+        np.where(finite, M.ravel(), 0.0),
+        A_eq=A,
+        b_eq=np.concatenate([a, b]),
+        bounds=[(0, None) if f else (0, 0) for f in finite],
+        method="highs",
+    )
+    return res

@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reference import emd_linprog
+
 import pydiv
 from pydiv.emd import emd, emd2, wasserstein_nd
 
@@ -36,13 +38,7 @@ def brute_force_assignment(M: np.ndarray) -> float:
 
 
 def highs_emd(a, b, M) -> float:
-    n, m = M.shape
-    A = np.zeros((n + m, n * m))
-    for i in range(n):
-        A[i, i * m : (i + 1) * m] = 1.0
-    for j in range(m):
-        A[n + j, j::m] = 1.0
-    res = scipy_optimize.linprog(M.ravel(), A_eq=A, b_eq=np.concatenate([a, b]), bounds=(0, None), method="highs")
+    res = emd_linprog(a, b, M)
     assert res.status == 0
     return float(res.fun)
 
