@@ -50,3 +50,51 @@ def test_unknown_command():
     with pytest.raises(SystemExit) as e:
         main(["frobnicate"])
     assert e.value.code == 2
+
+
+def _pydiv(*argv, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "pydiv", *map(str, argv)], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
+
+
+# A bare `pydiv` prints the help (as pip does) and succeeds.
+def test_bare_command_prints_help():
+    done = _pydiv()
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("usage: pydiv") and "pairwise" in done.stdout and "compare" in done.stdout
+
+
+# The help tells the JS divergence (js) from the JS distance (jensenshannon, scipy's).
+@pytest.mark.parametrize("command", ["pairwise", "compare"])
+def test_help_tells_js_from_jensenshannon(command):
+    text = " ".join(_pydiv(command, "--help").stdout.split())
+    assert "js: the Jensen-Shannon divergence" in text, text
+    assert "jensenshannon: the Jensen-Shannon distance" in text and "scipy" in text, text
+
+
+def _closed_pipe_run(argv, cwd=None):
+    """Run `pydiv ARGV` with its stdout a pipe whose reader has already gone (`pydiv ... | head` at worst)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "pydiv", *map(str, argv)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
+    ) as proc:
+        proc.stdout.close()  # before the child has written anything: its first write meets EPIPE
+        err = proc.stderr.read()
+        proc.wait(timeout=120)
+    return proc.returncode, err.decode()
+
+
+# A reader that stops early (`pydiv demo | head`) gets no traceback: exit 1, stderr empty.
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo"],
+        ["compare", "P.npy", "P.npy", "--metric", "js"],
+        ["pairwise", "P.npy", "--metric", "js"],
+    ],
+)
+def test_closed_stdout_is_quiet(tmp_path, argv):
+    import numpy as np
+
+    np.save(tmp_path / "P.npy", np.random.default_rng(0).random((3, 4)))
+    assert _closed_pipe_run(argv, cwd=tmp_path) == (1, "")

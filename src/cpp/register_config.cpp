@@ -39,4 +39,5 @@ void register_config(nb::module_& m) {
     m.def("openmp", &pydiv::openmp_enabled);
     m.def("openmp_version", &openmp_version);
     m.def("max_threads", [] { return pydiv::resolve_threads(0); });
+    m.def("thread_cap", &pydiv::thread_cap);
 }

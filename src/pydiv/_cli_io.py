@@ -3,7 +3,8 @@
 Arrays are read from ``.npy``, ``.npz`` (the first array, or ``--key NAME``)
 and ``.csv`` files (numbers separated by commas, one row per line; a first
 line that is not numeric is a header and skipped; a single column is read as
-one vector) and written as ``.npy`` or ``.csv`` (shortest exact decimals).
+one vector) and written as ``.npy`` or ``.csv`` (shortest exact decimals), by
+:mod:`pydiv._cli_files`.
 Every problem with the files or the data ends the command with a one-line
 ``pydiv: error: ...`` on stderr and exit status 2.
 
@@ -22,13 +23,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import warnings
-import zipfile
-from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from ._cli_files import WRITE_FORMATS, CliError, check_extension, print_array, read_array, write_array
+from ._validation import thread_request
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import METRICS as PAIRWISE_METRICS
 from .pairwise import pairwise
@@ -42,12 +43,11 @@ __all__ = [
     "print_array",
     "read_array",
     "run_compare",
+    "run_guarded",
     "run_pairwise",
     "write_array",
 ]
 
-READ_FORMATS = (".npy", ".npz", ".csv")
-WRITE_FORMATS = (".npy", ".csv")
 INFO_METRICS = frozenset({"kl", "cross_entropy", "js", "jensenshannon", "entropy"})
 COMPARE_METRICS: dict[str, Callable[..., Any]] = {
     "kl": kl_divergence,
@@ -63,208 +63,30 @@ BROKEN_PIPE_STATUS = 1
 INTERRUPTED_STATUS = 130
 
 
-class CliError(ValueError):
-    """A problem with the command's files or arguments, already worded for the user."""
-
-
-# ----------------------------------------------------------------------------
-# Reading and writing arrays
-# ----------------------------------------------------------------------------
-
-
-def _extension(path: str, allowed: tuple[str, ...], name: str, verb: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in allowed:
-        shown = f"unknown extension {ext!r}" if ext else "no extension"
-        raise CliError(f"{name}: cannot {verb} {path!r}: {shown}; use one of {', '.join(allowed)}")
-    return ext
-
-
-def _as_float(arr: np.ndarray, path: str, name: str) -> np.ndarray:
-    """float32 and float64 stay; integers become float64; anything else is refused."""
-    if arr.dtype.kind == "f" and arr.dtype.itemsize in (4, 8):
-        return arr
-    if arr.dtype.kind in "iuf":
-        return arr.astype(np.float64)
-    raise CliError(f"{name}: {path!r} holds {arr.dtype} data, not real numbers")
-
-
-def _read_npy(path: str) -> np.ndarray:
-    # np.lib.format rather than np.load: a file that is not .npy is reported
-    # as such, not as "pickled data".
-    with open(path, "rb") as f:
-        arr: np.ndarray = np.lib.format.read_array(f, allow_pickle=False)
-    return arr
-
-
-def _read_npz(path: str, key: str | None, name: str) -> np.ndarray:
-    with open(path, "rb") as f:
-        if not zipfile.is_zipfile(f):
-            raise CliError(f"{name}: {path!r} is not a valid .npz file (not a zip archive)")
-        f.seek(0)
-        with np.load(f, allow_pickle=False) as archive:
-            keys = list(archive.files)
-            if not keys:
-                raise CliError(f"{name}: {path!r} holds no arrays")
-            if key is None:
-                key = keys[0]
-            elif key not in keys:
-                raise CliError(f"{name}: {path!r} has no array {key!r}; it holds {', '.join(keys)}")
-            arr: np.ndarray = archive[key]
-    return arr
-
-
-def _is_numeric_row(line: str) -> bool:
-    try:
-        [float(field) for field in line.split(",")]
-    except ValueError:
-        return False
-    return True
-
-
-def _csv_problem(path: str, header: int) -> str | None:
-    """The first line of a CSV file that np.loadtxt refused, and why (line numbers from 1)."""
-    width = None
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            text = line.split("#", 1)[0].strip()
-            if number <= header or not text:
-                continue
-            fields = text.split(",")
-            for field in fields:
-                try:
-                    float(field)
-                except ValueError:
-                    return f"line {number}: {field.strip()!r} is not a number"
-            if width is not None and len(fields) != width:
-                return f"line {number} has {len(fields)} values, the lines before it {width}"
-            width = len(fields)
-    return None
-
-
-def _read_csv(path: str, name: str) -> np.ndarray:
-    header = None
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f):
-            if line.strip():
-                header = number + 1 if not _is_numeric_row(line.strip()) else 0
-                break
-    if header is None:
-        raise CliError(f"{name}: {path!r} is empty")
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
-            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2, skiprows=header, encoding="utf-8")
-    except ValueError as exc:
-        raise CliError(f"{name}: {path!r} is not a numeric CSV table: {_csv_problem(path, header) or exc}") from None
-    if table.size == 0:
-        raise CliError(f"{name}: {path!r} has a header but no data")
-    return table[:, 0] if table.shape[1] == 1 else table
-
-
-def read_array(path: str, *, key: str | None = None, name: str = "input") -> np.ndarray:
-    """Read an array of real numbers from a ``.npy``, ``.npz`` or ``.csv`` file.
-
-    Parameters
-    ----------
-    path : str
-        The file; its extension chooses the format.
-    key : str, optional
-        The array to read from a ``.npz`` archive (default: its first array).
-        Ignored for the other formats.
-    name : str, default "input"
-        The argument's name, used in error messages.
-
-    Returns
-    -------
-    ndarray
-        float64 (float32 files stay float32).  A CSV file gives one row per
-        line, or a 1-D vector when it has a single column.
-
-    Raises
-    ------
-    ValueError
-        If the file cannot be read (missing, unreadable, not in the format its
-        extension names) or does not hold real numbers; the message names
-        `name` and `path`.
-    """
-    ext = _extension(path, READ_FORMATS, name, "read")
-    try:
-        if ext == ".npy":
-            arr = _read_npy(path)
-        elif ext == ".npz":
-            arr = _read_npz(path, key, name)
-        else:
-            arr = _read_csv(path, name)
-    except CliError:
-        raise
-    except OSError as exc:
-        raise CliError(f"{name}: cannot read {path!r}: {exc.strerror or exc}") from None
-    except (ValueError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
-        raise CliError(f"{name}: {path!r} is not a valid {ext} file ({exc})") from None
-    return _as_float(np.asarray(arr), path, name)
-
-
-def _format_rows(values: np.ndarray) -> Iterable[str]:
-    """Lines of comma-separated shortest round-trip decimals (``repr`` of each float)."""
-    if values.ndim == 0:
-        yield repr(float(values))
-    elif values.ndim == 1:
-        for v in values.tolist():
-            yield repr(float(v))
-    else:
-        for row in values.reshape(values.shape[0], -1).tolist():
-            yield ",".join(repr(float(v)) for v in row)
-
-
-def print_array(values: np.ndarray, out: TextIO) -> None:
-    """Write `values` as CSV lines (a single number for a 0-d array)."""
-    for line in _format_rows(values):
-        out.write(line + "\n")
-
-
-def write_array(path: str, values: np.ndarray) -> None:
-    """Write an array to a ``.npy`` or ``.csv`` file.
-
-    Parameters
-    ----------
-    path : str
-        The file; its extension chooses the format.
-    values : ndarray
-        At most 2-D for CSV: a vector is written one value per line.
-
-    Raises
-    ------
-    ValueError
-        If the extension is not ``.npy`` or ``.csv``, or the file cannot be
-        written.
-    """
-    ext = _extension(path, WRITE_FORMATS, "--out", "write")
-    try:
-        if ext == ".npy":
-            np.save(path, values, allow_pickle=False)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                print_array(values, f)
-    except OSError as exc:
-        raise CliError(f"--out: cannot write {path!r}: {exc.strerror or exc}") from None
-
-
 # ----------------------------------------------------------------------------
 # Sub-commands
 # ----------------------------------------------------------------------------
 
 
-def _run(command: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
+def _quiet_stdout() -> None:
+    """Point stdout at devnull, so that flushing it at exit after EPIPE is quiet (as Python's docs advise)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def run_guarded(command: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
     """Run a sub-command, turning expected failures into a message and a status."""
     try:
         command(args)
+        sys.stdout.flush()  # here, not at exit, so that a closed pipe is seen below
     except BrokenPipeError:
-        # The reader stopped early (`pydiv pairwise ... | head`): not worth a
-        # message; stdout goes to devnull so that closing it at exit is quiet.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader stopped early (`pydiv pairwise ... | head`): not worth a message.
+        _quiet_stdout()
         return BROKEN_PIPE_STATUS
+    except MemoryError as exc:
+        print(f"pydiv: error: out of memory: {exc or 'the result does not fit'}", file=sys.stderr)
+        return ERROR_STATUS
     except (ValueError, TypeError, OSError) as exc:
         print(f"pydiv: error: {exc}", file=sys.stderr)
         return ERROR_STATUS
@@ -272,6 +94,12 @@ def _run(command: Callable[[argparse.Namespace], None], args: argparse.Namespace
         print("pydiv: interrupted", file=sys.stderr)
         return INTERRUPTED_STATUS
     return 0
+
+
+METRIC_HELP = (
+    "js: the Jensen-Shannon divergence; jensenshannon: the Jensen-Shannon distance, the square root "
+    "of the divergence (scipy's jensenshannon and pdist(X, 'jensenshannon'))"
+)
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -311,7 +139,7 @@ def _check_out(path: str | None) -> None:
     """Refuse an unusable --out before any work is done."""
     if path is None:
         return
-    _extension(path, WRITE_FORMATS, "--out", "write")
+    check_extension(path, WRITE_FORMATS, "--out", "write")
     folder = os.path.dirname(path) or os.curdir
     if not os.path.isdir(folder):
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
@@ -346,8 +174,16 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
     )
     parser.add_argument("X", help="the first set of distributions, one per row")
     parser.add_argument("Y", nargs="?", default=None, help="the second set (default: X against itself)")
-    parser.add_argument("--metric", "-m", required=True, choices=PAIRWISE_METRICS, help="the divergence or distance")
-    parser.add_argument("--jobs", "-j", type=int, default=None, help="threads (default: all cores, or OMP_NUM_THREADS)")
+    parser.add_argument(
+        "--metric", "-m", required=True, choices=PAIRWISE_METRICS, help=f"the divergence or distance; {METRIC_HELP}"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="threads (default: all usable CPUs, or OMP_NUM_THREADS; at most 4 per usable CPU)",
+    )
     parser.add_argument(
         "--condensed", action="store_true", help="write the upper triangle only, in scipy's pdist order (no Y)"
     )
@@ -360,8 +196,7 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
 
 def _pairwise(args: argparse.Namespace) -> None:
     _check_options(args.metric, args.base, args.support)
-    if args.jobs is not None and args.jobs < 1 and args.jobs != -1:
-        raise CliError(f"--jobs must be a positive integer or -1 (all cores), got {args.jobs}")
+    thread_request(args.jobs, "--jobs")
     _check_out(args.out)
     X = read_array(args.X, key=args.key, name="X")
     Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
@@ -418,7 +253,7 @@ def run_pairwise(args: argparse.Namespace) -> int:
     memory-mapped file, so it may be larger than memory; ``.csv``), or as CSV
     to stdout.  Errors print ``pydiv: error: ...`` to stderr and return 2.
     """
-    return _run(_pairwise, args)
+    return run_guarded(_pairwise, args)
 
 
 def add_compare_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -444,7 +279,9 @@ def add_compare_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentP
     )
     parser.add_argument("P", help="the distributions, one per row (.npy, .npz or .csv)")
     parser.add_argument("Q", nargs="?", default=None, help="the distributions to compare with (not for entropy)")
-    parser.add_argument("--metric", "-m", required=True, choices=tuple(COMPARE_METRICS), help="the divergence")
+    parser.add_argument(
+        "--metric", "-m", required=True, choices=tuple(COMPARE_METRICS), help=f"the divergence; {METRIC_HELP}"
+    )
     _add_common(parser)
     parser.set_defaults(run=run_compare)
     return parser
@@ -480,4 +317,4 @@ def run_compare(args: argparse.Namespace) -> int:
     writes them to ``--out``.  Errors print ``pydiv: error: ...`` to stderr
     and return 2.
     """
-    return _run(_compare, args)
+    return run_guarded(_compare, args)

@@ -166,3 +166,30 @@ def raise_for_distribution(arr: np.ndarray, name: str, axis: int | None = None) 
     if (np.asarray(sums) == 0).any():
         where = f" along axis {axis}" if axis is not None and arr.ndim > 1 else ""
         raise ValueError(f"{name} sums to zero{where}, so it cannot be normalised to a distribution")
+
+
+# The largest thread request handed to the kernels (a C int); they cap it
+# further at a few threads per usable CPU (threads.hpp, thread_cap).
+_MAX_THREAD_REQUEST = 2**31 - 1
+
+
+def thread_request(n_jobs: Any, name: str = "n_jobs") -> int:
+    """The kernels' ``threads`` argument for a user's `n_jobs`: 0 for the OpenMP default.
+
+    ``None`` and ``-1`` mean the default (all usable CPUs, or
+    ``OMP_NUM_THREADS``); a positive integer is a request, capped by the
+    kernels.  Booleans, floats, strings, 0 and other negatives are refused.
+    """
+    if isinstance(n_jobs, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, not a bool, got {n_jobs!r}")
+    if n_jobs is None:
+        return 0
+    try:
+        jobs = operator.index(n_jobs)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {n_jobs!r}") from None
+    if jobs == -1:
+        return 0
+    if jobs < 1:
+        raise ValueError(f"{name} must be a positive integer or -1 (all cores), got {jobs}")
+    return min(jobs, _MAX_THREAD_REQUEST)

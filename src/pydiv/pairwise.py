@@ -9,7 +9,6 @@ memory-mapped `out`.
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 from . import _core, _identical, _info_pairs
 from ._pairwise_inputs import _clouds, _ground, _samples, _scaled_clouds
 from ._progress import progress_bar
-from ._validation import as_real_array, check_base, check_out_disjoint
+from ._validation import as_real_array, check_base, check_out_disjoint, thread_request
 from .emd import _check_p
 
 __all__ = ["METRICS", "pairwise"]
@@ -68,17 +67,7 @@ def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _threads(n_jobs: Any) -> int:
-    if n_jobs is None:
-        return 0
-    try:
-        jobs = operator.index(n_jobs)
-    except TypeError:
-        raise TypeError(f"n_jobs must be an integer, got {n_jobs!r}") from None
-    if jobs == -1:
-        return 0
-    if jobs < 1:
-        raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {jobs}")
-    return min(jobs, 1 << 16)  # more threads than that cannot help; keeps it a C int
+    return thread_request(n_jobs, "n_jobs")
 
 
 def _output(out: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:

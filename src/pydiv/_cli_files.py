@@ -1,0 +1,245 @@
+"""Arrays in and out of files for the ``pydiv`` command line.
+
+Reads ``.npy``, ``.npz`` (the first array, or a named one) and ``.csv``
+(numbers separated by commas, one row per line, ``#`` comments; a first data
+line that is not numeric is a header and skipped; a UTF-8 byte-order mark is
+ignored; a single column is read as one vector).  Writes ``.npy`` or ``.csv``
+(shortest exact decimals).  Every problem is a :class:`CliError` that names
+the argument and the file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+import zipfile
+from collections.abc import Iterable
+from typing import IO, TextIO
+
+import numpy as np
+
+__all__ = ["READ_FORMATS", "WRITE_FORMATS", "CliError", "check_extension", "print_array", "read_array", "write_array"]
+
+READ_FORMATS = (".npy", ".npz", ".csv")
+WRITE_FORMATS = (".npy", ".csv")
+
+# "utf-8-sig" reads plain UTF-8 and drops the byte-order mark that Excel's
+# "CSV UTF-8" puts first, which would otherwise make the first row a "header".
+_CSV_ENCODING = "utf-8-sig"
+
+
+class CliError(ValueError):
+    """A problem with the command's files or arguments, already worded for the user."""
+
+
+def check_extension(path: str, allowed: tuple[str, ...], name: str, verb: str) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in allowed:
+        shown = f"unknown extension {ext!r}" if ext else "no extension"
+        raise CliError(f"{name}: cannot {verb} {path!r}: {shown}; use one of {', '.join(allowed)}")
+    return ext
+
+
+def _as_float(arr: np.ndarray, path: str, name: str) -> np.ndarray:
+    """float32 and float64 stay; integers become float64; anything else is refused."""
+    if arr.dtype.kind == "f" and arr.dtype.itemsize in (4, 8):
+        return arr
+    if arr.dtype.kind in "iuf":
+        return arr.astype(np.float64)
+    raise CliError(f"{name}: {path!r} holds {arr.dtype} data, not real numbers")
+
+
+def _read_npy_data(f: IO[bytes], size: int, path: str, name: str) -> np.ndarray:
+    """The array of the .npy stream `f` (`size` bytes long), its header checked against that size first.
+
+    A header may declare any shape; believing it would allocate that much
+    memory before finding that the file is short.
+    """
+    start = f.tell()
+    version = np.lib.format.read_magic(f)
+    if version in ((1, 0), (2, 0), (3, 0)):
+        # 3.0 differs from 2.0 only in the header's text encoding (UTF-8, for
+        # non-ASCII field names, which no array of real numbers has).
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, dtype = read_header(f)
+        need = math.prod(shape) * dtype.itemsize
+        have = size - (f.tell() - start)
+        if not dtype.hasobject and need > have:
+            raise CliError(
+                f"{name}: {path!r} is truncated or corrupt: its header declares a {dtype} array of shape "
+                f"{shape} ({need} bytes), but only {have} bytes follow"
+            )
+    f.seek(start)  # read_array reads the header again, and refuses unknown versions
+    arr: np.ndarray = np.lib.format.read_array(f, allow_pickle=False)
+    return arr
+
+
+def _read_npy(path: str, name: str) -> np.ndarray:
+    with open(path, "rb") as f:
+        return _read_npy_data(f, os.fstat(f.fileno()).st_size, path, name)
+
+
+def _read_npz(path: str, key: str | None, name: str) -> np.ndarray:
+    with open(path, "rb") as f:
+        if not zipfile.is_zipfile(f):
+            raise CliError(f"{name}: {path!r} is not a valid .npz file (not a zip archive)")
+        f.seek(0)
+        with zipfile.ZipFile(f) as archive:
+            # Keys as np.load names them: the member names without ".npy".
+            members = {(m[:-4] if m.endswith(".npy") else m): m for m in archive.namelist()}
+            keys = list(members)
+            if not keys:
+                raise CliError(f"{name}: {path!r} holds no arrays")
+            if key is None:
+                key = keys[0]
+            elif key not in members:
+                raise CliError(f"{name}: {path!r} has no array {key!r}; it holds {', '.join(keys)}")
+            info = archive.getinfo(members[key])
+            with archive.open(info) as member:
+                return _read_npy_data(member, info.file_size, path, name)
+
+
+def _data_text(line: str) -> str:
+    """A CSV line as np.loadtxt reads it: without its comment and surrounding blanks."""
+    return line.split("#", 1)[0].strip()
+
+
+def _is_numeric_row(text: str) -> bool:
+    try:
+        [float(field) for field in text.split(",")]
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_problem(path: str, header: int) -> str | None:
+    """The first line of a CSV file that np.loadtxt refused, and why (line numbers from 1)."""
+    width = None
+    with open(path, encoding=_CSV_ENCODING) as f:
+        for number, line in enumerate(f, start=1):
+            text = _data_text(line)
+            if number <= header or not text:
+                continue
+            fields = text.split(",")
+            for field in fields:
+                try:
+                    float(field)
+                except ValueError:
+                    return f"line {number}: {field.strip()!r} is not a number"
+            if width is not None and len(fields) != width:
+                return f"line {number} has {len(fields)} values, the lines before it {width}"
+            width = len(fields)
+    return None
+
+
+def _read_csv(path: str, name: str) -> np.ndarray:
+    header = None  # lines to skip: up to a non-numeric first data line, else none
+    with open(path, encoding=_CSV_ENCODING) as f:
+        for number, line in enumerate(f, start=1):
+            text = _data_text(line)
+            if text:
+                header = 0 if _is_numeric_row(text) else number
+                break
+    if header is None:
+        raise CliError(f"{name}: {path!r} is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
+            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2, skiprows=header, encoding=_CSV_ENCODING)
+    except ValueError as exc:
+        raise CliError(f"{name}: {path!r} is not a numeric CSV table: {_csv_problem(path, header) or exc}") from None
+    if table.size == 0:
+        raise CliError(f"{name}: {path!r} has a header but no data")
+    return table[:, 0] if table.shape[1] == 1 else table
+
+
+def read_array(path: str, *, key: str | None = None, name: str = "input") -> np.ndarray:
+    """Read an array of real numbers from a ``.npy``, ``.npz`` or ``.csv`` file.
+
+    Parameters
+    ----------
+    path : str
+        The file; its extension chooses the format.
+    key : str, optional
+        The array to read from a ``.npz`` archive (default: its first array).
+        Ignored for the other formats.
+    name : str, default "input"
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    ndarray
+        float64 (float32 files stay float32).  A CSV file gives one row per
+        line, or a 1-D vector when it has a single column.
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read (missing, unreadable, not in the format its
+        extension names, truncated, too large for memory) or does not hold
+        real numbers; the message names `name` and `path`.
+    """
+    ext = check_extension(path, READ_FORMATS, name, "read")
+    try:
+        if ext == ".npy":
+            arr = _read_npy(path, name)
+        elif ext == ".npz":
+            arr = _read_npz(path, key, name)
+        else:
+            arr = _read_csv(path, name)
+    except CliError:
+        raise
+    except OSError as exc:
+        raise CliError(f"{name}: cannot read {path!r}: {exc.strerror or exc}") from None
+    except MemoryError:
+        raise CliError(f"{name}: {path!r} is too large to read into memory") from None
+    except (ValueError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise CliError(f"{name}: {path!r} is not a valid {ext} file ({exc})") from None
+    return _as_float(np.asarray(arr), path, name)
+
+
+def _format_rows(values: np.ndarray) -> Iterable[str]:
+    """Lines of comma-separated shortest round-trip decimals (``repr`` of each float)."""
+    if values.ndim == 0:
+        yield repr(float(values))
+    elif values.ndim == 1:
+        for v in values.tolist():
+            yield repr(float(v))
+    else:
+        # The row length spelled out: reshape(0, -1) is ambiguous for NumPy.
+        for row in values.reshape(values.shape[0], math.prod(values.shape[1:])).tolist():
+            yield ",".join(repr(float(v)) for v in row)
+
+
+def print_array(values: np.ndarray, out: TextIO) -> None:
+    """Write `values` as CSV lines (a single number for a 0-d array, nothing for an empty one)."""
+    for line in _format_rows(values):
+        out.write(line + "\n")
+
+
+def write_array(path: str, values: np.ndarray) -> None:
+    """Write an array to a ``.npy`` or ``.csv`` file.
+
+    Parameters
+    ----------
+    path : str
+        The file; its extension chooses the format.
+    values : ndarray
+        At most 2-D for CSV: a vector is written one value per line.
+
+    Raises
+    ------
+    ValueError
+        If the extension is not ``.npy`` or ``.csv``, or the file cannot be
+        written.
+    """
+    ext = check_extension(path, WRITE_FORMATS, "--out", "write")
+    try:
+        if ext == ".npy":
+            np.save(path, values, allow_pickle=False)
+        else:
+            with open(path, "w", encoding="utf-8") as f:
+                print_array(values, f)
+    except OSError as exc:
+        raise CliError(f"--out: cannot write {path!r}: {exc.strerror or exc}") from None
