@@ -46,9 +46,9 @@ def kl_divergence(p, q) -> float:
 
 def js_divergence(p, q) -> float:
     p, q = _normalise(p), _normalise(q)
-    m = 0.5 * (p + q)
-    terms = [float(pi) * math.log(pi / mi) for pi, mi in zip(p, m) if pi > 0]
-    terms += [float(qi) * math.log(qi / mi) for qi, mi in zip(q, m) if qi > 0]
+    # log(p / m) as log(2p / (p + q)): m = (p + q) / 2 of a subnormal is 0.
+    terms = [float(pi) * math.log(2.0 * pi / (pi + qi)) for pi, qi in zip(p, q) if pi > 0]
+    terms += [float(qi) * math.log(2.0 * qi / (pi + qi)) for pi, qi in zip(p, q) if qi > 0]
     return max(0.0, 0.5 * math.fsum(terms))
 
 
