@@ -216,8 +216,7 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
 
 template <class T>
 Row<T> row_of(const RowsView<T>& p, const RowsView<T>& q, std::int64_t i, bool has_q) {
-    return {p.data + i * p.row_stride, p.col_stride, has_q ? q.data + i * q.row_stride : nullptr,
-            q.col_stride, p.cols};
+    return {p.row(i), p.col_stride, has_q ? q.row(i) : nullptr, q.col_stride, p.cols};
 }
 
 }  // namespace

@@ -105,7 +105,10 @@ InfoKernelTable info_kernels_avx2();
 InfoKernelTable info_kernels_avx512();
 #endif
 
-// A strided 2-D view (strides in elements, any sign, 0 for broadcasting).
+// Strided rows (strides in elements, any sign, 0 for broadcasting): row i
+// starts at data + (i / inner_rows) * outer_stride + (i % inner_rows) * row_stride,
+// so the rows of an N-d array reduced along a middle axis are read in place;
+// inner_rows <= 0 means one block (data + i * row_stride).
 template <class T>
 struct RowsView {
     const T* data = nullptr;
@@ -113,6 +116,13 @@ struct RowsView {
     std::int64_t cols = 0;
     std::int64_t row_stride = 0;
     std::int64_t col_stride = 1;
+    std::int64_t inner_rows = 0;
+    std::int64_t outer_stride = 0;
+
+    const T* row(std::int64_t i) const {
+        if (inner_rows <= 0) return data + i * row_stride;
+        return data + (i / inner_rows) * outer_stride + (i % inner_rows) * row_stride;
+    }
 };
 
 // Natural-log results per row into out[rows].  A row whose input is not a

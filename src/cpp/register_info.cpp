@@ -18,14 +18,23 @@ RowsView<T> rows_of(const Array2<T>& a) {
             static_cast<std::int64_t>(a.stride(0)), static_cast<std::int64_t>(a.stride(1))};
 }
 
+// (outer, inner, k): the rows of every outer index, in order (one outer
+// index: a plain 2-D walk, without a division per row).
+template <class T>
+RowsView<T> rows_of(const Array3<T>& a) {
+    const auto rows = static_cast<std::int64_t>(a.shape(0) * a.shape(1));
+    const std::int64_t inner = a.shape(0) == 1 ? 0 : static_cast<std::int64_t>(a.shape(1));
+    return {a.data(), rows, static_cast<std::int64_t>(a.shape(2)), a.stride(1), a.stride(2), inner, a.stride(0)};
+}
+
 template <class T>
 RowsView<T> rows_of(const Array1<T>& a) {
     return {a.data(), 1, static_cast<std::int64_t>(a.shape(0)), 0, static_cast<std::int64_t>(a.stride(0))};
 }
 
-// Per-row results (natural log); NaN marks an invalid row.
+// Per-row results (natural log) of (outer, inner, k) views; NaN marks an invalid row.
 template <class T>
-nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array2<T> p, std::optional<Array2<T>> q,
+nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array3<T> p, std::optional<Array3<T>> q,
                                                       int threads) {
     const RowsView<T> pv = rows_of(p);
     const RowsView<T> qv = q ? rows_of(*q) : pv;

@@ -93,17 +93,19 @@ Out1 w1d_rows(Sample2<T> u, std::optional<Sample2<double>> uw, Sample2<T> v, std
     return Out1(out, {rows}, owner);
 }
 
-// Histogram rows p[r], q[r] (any strides, 0 broadcasts) on the support x.
+// Histogram rows p[a, b], q[a, b] of (outer, inner, k) views (any strides, 0
+// broadcasts) on the support x, in row-major order of (a, b).
 template <class T>
-Out1 w1d_hist(Array2<T> p, Array2<T> q, std::optional<Array1<double>> x, double order, int threads) {
-    if (p.shape(0) != q.shape(0) || p.shape(1) != q.shape(1)) {
+Out1 w1d_hist(Array3<T> p, Array3<T> q, std::optional<Array1<double>> x, double order, int threads) {
+    if (p.shape(0) != q.shape(0) || p.shape(1) != q.shape(1) || p.shape(2) != q.shape(2)) {
         throw std::invalid_argument("p and q: shapes differ");
     }
-    const std::size_t rows = p.shape(0);
-    const std::int64_t k = len(p.shape(1));
+    const std::size_t rows = p.shape(0) * p.shape(1);
+    const std::int64_t k = len(p.shape(2));
     if (x && len(x->shape(0)) != k) throw std::invalid_argument("x: length differs from the histograms");
-    const pydiv::HistRows<T> ph{p.data(), len(p.stride(0)), len(p.stride(1))};
-    const pydiv::HistRows<T> qh{q.data(), len(q.stride(0)), len(q.stride(1))};
+    const std::int64_t inner = p.shape(0) == 1 ? 0 : len(p.shape(1));  // 0: a plain 2-D walk
+    const pydiv::HistRows<T> ph{p.data(), len(p.stride(1)), len(p.stride(2)), inner, len(p.stride(0))};
+    const pydiv::HistRows<T> qh{q.data(), len(q.stride(1)), len(q.stride(2)), inner, len(q.stride(0))};
     const double* xp = x ? x->data() : nullptr;
     const std::int64_t xs = x ? len(x->stride(0)) : 1;
     double* out = new double[rows > 0 ? rows : 1];

@@ -85,13 +85,21 @@ struct SortedRows {
 };
 
 // Rows of histograms with arbitrary strides in elements (numpy views and
-// broadcasting without copies): element i of row r is
-// data[r * row_stride + i * elem_stride].
+// broadcasting without copies): element i of row r is row(r)[i * elem_stride],
+// row r starting at data + (r / inner_rows) * outer_stride + (r % inner_rows) * row_stride
+// (inner_rows <= 0: data + r * row_stride), so a middle axis is read in place.
 template <class T>
 struct HistRows {
     const T* data = nullptr;
     std::int64_t row_stride = 0;
     std::int64_t elem_stride = 1;
+    std::int64_t inner_rows = 0;
+    std::int64_t outer_stride = 0;
+
+    const T* row(std::int64_t r) const {
+        if (inner_rows <= 0) return data + r * row_stride;
+        return data + (r / inner_rows) * outer_stride + (r % inner_rows) * row_stride;
+    }
 };
 
 namespace w1d {
@@ -753,8 +761,8 @@ void wasserstein_hist_rows(const HistRows<T>& p, const HistRows<T>& q, std::int6
 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (par)
 #endif
     for (std::int64_t r = 0; r < rows; ++r) {
-        const w1d::StridedA<T> pa{p.data + r * p.row_stride, p.elem_stride};
-        const w1d::StridedA<T> qa{q.data + r * q.row_stride, q.elem_stride};
+        const w1d::StridedA<T> pa{p.row(r), p.elem_stride};
+        const w1d::StridedA<T> qa{q.row(r), q.elem_stride};
         out[r] = x ? w1d::hist_one(w1d::StridedA<X>{x, x_stride}, pa, qa, k, order)
                    : w1d::hist_one(w1d::IotaA{}, pa, qa, k, order);
     }

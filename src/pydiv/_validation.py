@@ -47,6 +47,36 @@ def common_float(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(a if a.dtype == np.float64 else a.astype(np.float64) for a in arrays)
 
 
+def unit_max(w: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """``w`` times the power of two that brings its largest entry (along `axis`)
+    into [0.5, 1): exact, and a total of the result neither overflows (1e308
+    weights) nor loses digits to subnormals (1e-320 weights)."""
+    top = np.max(w, axis=axis, keepdims=axis is not None)
+    exponent = np.frexp(top)[1]
+    if w.dtype == np.float64 and np.all(np.abs(exponent) < 1000):
+        # Times 2**-e, a float64: the same rounding as ldexp, several times faster.
+        fast: np.ndarray = w * np.ldexp(1.0, -exponent)
+        return fast
+    scaled: np.ndarray = np.ldexp(w, -exponent)
+    return scaled
+
+
+def normalised_weights(w: np.ndarray) -> np.ndarray:
+    """Non-negative weights with a positive total, divided by that total at any scale."""
+    scaled = unit_max(w)
+    out: np.ndarray = scaled / scaled.sum()
+    return out
+
+
+def check_out_disjoint(out: np.ndarray, inputs: dict[str, Any]) -> None:
+    """Refuse an `out` that shares memory with an input (an array, or a list of
+    arrays): a block written early would change rows that later blocks read."""
+    for name, value in inputs.items():
+        for item in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(item, np.ndarray) and np.may_share_memory(out, item) and np.shares_memory(out, item):
+                raise ValueError(f"out shares memory with {name}; pass a separate array, or a copy of {name}")
+
+
 def check_base(base: Any) -> float | None:
     if base is None:
         return None
@@ -82,6 +112,30 @@ def broadcast_shape(p: np.ndarray, q: np.ndarray, names: tuple[str, str] = ("p",
         raise ValueError(
             f"{names[0]} and {names[1]} have shapes {p.shape} and {q.shape}, which do not broadcast"
         ) from None
+
+
+def row_blocks(arrays: tuple[np.ndarray, ...], shape: tuple[int, ...], axis: int) -> list[tuple[np.ndarray, ...]]:
+    """Views (outer, inner, k) of ``arrays`` broadcast to ``shape`` with ``axis``
+    last, without copying: batch axes whose strides line up in every array are
+    merged (a middle axis of a C-ordered array leaves two, one before and one
+    after it); one block per index of any batch axes left over, in C order."""
+    k = shape[axis]
+    moved = [np.moveaxis(np.broadcast_to(a, shape), axis, -1) for a in arrays]
+    batch = [d for d in range(len(shape) - 1) if moved[0].shape[d] != 1]
+    if any(moved[0].shape[d] == 0 for d in batch):
+        return [tuple(m.reshape(1, 0, k) for m in moved)]
+    sizes: list[int] = []
+    inner_strides: list[int] = []  # per array, of the last axis merged so far
+    for d in batch:
+        strides = [m.strides[d] for m in moved]
+        if sizes and all(prev == m.shape[d] * s for prev, m, s in zip(inner_strides, moved, strides)):
+            sizes[-1] *= moved[0].shape[d]
+        else:
+            sizes.append(moved[0].shape[d])
+        inner_strides = strides
+    sizes = [1] * (2 - len(sizes)) + sizes
+    merged = [m.reshape(*sizes, k) for m in moved]  # a view: the merged axes line up
+    return [tuple(m[index] for m in merged) for index in np.ndindex(*sizes[:-2])]
 
 
 def raise_for_distribution(arr: np.ndarray, name: str, axis: int | None = None) -> None:

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import as_real_array
+from ._validation import as_real_array, normalised_weights
 
 __all__ = ["EmdInfeasibleError", "EmdMaxIterWarning", "EmdResult", "emd", "emd2", "wasserstein_nd"]
 
@@ -161,9 +161,7 @@ def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray,
     with np.errstate(over="ignore"):
         sa, sb = float(a.sum()), float(b.sum())
     if normalize:
-        # Divided by the largest weight first, a total cannot overflow.
-        a, b = (w / w.max() if s == math.inf else w for w, s in ((a, sa), (b, sb)))
-        return a / a.sum(), b / b.sum()
+        return normalised_weights(a), normalised_weights(b)
     for name, total in (("a", sa), ("b", sb)):
         if total == math.inf:
             raise ValueError(

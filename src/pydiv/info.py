@@ -20,6 +20,7 @@ from ._validation import (
     common_float,
     normalize_axis,
     raise_for_distribution,
+    row_blocks,
 )
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "jensenshannon", "kl_divergence"]
@@ -28,10 +29,10 @@ _ndarray = np.ndarray
 _fast_dtypes = (np.dtype(np.float64), np.dtype(np.float32))
 
 
-def _as_rows(arr: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray:
-    """A (rows, n) view of ``arr`` broadcast to ``shape`` with ``axis`` last."""
-    moved = np.moveaxis(np.broadcast_to(arr, shape), axis, -1)
-    return moved.reshape(-1, shape[axis])
+def _rows_result(kind: int, blocks: list[tuple[np.ndarray, ...]]) -> np.ndarray:
+    """Per-row results of the (outer, inner, k) blocks of p (and q), in order."""
+    results = [_core.info_rows(kind, b[0], b[1] if len(b) > 1 else None, 0) for b in blocks]
+    return results[0] if len(results) == 1 else np.concatenate(results)
 
 
 def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dtype: Any) -> Any:
@@ -53,17 +54,18 @@ def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dty
         names = "p" if q is None else "p and q"
         raise ValueError(f"{names} must not be empty along axis {ax}")
     out_shape = shape[:ax] + shape[ax + 1 :]
-    rows = [_as_rows(a, shape, ax) for a in arrays]
-    if rows[0].shape[0] == 0:
+    blocks = row_blocks(arrays, shape, ax)  # the input read in place, whatever its strides
+    if math.prod(out_shape) == 0:
         result = np.empty(out_shape, dtype=np.float64)
     else:
-        result = _core.info_rows(kind, rows[0], rows[1] if q is not None else None, 0)
+        result = _rows_result(kind, blocks)
         if np.isnan(result).any():
             for name, a in zip(("p", "q"), arrays):
                 raise_for_distribution(np.broadcast_to(a, shape), name, ax)
             # Valid but subnormal: multiplying by 2**600 is exact and normalises.
-            rows = [r * np.where(r.max(axis=1, keepdims=True) < 1e-250, 2.0**600, 1.0) for r in rows]
-            result = _core.info_rows(kind, rows[0], rows[1] if q is not None else None, 0)
+            blocks = [tuple(r * np.where(r.max(axis=-1, keepdims=True) < 1e-250, 2.0**600, 1.0) for r in b)
+                      for b in blocks]
+            result = _rows_result(kind, blocks)
         result = result.reshape(out_shape)
     if b is not None:
         result /= math.log(b)

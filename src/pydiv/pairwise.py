@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, info
+from . import _core, _identical, info
+from ._pairwise_inputs import _clouds, _ground, _samples, _scaled_clouds
 from ._progress import progress_bar
-from ._validation import as_real_array, check_base
-from .emd import _METRICS as _GROUND_METRICS
-from .emd import _check_p, _cost_power, _points, _rescaling, _shifted, _weights
+from ._validation import as_real_array, check_base, check_out_disjoint
+from .emd import _check_p
 
 __all__ = ["METRICS", "pairwise"]
 
@@ -161,7 +161,8 @@ def pairwise(
         BLAS, which has its own thread pool.
     out : ndarray or numpy.memmap, optional
         Preallocated C-contiguous float64 or float32 result, written in row
-        blocks, so a memory-mapped file can hold a matrix larger than memory.
+        blocks, so a memory-mapped file can hold a matrix larger than memory;
+        it must not share memory with an input.
     condensed : bool, default False
         With ``Y=None`` and a symmetric metric, return the upper triangle as a
         vector in the order of :func:`scipy.spatial.distance.pdist`.
@@ -198,9 +199,12 @@ def pairwise(
     an entry is ``inf`` exactly where some :math:`p_k > 0` meets
     :math:`q_k = 0`, decided by a product of the zero masks, never by NaN.
     Jensen-Shannon uses :math:`\tfrac12 \sum (x \log x + y \log y) - m \log m`
-    with each row's :math:`x \log x` computed once; identical rows give exactly
-    0, and rounding is clipped into :math:`[0, \log 2]`, so the distance is
-    never NaN.  Ctrl-C stops a running matrix between row blocks.
+    with each row's :math:`x \log x` computed once; rounding is clipped into
+    :math:`[0, \log 2]`, so the distance is never NaN.  Identical rows
+    (histograms equal element-wise up to a power of two; samples and clouds
+    equal with their normalised weights) give exactly 0 for every metric but
+    cross-entropy, whether `Y` is given or not.  Ctrl-C stops a running
+    matrix between row blocks.
 
     Examples
     --------
@@ -229,6 +233,9 @@ def pairwise(
         raise TypeError(f"dtype must be float64 or float32, got {np.dtype(dtype)}")
     if condensed and not (Y is None and metric in _SYMMETRIC):
         raise ValueError(f"condensed output needs Y=None and a symmetric metric ({', '.join(sorted(_SYMMETRIC))})")
+    if out is not None:
+        check_out_disjoint(out, {"X": X, "Y": Y, "x": x, "x_weights": x_weights, "y_weights": y_weights})
+    same = Y is None or (Y is X and y_weights is x_weights)  # the same rows: their groups are found once
     BlockCall = Callable[[int, int, np.ndarray, bool], int]
     if metric in ("emd", "wasserstein_samples"):
         pp = _check_p(p)
@@ -242,6 +249,7 @@ def pairwise(
             code, ww = _ground(ground_metric, w)
             if xs[0].shape[1] != ys[0].shape[1] and xs[2].size > 1 and ys[2].size > 1:
                 raise ValueError(f"X and Y hold points of different dimensions ({xs[0].shape[1]} and {ys[0].shape[1]})")
+            groups = _identical.item_groups(xs, None if same else ys)
             xs, ys, result_exponent = _scaled_clouds(xs, ys, Y is None, str(ground_metric), ww, pp)
 
             def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
@@ -252,6 +260,7 @@ def pairwise(
         else:
             xs = _samples(X, x_weights, "X")
             ys = xs if Y is None else _samples(Y, y_weights, "Y")
+            groups = _identical.item_groups(xs, None if same else ys)
 
             def call(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:
                 n_bad = _core.samples_pair_block(*xs, *ys, pp, i0, i1, symmetric, condensed, block, threads)
@@ -267,6 +276,7 @@ def pairwise(
         if result_exponent:
             with np.errstate(over="ignore"):  # a distance beyond the float range is inf
                 np.ldexp(result, result_exponent, out=result)
+        _identical.zero_identical(result, *groups, condensed)
         return result
 
     X_raw, P = _histograms(X, "X")
@@ -284,6 +294,9 @@ def pairwise(
             finally:
                 bar.close()
             _redo_lossy(metric, X_raw, P, Y_raw, Q, base, result)
+            if metric == "kl":
+                groups = _identical.histogram_groups((P, X_raw), None if same else (Q, Y_raw))
+                _identical.zero_identical(result, *groups, False)
         return result
 
     order = 1.0
@@ -315,7 +328,10 @@ def pairwise(
         )
         return 0
 
-    return _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, kernel_block)[0]
+    result = _run_blocks(metric, n, m, float(k), Y is None, condensed, out, dtype, progress, kernel_block)[0]
+    _identical.zero_identical(result, *_identical.histogram_groups((P, X_raw), None if same else (Q, Y_raw)),
+                              condensed)
+    return result
 
 
 def _run_blocks(
@@ -408,106 +424,3 @@ def _gemm_metric(
             block *= scale
         result[i0:i1] = block
         bar.update(i1 - i0)
-
-
-def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:
-    """The distributions of a sequence argument, their weight list, and the weights' name."""
-    try:
-        listed = list(items)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence of {what}") from None
-    wname = "x_weights" if name == "X" else "y_weights"
-    if weights is None:
-        return listed, None, wname
-    try:
-        wlist = list(weights)
-    except TypeError:
-        raise TypeError(f"{wname} must be a sequence of weight vectors, one per entry of {name}") from None
-    if len(wlist) != len(listed):
-        raise ValueError(f"{wname} has {len(wlist)} entries but {name} has {len(listed)} {what}")
-    return listed, wlist, wname
-
-
-def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Concatenated coordinates, per-cloud normalised weights and offsets."""
-    items, weights, wname = _items_and_weights(clouds, weights, name, "clouds")
-    coords, ws, offsets = [], [], [0]
-    for c, cloud in enumerate(items):
-        pts = _points(cloud, f"{name}[{c}]")
-        wc = _weights(None if weights is None else weights[c], pts.shape[0], f"{wname}[{c}]", f"{name}[{c}]")
-        coords.append(pts)
-        ws.append(wc / wc.sum())
-        offsets.append(offsets[-1] + pts.shape[0])
-    dims = {a.shape[1] for a in coords}
-    if len(dims) > 1:
-        raise ValueError(f"the clouds of {name} have points of different dimensions {sorted(dims)}")
-    if not coords:
-        return np.empty((0, 1)), np.empty(0), np.zeros(1, dtype=np.int64)
-    return np.concatenate(coords), np.concatenate(ws), np.asarray(offsets, dtype=np.int64)
-
-
-def _scaled_clouds(
-    xs: tuple[np.ndarray, np.ndarray, np.ndarray],
-    ys: tuple[np.ndarray, np.ndarray, np.ndarray],
-    same: bool,
-    ground_metric: str,
-    w: float,
-    p: float,
-) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray], int]:
-    """As in wasserstein_nd: points whose costs would underflow or overflow the
-    solver are shifted and scaled by a power of two first; the distances then
-    scale back by 2**exponent (the third item, 0 when nothing was done)."""
-    if xs[0].shape[0] == 0 or ys[0].shape[0] == 0:
-        return xs, ys, 0
-    power = _cost_power(ground_metric, w, p)
-    count = int(np.diff(xs[2]).max() + np.diff(ys[2]).max())
-    shift = _rescaling(xs[0], ys[0], power, count, always=False)
-    if shift is None:
-        needed = _rescaling(xs[0], ys[0], power, count, always=True)
-        shift = needed if needed is not None and needed[1] > 0 else None
-    if shift is None:
-        return xs, ys, 0
-    lo, e = shift
-    xs = (_shifted(xs[0], lo, e), xs[1], xs[2])
-    ys = xs if same else (_shifted(ys[0], lo, e), ys[1], ys[2])
-    return xs, ys, e * (2 if ground_metric == "sqeuclidean" else 1)
-
-
-def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
-    code = _GROUND_METRICS.get(ground_metric) if isinstance(ground_metric, str) else None
-    if code is None:
-        raise ValueError(f"ground_metric must be one of {sorted(_GROUND_METRICS)}, got {ground_metric!r}")
-    if w is not None and ground_metric != "minkowski":
-        raise ValueError("w (the Minkowski order) is only used with ground_metric='minkowski'")
-    ww = 2.0 if w is None else float(w)
-    if not ww >= 1.0:
-        raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
-    return code, ww
-
-
-def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """Sorted concatenated 1-D samples, their normalised weights (None: unit) and offsets."""
-    if isinstance(samples, np.ndarray) and samples.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (one sample per row) or a sequence of 1-D samples, got {samples.ndim}-D")
-    items, weights, wname = _items_and_weights(samples, weights, name, "samples")
-    values, ws, offsets = [], [], [0]
-    for c, item in enumerate(items):
-        v = as_real_array(item, f"{name}[{c}]")
-        if v.ndim != 1:
-            raise ValueError(f"{name}[{c}] must be a 1-D sample, got {v.ndim}-D")
-        if v.size == 0:
-            raise ValueError(f"{name}[{c}] is empty")
-        v = v.astype(np.float64, copy=False)
-        if not np.isfinite(v).all():
-            raise ValueError(f"{name}[{c}] contains NaN or infinite values")
-        if weights is None:
-            values.append(np.sort(v))
-        else:
-            wc = _weights(weights[c], v.size, f"{wname}[{c}]", f"{name}[{c}]")
-            order = np.argsort(v, kind="stable")
-            values.append(v[order])
-            ws.append(wc[order] / wc.sum())
-        offsets.append(offsets[-1] + v.size)
-    flat = np.concatenate(values) if values else np.empty(0)
-    flat_w = np.concatenate(ws) if weights is not None and ws else None
-    return flat, flat_w, np.asarray(offsets, dtype=np.int64)

@@ -33,7 +33,10 @@ from ._validation import (
     common_float,
     normalize_axis,
     raise_for_distribution,
+    row_blocks,
+    unit_max,
 )
+from ._wp_fallback import _replacement, _underflowed, _wp_quantiles
 
 __all__ = ["energy_distance", "wasserstein_1d", "wasserstein_hist"]
 
@@ -167,79 +170,16 @@ def _raise_for_samples(a: np.ndarray, w: np.ndarray | None, vname: str, wname: s
 
 
 def _rescaled(w: np.ndarray | None) -> np.ndarray | None:
-    """Weights divided by their maximum (per row): totals that were subnormal
-    or overflowed become representable, the normalised weights unchanged."""
+    """Weights scaled per row by a power of two (exact): totals that were
+    subnormal or overflowed become representable, the normalised weights unchanged."""
     if w is None:
         return None
-    return np.ascontiguousarray(w / w.max(axis=-1, keepdims=True))
-
-
-def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
-    """Where a W_p (p != 1) from the kernel may have been lost to underflow.
-
-    The kernel raises |x - y| / s to the power p with s < 2 (hi - lo), the span
-    of both supports; when every piece is far below the span and p is large,
-    the pieces underflow (the integral gets inaccurate or 0).  A result that is
-    not finite (values near the float range, or a subnormal span) counts too.
-    """
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        span = (np.asarray(hi, dtype=np.float64) * 0.5 - np.asarray(lo, dtype=np.float64) * 0.5) * 4.0
-        ratio = np.log2(np.asarray(result, dtype=np.float64)) - np.log2(span)
-    # (A subnormal span overflows the kernel's 1 / scale: inf or NaN.)
-    return np.asarray((span > 0) & ~(p * ratio >= -900.0) | ~np.isfinite(result))
+    return np.ascontiguousarray(unit_max(w, axis=-1))
 
 
 def _row(a: Any, r: Any) -> Any:
     """Row r of a 2-D sample; a 1-D sample (or a single row) goes with every row."""
     return a if a is None or a.ndim == 1 else a[r % a.shape[0]]
-
-
-def _replacement(kernel: Any, fallback: float, lo: Any, hi: Any, p: float) -> Any:
-    """The fallback's W_p where the kernel's could not represent it (out of
-    its range), else the kernel's: both round, differently, and near 0 the
-    p-th root magnifies rounding (W_2 of a 1e-16 sliver of mass is 1e-8)."""
-    if not math.isfinite(kernel) or _underflowed(fallback, lo, hi, p):
-        return fallback
-    return kernel
-
-
-def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.ndarray | None, p: float) -> float:
-    """W_p of two sorted 1-D samples from their quantile functions, in NumPy.
-
-    Every piece is divided by the largest gap transported (not by the span), so
-    none underflows however large p is: the fallback for :func:`_underflowed`.
-    """
-    def levels(w: np.ndarray | None, n: int) -> np.ndarray:
-        c: np.ndarray
-        if w is None:
-            c = np.arange(1.0, n + 1.0)
-        else:
-            w = w.astype(np.float64)
-            with np.errstate(over="ignore"):
-                c = np.cumsum(w)
-            if not 1e-300 < c[-1] < np.inf:  # a total out of range: divide by the largest weight
-                c = np.cumsum(w / w.max())
-        c = c / c[-1]
-        c[-1] = 1.0
-        return c
-
-    cx, cy = levels(xw, x.shape[0]), levels(yw, y.shape[0])
-    ends = np.union1d(cx, cy)
-    starts = np.concatenate(([0.0], ends[:-1]))
-    i = np.minimum(np.searchsorted(cx, starts, side="right"), x.shape[0] - 1)
-    j = np.minimum(np.searchsorted(cy, starts, side="right"), y.shape[0] - 1)
-    xi, yj = x.astype(np.float64)[i], y.astype(np.float64)[j]
-    factor = 1.0
-    with np.errstate(over="ignore"):
-        gaps = np.abs(xi - yj)
-    if not np.isfinite(gaps).all():  # values beyond half the float range: halve them (exact)
-        gaps, factor = np.abs(xi * 0.5 - yj * 0.5), 2.0
-    widths = ends - starts
-    top = float(gaps[widths > 0].max(initial=0.0))
-    if top == 0.0:
-        return 0.0
-    distance: float = factor * (top * float(np.sum(widths * (gaps / top) ** p)) ** (1.0 / p))
-    return distance
 
 
 def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: float,
@@ -502,10 +442,11 @@ def energy_distance(
     return _distance(_core.W1D_ENERGY, u_values, v_values, u_weights, v_weights, 1.0, bool(sorted))
 
 
-def _as_rows(arr: np.ndarray, shape: tuple[int, ...], axis: int) -> np.ndarray:
-    """A (rows, k) view of ``arr`` broadcast to ``shape`` with ``axis`` last."""
-    moved = np.moveaxis(np.broadcast_to(arr, shape), axis, -1)
-    return moved.reshape(-1, shape[axis])
+def _hist_rows(blocks: list[tuple[np.ndarray, ...]], x: np.ndarray | None, order: float) -> np.ndarray:
+    """Per-row distances of the (outer, inner, k) blocks of p and q, in order."""
+    results = [_core.w1d_hist(bp, bq, x, order, 0) for bp, bq in blocks]
+    return results[0] if len(results) == 1 else np.concatenate(results)
+
 
 
 def wasserstein_hist(
@@ -599,24 +540,26 @@ def wasserstein_hist(
             pa = np.take(np.broadcast_to(pa, shape), perm, axis=ax)
             qa = np.take(np.broadcast_to(qa, shape), perm, axis=ax)
     out_shape = shape[:ax] + shape[ax + 1 :]
-    prow, qrow = _as_rows(pa, shape, ax), _as_rows(qa, shape, ax)
-    if prow.shape[0] == 0:
+    blocks = row_blocks((pa, qa), shape, ax)  # the input read in place, whatever its strides
+    if math.prod(out_shape) == 0:
         result = np.empty(out_shape, dtype=np.float64)
     else:
-        result = _core.w1d_hist(prow, qrow, xa, r_order, 0)
+        result = _hist_rows(blocks, xa, r_order)
         if np.isnan(result).any():
             with np.errstate(over="ignore"):  # totals may overflow: handled below
                 raise_for_distribution(np.broadcast_to(pa, shape), "p", ax)
                 raise_for_distribution(np.broadcast_to(qa, shape), "q", ax)
-            # Valid but with a subnormal or overflowing total: rescale exactly-enough.
-            prow = prow / prow.max(axis=1, keepdims=True)
-            qrow = qrow / qrow.max(axis=1, keepdims=True)
-            result = _core.w1d_hist(prow, qrow, xa, r_order, 0)
+            # Valid but with a subnormal or overflowing total: rescale exactly.
+            blocks = [(unit_max(bp, axis=-1), unit_max(bq, axis=-1)) for bp, bq in blocks]
+            result = _hist_rows(blocks, xa, r_order)
         if r_order != 1.0:
             # Pieces lost to underflow (large order) or to overflow (a support
             # spanning more than the float range): the NumPy quantile merge.
             support = np.arange(k, dtype=np.float64) if xa is None else xa
-            for r in np.flatnonzero(_underflowed(result, support[0], support[-1], r_order)):
+            lost = np.flatnonzero(_underflowed(result, support[0], support[-1], r_order))
+            if lost.size:  # rare: the rows as (rows, k) arrays, copies
+                prow, qrow = (np.concatenate([b[i].reshape(-1, k) for b in blocks]) for i in (0, 1))
+            for r in lost:
                 result[r] = _replacement(result[r], _wp_quantiles(support, prow[r], support, qrow[r], r_order),
                                          support[0], support[-1], r_order)
         bad = ~np.isfinite(result)
@@ -624,7 +567,7 @@ def wasserstein_hist(
             # Valid, but the gaps of a support spanning more than the float
             # range overflowed: halve it (exact).
             with np.errstate(over="ignore"):  # a distance beyond the float range is inf
-                halved = _core.w1d_hist(prow, qrow, xa * 0.5, r_order, 0) * 2.0
+                halved = _hist_rows(blocks, xa * 0.5, r_order) * 2.0
             result = np.where(bad, halved, result)
         result = result.reshape(out_shape)
     if keepdims:

@@ -129,6 +129,37 @@ void test_strided_float32(std::mt19937_64& rng) {
     }
 }
 
+// Rows of a C-ordered (A, k, B) array reduced along its middle axis: row
+// a * B + b is at a * k * B + b, elements B apart; outer indices also reversed.
+void test_outer_dimension(std::mt19937_64& rng) {
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const std::int64_t A = 3, k = 37, B = 5;
+    std::vector<double> p(A * k * B), q(A * k * B);
+    for (auto& v : p) v = u(rng);
+    for (auto& v : q) v = u(rng) + 0.01;
+    for (const bool reversed : {false, true}) {
+        const std::int64_t first = reversed ? (A - 1) * k * B : 0;
+        const std::int64_t outer = reversed ? -k * B : k * B;
+        const RowsView<double> pv{p.data() + first, A * B, k, 1, B, B, outer};
+        const RowsView<double> qv{q.data() + first, A * B, k, 1, B, B, outer};
+        for (const InfoKind kind : kKinds) {
+            std::vector<double> out(A * B);
+            pydiv::info_rows(kind, pv, qv, out.data(), 2);
+            for (std::int64_t a = 0; a < A; ++a) {
+                for (std::int64_t b = 0; b < B; ++b) {
+                    const std::int64_t base = (reversed ? A - 1 - a : a) * k * B + b;
+                    std::vector<double> pr(k), qr(k);
+                    for (std::int64_t c = 0; c < k; ++c) {
+                        pr[c] = p[base + c * B];
+                        qr[c] = q[base + c * B];
+                    }
+                    CHECK_CLOSE(out[a * B + b], static_cast<double>(ref_result(kind, pr, qr)), 1e-12, 1e-15);
+                }
+            }
+        }
+    }
+}
+
 // The SIMD tables this CPU can run.
 std::vector<pydiv::InfoKernelTable> simd_tables() {
     std::vector<pydiv::InfoKernelTable> tables;
@@ -195,6 +226,7 @@ int main() {
     test_conventions();
     test_extremes();
     test_strided_float32(rng);
+    test_outer_dimension(rng);
     test_tables_agree(rng);
     test_compensated_sums();
     return native_test::finish();

@@ -550,6 +550,14 @@ void test_hist() {
                 CHECK(out_thr[r] == out[r]);
             }
         }
+        // the same rows through an outer dimension: 3 blocks of 3 rows each
+        {
+            const pydiv::HistRows<double> po{P.data(), 2 * k, 2, 3, 6 * k}, qo{Q.data(), 1, rows, 3, 3};
+            std::vector<double> out(rows), out_outer(rows);
+            pydiv::wasserstein_hist_rows(ph, qh, rows, k, x.data(), 1, 1.0, out.data(), 1);
+            pydiv::wasserstein_hist_rows(po, qo, rows, k, x.data(), 1, 1.0, out_outer.data(), 1);
+            for (std::int64_t r = 0; r < rows; ++r) CHECK(out_outer[r] == out[r]);
+        }
         // broadcasting one histogram (row stride 0)
         const pydiv::HistRows<double> p0{P.data(), 0, 2};
         std::vector<double> o(rows);
