@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 
 try:
-    import dask
     import dask.array as da
     from dask.base import tokenize
+    from dask.delayed import delayed
     from dask.highlevelgraph import HighLevelGraph
 except ImportError as exc:
     raise ImportError(f'pydiv.dask needs Dask ({exc}); install it with: pip install "pydiv[dask]"') from exc
@@ -43,12 +43,14 @@ __all__ = ["pairwise"]
 
 # Default block: about this many elementary operations (pairs times the cost
 # of one pair), a fraction of a second, so the scheduler's overhead per task
-# stays small and a block's result (a few MB) is cheap to move.
+# stays small; and at most 2048 rows, so a block's result (32 MB) is cheap to move.
 _WORK_PER_BLOCK = 1 << 26
+_MAX_ROWS_PER_BLOCK = 2048
 
 
 def _default_rows(n: int, pair_cost: float) -> int:
-    return max(1, min(n, math.isqrt(int(_WORK_PER_BLOCK / max(1.0, pair_cost)))))
+    rows = math.isqrt(int(_WORK_PER_BLOCK / max(1.0, pair_cost)))
+    return max(1, min(n, rows, _MAX_ROWS_PER_BLOCK))
 
 
 def _check_chunks(chunks: Any) -> None:
@@ -82,7 +84,7 @@ class _Rows:
         arr = arr.rechunk((chunks, -1)) if chunks is not None else arr.rechunk({1: -1})  # whole rows per block
         sizes = list(arr.chunks[0])
         keys = [(arr.name, i, 0) for i in range(len(sizes))]
-        return cls(keys, [arr], sizes, list(np.cumsum([0, *sizes[:-1]])))
+        return cls(keys, [arr], sizes, _starts(sizes))
 
     @classmethod
     def of_blocks(cls, blocks: list[Any], sizes: list[int], name: str) -> _Rows:
@@ -90,11 +92,14 @@ class _Rows:
         client = _client()
         if client is not None:
             # The graph then refers to data on the workers instead of carrying it.
-            values = [dask.delayed(f) for f in client.scatter(blocks, hash=False)]
+            values = [delayed(f) for f in client.scatter(blocks, hash=False)]
         else:
-            values = [dask.delayed(b, name=f"pydiv-{name}-{tokenize(b)}") for b in blocks]
-        offsets = list(np.cumsum([0, *sizes[:-1]]))
-        return cls([v.key for v in values], values, sizes, offsets)
+            values = [delayed(b, name=f"pydiv-{name}-{tokenize(b)}") for b in blocks]
+        return cls([v.key for v in values], values, sizes, _starts(sizes))
+
+
+def _starts(sizes: list[int]) -> list[int]:
+    return [int(v) for v in np.cumsum([0, *sizes[:-1]])]
 
 
 def _split(n: int, rows: int) -> list[tuple[int, int]]:
@@ -227,7 +232,7 @@ def pairwise(
     >>> D.shape, D.chunks
     ((6, 6), ((4, 2), (4, 2)))
     >>> pydiv.dask.pairwise(X, metric="js", chunks=4, condensed=True).chunks
-    ((9, 6),)
+    ((14, 1),)
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
@@ -236,7 +241,7 @@ def pairwise(
     X_probe, split_x = _prepare(X, x_weights, "X", metric, chunks)
     Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", metric, chunks)
     # The in-memory function, on empty stand-ins, checks every option with its own messages.
-    probe_weights = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
+    probe_weights: dict[str, Any] = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
     _in_memory(X_probe, Y_probe, metric=metric, n_jobs=n_jobs, dtype=dtype, condensed=condensed, **options,
                **probe_weights)
     A = split_x()
@@ -270,7 +275,8 @@ def _graph(A: _Rows, B: _Rows | None, metric: str, options: dict[str, Any], dtyp
     if not condensed:
         return _array(dsk, name, [A], (tuple(A.sizes), tuple(A.sizes)), dtype)
     n = sum(A.sizes)
-    lengths = [sum(n - 1 - r for r in range(r0, r0 + size)) for r0, size in zip(A.offsets, A.sizes)]
+    # Rows r0 .. r0 + s - 1 hold n - 1 - r entries each right of the diagonal.
+    lengths = [s * (n - 1) - s * r0 - s * (s - 1) // 2 for r0, s in zip(A.offsets, A.sizes)]
     for i in range(nx):
         dsk[(name, i)] = (_condensed_rows, *[(upper, i, j) for j in range(i, nx)])
     return _array(dsk, name, [A], (tuple(lengths),), dtype)
@@ -278,7 +284,7 @@ def _graph(A: _Rows, B: _Rows | None, metric: str, options: dict[str, Any], dtyp
 
 def _array(dsk: dict[Any, Any], name: str, inputs: list[_Rows], chunks: tuple[tuple[int, ...], ...], dtype: Any) -> Any:
     deps = [c for rows in inputs for c in rows.collections]
-    graph = HighLevelGraph.from_collections(name, dsk, dependencies=deps)  # type: ignore[no-untyped-call]
+    graph = HighLevelGraph.from_collections(name, dsk, dependencies=deps)
     return da.Array(graph, name, chunks=chunks, dtype=dtype)  # type: ignore[no-untyped-call]
 
 
@@ -288,9 +294,9 @@ def _persist_with_progress(result: Any) -> Any:
         import distributed
 
         persisted = client.persist(result)
-        distributed.progress(persisted)
+        distributed.progress(persisted)  # type: ignore[no-untyped-call]
         return persisted
-    from dask.diagnostics import ProgressBar
+    from dask.diagnostics.progress import ProgressBar
 
     with ProgressBar():  # type: ignore[no-untyped-call]
         return result.persist()
