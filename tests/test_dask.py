@@ -172,6 +172,15 @@ def test_bad_options_raise_at_call_time_with_the_in_memory_message(args, kwargs)
         pydiv.dask.pairwise(*args, chunks=4, **kwargs)
 
 
+@pytest.mark.parametrize("metric", ["kl", "wasserstein_samples", "emd"])
+def test_scalar_input_raises_as_in_memory(metric):
+    # A 0-d array is not a set of distributions: the in-memory error, not an IndexError.
+    with pytest.raises((ValueError, TypeError)) as want:
+        pydiv.pairwise(np.array(0.0), np.array(0.0), metric=metric)
+    with pytest.raises(want.type, match=re.escape(str(want.value))):
+        pydiv.dask.pairwise(np.array(0.0), np.array(0.0), metric=metric)
+
+
 def test_bad_numpy_rows_raise_at_call_time_naming_the_global_row():
     # Row 13 lies in the second block of 10 rows: the message names row 13, as in memory.
     Z = X.copy()

@@ -147,7 +147,7 @@ def _prepare(a: Any, weights: Any, name: str, metric: str, chunks: int | None) -
             raw = _histograms(arr, name)[0]
         return _array_rows(raw, chunks or _default_rows(raw.shape[0], float(raw.shape[1])), name)
 
-    return arr[:0], split_rows
+    return (arr[:0] if arr.ndim else arr), split_rows  # a 0-d input is refused by the in-memory function
 
 
 def _block(x: Any, y: Any, metric: str, options: dict[str, Any]) -> np.ndarray:
