@@ -47,5 +47,14 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> object:
+    # pydiv.dask is imported on first use, so `import pydiv` never imports Dask.
+    if name == "dask":
+        import importlib
+
+        return importlib.import_module(".dask", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def __dir__() -> list[str]:
-    return __all__
+    return [*__all__, "dask"]

@@ -1,53 +1,168 @@
-"""Distance matrices on a Dask cluster: :func:`pairwise` over dask arrays.
+"""Distance matrices on a Dask cluster: :func:`pairwise` in blocks of rows.
 
 Needs the optional extra: ``pip install "pydiv[dask]"``.  The matrix is a dask
-array of blocks; each block is one call of :func:`pydiv.pairwise` on a chunk
-of rows of `X` and a chunk of rows of `Y`, so rows are normalised (and their
-entropies or CDFs computed) once per block, and the work runs on whatever
-scheduler is active: threads, processes, or a ``distributed`` cluster::
+array of blocks; each block is one call of :func:`pydiv.pairwise` on a block
+of rows (or clouds, or samples) of `X` and one of `Y`, and the work runs on
+whatever scheduler is active: threads, processes, or a ``distributed``
+cluster::
 
     from dask.distributed import Client
     client = Client("tcp://scheduler:8786")      # an existing cluster
-    D = pydiv.dask.pairwise(X, metric="jensenshannon", chunks=2000)
+    D = pydiv.dask.pairwise(X, metric="jensenshannon")
     D.to_zarr("distances.zarr")                  # or D.compute()
+
+Without `Y`, only the blocks on and above the diagonal are computed; those
+below are the transposes of the ones above (the asymmetric KL and
+cross-entropy compute every block).
 """
 
 from __future__ import annotations
 
+import functools
+import math
+import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .pairwise import METRICS
+try:
+    import dask.array as da
+    from dask.base import tokenize
+    from dask.delayed import delayed
+    from dask.highlevelgraph import HighLevelGraph
+except ImportError as exc:
+    raise ImportError(f'pydiv.dask needs Dask ({exc}); install it with: pip install "pydiv[dask]"') from exc
+
+from ._pairwise_inputs import _clouds, _samples
+from ._validation import as_real_array
+from .pairwise import _SYMMETRIC, METRICS, _histograms
 from .pairwise import pairwise as _in_memory
 
 __all__ = ["pairwise"]
 
+# Default block: about this many elementary operations (pairs times the cost
+# of one pair), a fraction of a second, so the scheduler's overhead per task
+# stays small; and at most 2048 rows, so a block's result (32 MB) is cheap to move.
+_WORK_PER_BLOCK = 1 << 26
+_MAX_ROWS_PER_BLOCK = 2048
 
-def _as_dask_rows(a: Any, name: str, chunks: int | None) -> Any:
-    import dask.array as da
 
+def _default_rows(n: int, pair_cost: float) -> int:
+    rows = math.isqrt(int(_WORK_PER_BLOCK / max(1.0, pair_cost)))
+    return max(1, min(n, rows, _MAX_ROWS_PER_BLOCK))
+
+
+def _check_chunks(chunks: Any) -> None:
     if chunks is not None and (isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1):
         raise ValueError(f"chunks must be a positive number of rows, got {chunks!r}")
-    arr: Any
+
+
+def _client() -> Any:
+    """The active distributed client, or None (distributed is never imported here)."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return None
+    try:
+        return distributed.default_client()
+    except ValueError:
+        return None
+
+
+class _Rows:
+    """One input split into blocks: per block a graph key and its collection.
+
+    A block's value is what :func:`pydiv.pairwise` takes as `X`: a 2-D array
+    of rows, or an ``(items, weights)`` pair for a sequence of clouds/samples.
+    """
+
+    def __init__(self, keys: list[Any], collections: list[Any], sizes: list[int], offsets: list[int]) -> None:
+        self.keys, self.collections, self.sizes, self.offsets = keys, collections, sizes, offsets
+
+    @classmethod
+    def of_dask_array(cls, arr: Any, chunks: int | None) -> _Rows:
+        arr = arr.rechunk((chunks, -1)) if chunks is not None else arr.rechunk({1: -1})  # whole rows per block
+        sizes = list(arr.chunks[0])
+        keys = [(arr.name, i, 0) for i in range(len(sizes))]
+        return cls(keys, [arr], sizes, _starts(sizes))
+
+    @classmethod
+    def of_blocks(cls, blocks: list[Any], sizes: list[int], name: str) -> _Rows:
+        """Blocks of in-memory data: scattered to the active client, else held by the graph."""
+        client = _client()
+        if client is not None:
+            # The graph then refers to data on the workers instead of carrying it.
+            values = [delayed(f) for f in client.scatter(blocks, hash=False)]
+        else:
+            values = [delayed(b, name=f"pydiv-{name}-{tokenize(b)}") for b in blocks]
+        return cls([v.key for v in values], values, sizes, _starts(sizes))
+
+
+def _starts(sizes: list[int]) -> list[int]:
+    return [int(v) for v in np.cumsum([0, *sizes[:-1]])]
+
+
+def _split(n: int, rows: int) -> list[tuple[int, int]]:
+    return [(i0, min(n, i0 + rows)) for i0 in range(0, n, rows)]
+
+
+def _array_rows(raw: np.ndarray, rows: int, name: str) -> _Rows:
+    spans = _split(raw.shape[0], rows) or [(0, 0)]
+    return _Rows.of_blocks([raw[i0:i1] for i0, i1 in spans], [i1 - i0 for i0, i1 in spans], name)
+
+
+def _sequence_rows(items: list[Any], weights: Any, rows: int, name: str) -> _Rows:
+    spans = _split(len(items), rows) or [(0, 0)]
+    w = None if weights is None else list(weights)
+    blocks = [(items[i0:i1], None if w is None else w[i0:i1]) for i0, i1 in spans]
+    return _Rows.of_blocks(blocks, [i1 - i0 for i0, i1 in spans], name)
+
+
+def _prepare(a: Any, weights: Any, name: str, metric: str, chunks: int | None) -> tuple[Any, Callable[[], _Rows]]:
+    """An empty stand-in for one input, on which the in-memory function checks the
+    options, and a function that then validates the input in full and splits it."""
     if isinstance(a, da.Array):
-        arr = a
-    else:
-        arr = np.asarray(a)
-        if chunks is None:
-            raise ValueError(f"{name} is not a dask array: pass chunks= (rows per block)")
-        arr = da.from_array(arr, chunks=(chunks, -1) if arr.ndim == 2 else chunks)  # type: ignore[no-untyped-call]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
-    if chunks is not None:
-        arr = arr.rechunk((chunks, -1))
-    elif arr.numblocks[1] != 1:
-        arr = arr.rechunk({1: -1})  # a block needs whole rows
-    return arr
+        if metric == "emd":
+            raise TypeError(f"{name} must be a sequence of point clouds for metric 'emd', not a dask array")
+        if weights is not None:
+            raise TypeError(f"{'x' if name == 'X' else 'y'}_weights needs {name} in memory, not a dask array")
+        return np.empty((0, *a.shape[1:])), lambda: _Rows.of_dask_array(a, chunks)
+    if metric == "emd" or (metric == "wasserstein_samples" and (weights is not None or not isinstance(a, np.ndarray))):
+
+        def split_sequence() -> _Rows:
+            flat = (_clouds if metric == "emd" else _samples)(a, weights, name)[0]  # names a bad item's index
+            items = list(a)
+            cost = float(flat.shape[0]) / max(1, len(items))
+            cost = cost * cost if metric == "emd" else cost
+            return _sequence_rows(items, weights, chunks or _default_rows(len(items), cost), name)
+
+        return [], split_sequence
+    arr = as_real_array(a, name)
+
+    def split_rows() -> _Rows:
+        if metric == "wasserstein_samples":
+            _samples(arr, None, name)
+            raw = np.ascontiguousarray(arr, dtype=np.float64)
+        else:
+            raw = _histograms(arr, name)[0]
+        return _array_rows(raw, chunks or _default_rows(raw.shape[0], float(raw.shape[1])), name)
+
+    return (arr[:0] if arr.ndim else arr), split_rows  # a 0-d input is refused by the in-memory function
 
 
-def _block(x: np.ndarray, y: np.ndarray, metric: str, kwargs: dict[str, Any]) -> np.ndarray:
-    return _in_memory(x, y, metric=metric, **kwargs)
+def _block(x: Any, y: Any, metric: str, options: dict[str, Any]) -> np.ndarray:
+    """One block: `y` None is the symmetric (diagonal) block of `x` with itself."""
+    xs, xw = x if isinstance(x, tuple) else (x, None)
+    ys, yw = (None, None) if y is None else (y if isinstance(y, tuple) else (y, None))
+    weights = {k: v for k, v in (("x_weights", xw), ("y_weights", yw)) if v is not None}
+    return _in_memory(xs, ys, metric=metric, **options, **weights)
+
+
+def _condensed_rows(diagonal: np.ndarray, *right: np.ndarray) -> np.ndarray:
+    """pdist order for one block of rows: row t's entries right of the diagonal, row after row."""
+    rows = np.hstack([diagonal, *right]) if right else diagonal
+    t = np.arange(rows.shape[0])
+    return rows[np.arange(rows.shape[1])[None, :] > t[:, None]]
 
 
 def pairwise(
@@ -58,32 +173,56 @@ def pairwise(
     chunks: int | None = None,
     n_jobs: int | None = 1,
     dtype: Any = None,
-    **metric_kwargs: Any,
+    condensed: bool = False,
+    progress: bool = False,
+    base: float | None = None,
+    x: Any = None,
+    p: float | None = None,
+    ground_metric: str | None = None,
+    w: float | None = None,
+    x_weights: Any = None,
+    y_weights: Any = None,
 ) -> Any:
-    """The (n, m) matrix of :func:`pydiv.pairwise`, as a lazy dask array.
+    """The matrix of :func:`pydiv.pairwise`, as a lazy dask array.
 
     Parameters
     ----------
-    X, Y : dask.array.Array or array_like, shape (n, k) and (m, k)
-        Distributions as rows; NumPy input is split into blocks of `chunks`
-        rows.  ``Y=None`` compares `X` with itself.
+    X, Y : dask.array.Array, array_like or sequence
+        As for :func:`pydiv.pairwise`: distributions as rows (a dask array,
+        or NumPy input split into blocks of `chunks` rows), or for ``"emd"``
+        and ``"wasserstein_samples"`` sequences of point clouds or samples
+        of any sizes (split into blocks of `chunks` items).  ``Y=None``
+        compares `X` with itself.  In-memory input is validated at once
+        and, under an active ``distributed`` client, scattered to the
+        workers so that the task graph stays small.
     metric : str
         Any metric of :func:`pydiv.pairwise`.
     chunks : int, optional
-        Rows per block (required for NumPy input; rechunks dask input).
+        Rows (or items) per block; by default a dask array keeps its row
+        chunks and in-memory input gets blocks of a fraction of a second of
+        work each.
     n_jobs : int, default 1
         Threads per block.  Dask already runs blocks in parallel, so one
         thread per block avoids oversubscription; raise it on a cluster
         with one worker process per machine.
     dtype : dtype, optional
         float64 (default) or float32 result.
-    **metric_kwargs
-        `base`, `x`, `p`, as for :func:`pydiv.pairwise`.
+    condensed : bool, default False
+        With ``Y=None`` and a symmetric metric, the upper triangle as a
+        vector in the order of :func:`scipy.spatial.distance.pdist`.
+    progress : bool, default False
+        Compute now, showing one progress bar for the whole matrix
+        (``distributed.progress`` under a client, else
+        ``dask.diagnostics.ProgressBar``); the result is then a persisted
+        dask array.
+    base, x, p, ground_metric, w, x_weights, y_weights
+        As for :func:`pydiv.pairwise`; bad values raise here, not at compute.
 
     Returns
     -------
     dask.array.Array
-        Call ``.compute()`` for a NumPy array.
+        (n, m), or (n (n - 1) / 2,) when `condensed`; ``.compute()`` gives
+        a NumPy array.
 
     Examples
     --------
@@ -92,17 +231,72 @@ def pairwise(
     >>> D = pydiv.dask.pairwise(X, metric="js", chunks=4)
     >>> D.shape, D.chunks
     ((6, 6), ((4, 2), (4, 2)))
+    >>> pydiv.dask.pairwise(X, metric="js", chunks=4, condensed=True).chunks
+    ((14, 1),)
     """
-    import dask.array as da
-
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    _check_chunks(chunks)
+    options = {k: v for k, v in dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w).items() if v is not None}
+    X_probe, split_x = _prepare(X, x_weights, "X", metric, chunks)
+    Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", metric, chunks)
+    # The in-memory function, on empty stand-ins, checks every option with its own messages.
+    probe_weights: dict[str, Any] = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
+    _in_memory(X_probe, Y_probe, metric=metric, n_jobs=n_jobs, dtype=dtype, condensed=condensed, **options,
+               **probe_weights)
+    A = split_x()
+    B = None if Y is None else split_y()
     out_dtype = np.dtype(dtype) if dtype is not None else np.dtype(np.float64)
-    A = _as_dask_rows(X, "X", chunks)
-    B = A if Y is None else _as_dask_rows(Y, "Y", chunks)
-    if A.shape[1] != B.shape[1]:
-        raise ValueError(f"X and Y must have the same number of columns, got {A.shape[1]} and {B.shape[1]}")
-    kwargs = dict(metric_kwargs, n_jobs=n_jobs, dtype=out_dtype)
-    return da.blockwise(  # type: ignore[no-untyped-call]
-        _block, "ij", A, "ik", B, "jk", dtype=out_dtype, concatenate=True, metric=metric, kwargs=kwargs
-    )
+    options.update(n_jobs=n_jobs, dtype=out_dtype)
+    result = _graph(A, B, metric, options, out_dtype, condensed)
+    return _persist_with_progress(result) if progress else result
+
+
+def _graph(A: _Rows, B: _Rows | None, metric: str, options: dict[str, Any], dtype: np.dtype, condensed: bool) -> Any:
+    """The blocks' graph.  With B None only blocks on and above the diagonal are computed."""
+    token = tokenize(A.keys, None if B is None else B.keys, metric, options, condensed)
+    name = f"pydiv-pairwise-{metric}-{token}"
+    block = functools.partial(_block, metric=metric, options=options)
+    dsk: dict[Any, Any] = {}
+    nx = len(A.keys)
+    if B is not None:
+        for i in range(nx):
+            for j in range(len(B.keys)):
+                dsk[(name, i, j)] = (block, A.keys[i], B.keys[j])
+        return _array(dsk, name, [A, B], (tuple(A.sizes), tuple(B.sizes)), dtype)
+    upper = name if not condensed else f"{name}-upper"
+    for i in range(nx):
+        for j in range(i, nx):
+            dsk[(upper, i, j)] = (block, A.keys[i], None if i == j else A.keys[j])
+            if i != j and metric not in _SYMMETRIC:
+                dsk[(upper, j, i)] = (block, A.keys[j], A.keys[i])
+            elif i != j and not condensed:
+                dsk[(upper, j, i)] = (np.transpose, (upper, i, j))
+    if not condensed:
+        return _array(dsk, name, [A], (tuple(A.sizes), tuple(A.sizes)), dtype)
+    n = sum(A.sizes)
+    # Rows r0 .. r0 + s - 1 hold n - 1 - r entries each right of the diagonal.
+    lengths = [s * (n - 1) - s * r0 - s * (s - 1) // 2 for r0, s in zip(A.offsets, A.sizes)]
+    for i in range(nx):
+        dsk[(name, i)] = (_condensed_rows, *[(upper, i, j) for j in range(i, nx)])
+    return _array(dsk, name, [A], (tuple(lengths),), dtype)
+
+
+def _array(dsk: dict[Any, Any], name: str, inputs: list[_Rows], chunks: tuple[tuple[int, ...], ...], dtype: Any) -> Any:
+    deps = [c for rows in inputs for c in rows.collections]
+    graph = HighLevelGraph.from_collections(name, dsk, dependencies=deps)
+    return da.Array(graph, name, chunks=chunks, dtype=dtype)  # type: ignore[no-untyped-call]
+
+
+def _persist_with_progress(result: Any) -> Any:
+    client = _client()
+    if client is not None:
+        import distributed
+
+        persisted = client.persist(result)
+        distributed.progress(persisted)  # type: ignore[no-untyped-call]
+        return persisted
+    from dask.diagnostics.progress import ProgressBar
+
+    with ProgressBar():  # type: ignore[no-untyped-call]
+        return result.persist()
