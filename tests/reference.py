@@ -75,6 +75,43 @@ def js_divergence_decimal(p, q, digits: int = 40) -> float:
         return float(s / 2)
 
 
+def _mp_normalised(x, mp):
+    x = [mp.mpf(float(v)) for v in np.ravel(x)]
+    total = mp.fsum(x)
+    return [v / total for v in x]
+
+
+def kl_divergence_mp(p, q, digits: int = 40) -> float:
+    """KL of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        x, y = _mp_normalised(p, mpmath), _mp_normalised(q, mpmath)
+        if any(a > 0 and b == 0 for a, b in zip(x, y)):
+            return math.inf
+        return float(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(x, y) if a > 0))
+
+
+def cross_entropy_mp(p, q, digits: int = 40) -> float:
+    """Cross-entropy of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        x, y = _mp_normalised(p, mpmath), _mp_normalised(q, mpmath)
+        if any(a > 0 and b == 0 for a, b in zip(x, y)):
+            return math.inf
+        return float(-mpmath.fsum(a * mpmath.log(b) for a, b in zip(x, y) if a > 0))
+
+
+def entropy_mp(p, digits: int = 40) -> float:
+    """Entropy of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        x = _mp_normalised(p, mpmath)
+        return float(-mpmath.fsum(a * mpmath.log(a) for a in x if a > 0))
+
+
 def along_axis(func, p, q=None, axis=-1) -> np.ndarray:
     """Apply a 1-D reference along `axis` of broadcast p (and q)."""
     if q is None:

@@ -19,11 +19,11 @@ Jensen-Shannon has no such identity: the mixture depends on both totals, so
 :class:`JSDivergence` needs the totals up front (a first pass over the data,
 or known counts).
 
-The state is, per distribution, the totals and the mean of the log term
-:math:`\tfrac{1}{A}\sum \ldots`, both in units of a power of two (that of
-the largest chunk so far): each chunk is scaled by the power of two that
-brings its maximum near 1, so chunks of tiny (even subnormal) or huge values
-keep their digits.
+The state is, per row and distribution, the totals and the mean of the log
+term, each side in units of its own power of two: a row is scaled only where
+its sums would overflow or are so small that its terms would lose digits, so
+entries far below a row's maximum survive as they do in the one-shot
+functions.
 """
 
 from __future__ import annotations
@@ -53,29 +53,45 @@ _TOO_LARGE = (
 )
 
 
-def _chunk_exponent(rows: np.ndarray) -> int:
-    """e such that 2^e brings the chunk's largest value near 1 (an exact scaling)."""
-    peak = float(rows.max()) if rows.size else 0.0
-    if not 0.0 < peak < math.inf:
-        return 0  # zeros, or invalid data that the partials reject
-    return -min(1000, max(-1000, math.frexp(peak)[1] - 1))
+# Sums below this are scaled up (exactly, by a power of two) so that their
+# terms keep their digits; sums that overflow are scaled down just enough.
+_TINY = 2.0**-900
+
+
+def _row_exponents(rows: np.ndarray, need: np.ndarray, tiny: np.ndarray) -> np.ndarray:
+    """Per row, e such that 2^e * row is safe: 0 where `need` is false; for a
+    tiny row, the maximum brought near 1; for a row whose sums overflow, down
+    no further than n values at the maximum times a log (under 2^11) need, so
+    small entries survive as they do in the one-shot functions."""
+    e = np.zeros(rows.shape[0], dtype=np.int64)
+    if need.any():
+        peak = rows[need].max(axis=1)
+        _, exponent = np.frexp(peak)
+        n_bits = int(math.frexp(float(rows.shape[1]))[1])
+        down = -np.maximum(exponent - 1 + n_bits + 1 + 11 - 1023, 1)
+        e[need] = np.where(tiny[need], np.minimum(1 - exponent, 1074), down)
+    return e
 
 
 class _Accumulator:
     _kind: int
     _two_inputs = True
+    # Entropy, cross-entropy and KL scale each row by a power of two where
+    # needed; Jensen-Shannon's totals scale its chunks instead.
+    _scaled = True
 
     def __init__(self, *, axis: int = -1) -> None:
         self._axis = axis
         self._batch_shape: tuple[int, ...] | None = None
-        self._mean: np.ndarray | None = None  # (1/A) sum of the log term
+        self._mean: np.ndarray | None = None  # (1/A) sum of the log term (JS: the sum itself)
         self._a: np.ndarray | None = None
         self._b: np.ndarray | None = None
         self._n_inf: np.ndarray | None = None
         self._scales = (1.0, 1.0)
-        self._units = (0, 0)  # the state of p and q is in units of 2^-e: these e
+        # Per row, the state of p and of q is in units of 2^-e: these e.
+        self._units: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray, tuple[int, int]]:
+    def _rows(self, p: Any, q: Any) -> tuple[tuple[int, ...], list[np.ndarray], tuple[np.ndarray, ...]]:
         pa = as_real_array(p, "p_chunk")
         if self._two_inputs:
             qa = as_real_array(q, "q_chunk")
@@ -92,54 +108,87 @@ class _Accumulator:
         batch = shape[:ax] + shape[ax + 1 :]
         n_rows = math.prod(batch)  # reshape(-1, 0) would be ambiguous for an empty chunk
         rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(n_rows, shape[ax]) for a in arrays]
-        if shape[ax] == 0 or rows[0].shape[0] == 0:
-            return batch, np.zeros((rows[0].shape[0], 4)), (0, 0)
-        sp, sq = self._scales
-        ep = _chunk_exponent(rows[0]) if self._scaled else 0
-        eq = _chunk_exponent(rows[1]) if self._scaled and self._two_inputs else 0
-        parts = _core.info_partials(
-            self._kind, rows[0], rows[1] if self._two_inputs else None, math.ldexp(sp, ep), math.ldexp(sq, eq)
-        )
+        return batch, rows, arrays
+
+    def _call(self, rows: list[np.ndarray], sp: float, sq: float) -> np.ndarray:
+        return _core.info_partials(self._kind, rows[0], rows[1] if self._two_inputs else None, sp, sq)
+
+    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        batch, rows, arrays = self._rows(p, q)
+        n_rows = rows[0].shape[0]
+        zero_units = (np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64))
+        if rows[0].shape[1] == 0 or n_rows == 0:
+            return batch, np.zeros((n_rows, 4)), zero_units
+        parts = self._call(rows, *self._scales)
         if np.isnan(parts[:, 0]).any():
             for name, a in zip(("p_chunk", "q_chunk"), arrays):
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
+        units = zero_units
+        if self._scaled:
+            parts, units = self._rescaled(rows, parts)
         if not np.isfinite(parts[:, :3]).all():
             raise ValueError(_TOO_LARGE)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(parts[:, 1] > 0, parts[:, 0] / parts[:, 1], 0.0)
-        return batch, np.stack([mean, parts[:, 1], parts[:, 2], parts[:, 3]], axis=1), (ep, eq)
+        mean = parts[:, 0]
+        if self._kind != _core.INFO_JS:  # Jensen-Shannon's sum is kept as a sum: p may be zero
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mean = np.where(parts[:, 1] > 0, parts[:, 0] / parts[:, 1], 0.0)
+        return batch, np.stack([mean, parts[:, 1], parts[:, 2], parts[:, 3]], axis=1), units
 
-    # Entropy, cross-entropy and KL scale each chunk by a power of two.
-    _scaled = True
+    def _rescaled(self, rows: list[np.ndarray], parts: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """The partials again for the rows whose sums overflowed or are tiny,
+        each side scaled by its own power of two; those exponents per row."""
+        s, a, b = parts[:, 0], parts[:, 1], parts[:, 2]
+        tiny_p = (a > 0) & (a < _TINY)
+        tiny_q = (b > 0) & (b < _TINY)
+        need_p = tiny_p | ~np.isfinite(a) | ~np.isfinite(s)
+        need_q = (tiny_q | ~np.isfinite(b)) if self._two_inputs else np.zeros_like(need_p)
+        ep = _row_exponents(rows[0], need_p, tiny_p)
+        eq = _row_exponents(rows[1], need_q, tiny_q) if self._two_inputs else np.zeros_like(ep)
+        redo = np.flatnonzero(need_p | need_q)
+        if redo.size:
+            staged = [np.ldexp(r[redo].astype(np.float64), e[redo, None]) for r, e in zip(rows, (ep, eq))]
+            again = self._call(staged, 1.0, 1.0)
+            again[:, 3] = parts[redo, 3]  # supports as given: scaling down may flush tiny entries
+            parts = parts.copy()
+            parts[redo] = again
+        return parts, (ep, eq)
 
-    def _log_shift(self, dp: int, dq: int) -> float:
+    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
         """How the mean of the log term moves when p's values are scaled by 2^dp and q's by 2^dq."""
         raise NotImplementedError
 
-    def _fold(self, part: np.ndarray, units: tuple[int, int]) -> None:
+    def _fold(self, part: np.ndarray, units: tuple[np.ndarray, np.ndarray]) -> None:
         """Fold a part's (mean, A, B, n_inf) rows, in `units`, into the state."""
-        if self._batch_shape is None or self._mean is None:
+        if self._batch_shape is None or self._mean is None or self._units is None:
             self._mean, self._a, self._b, self._n_inf = (part[:, k].copy() for k in range(4))
             self._units = units
             return
-        # Both into the units of the larger values, where neither total overflows.
-        new = (min(self._units[0], units[0]), min(self._units[1], units[1]))
-        mine = self._rebased(np.stack([self._mean, self._a, self._b], axis=1), self._units, new)  # type: ignore[list-item]
+        # Both into the units of the larger values, where neither total
+        # overflows; a side that is zero so far has no units of its own.
+        mine_a, mine_b = self._a, self._b
+        new = (
+            np.where(mine_a == 0, units[0], np.where(part[:, 1] == 0, self._units[0], np.minimum(self._units[0], units[0]))),
+            np.where(mine_b == 0, units[1], np.where(part[:, 2] == 0, self._units[1], np.minimum(self._units[1], units[1]))),
+        )
+        mine = self._rebased(np.stack([self._mean, mine_a, mine_b], axis=1), self._units, new)  # type: ignore[list-item]
         theirs = self._rebased(part[:, :3], units, new)
         with np.errstate(over="ignore"):
             a_total, b_total = mine[1] + theirs[1], mine[2] + theirs[2]
         if not (np.isfinite(a_total).all() and np.isfinite(b_total).all()):
             raise ValueError(_TOO_LARGE)
-        # The mean over both parts, weighted by their totals.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
-        self._mean = mine[0] + (theirs[0] - mine[0]) * weight
+        if self._kind == _core.INFO_JS:
+            self._mean = mine[0] + theirs[0]
+        else:
+            # The mean over both parts, weighted by their totals.
+            with np.errstate(divide="ignore", invalid="ignore"):
+                weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
+            self._mean = np.where(mine[1] == 0, theirs[0], mine[0] + (theirs[0] - mine[0]) * weight)
         self._a, self._b, self._units = a_total, b_total, new
         self._n_inf = self._n_inf + part[:, 3]
 
-    def _rebased(self, state: np.ndarray, old: tuple[int, int], new: tuple[int, int]) -> list[np.ndarray]:
-        dp, dq = new[0] - old[0], new[1] - old[1]  # <= 0
+    def _rebased(self, state: np.ndarray, old: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+        dp, dq = new[0] - old[0], new[1] - old[1]
         return [state[:, 0] + self._log_shift(dp, dq), np.ldexp(state[:, 1], dp), np.ldexp(state[:, 2], dq)]
 
     def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
@@ -209,7 +258,7 @@ class Entropy(_Accumulator):
     _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _log_shift(self, dp: int, dq: int) -> float:
+    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
         return dp * _LN2
 
     def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
@@ -230,7 +279,7 @@ class CrossEntropy(_Accumulator):
 
     _kind = _core.INFO_CROSS_ENTROPY
 
-    def _log_shift(self, dp: int, dq: int) -> float:
+    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
         return dq * _LN2
 
     def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
@@ -250,7 +299,7 @@ class KLDivergence(_Accumulator):
 
     _kind = _core.INFO_KL
 
-    def _log_shift(self, dp: int, dq: int) -> float:
+    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
         return (dp - dq) * _LN2
 
     def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
@@ -288,15 +337,15 @@ class JSDivergence(_Accumulator):
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    _scaled = False  # the totals scale the chunks
+    _scaled = False
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        return 0.0
+    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
+        return np.zeros(dp.shape)
 
     def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
         if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
             raise ValueError(
                 "the chunks do not add up to p_total and q_total; pass the true totals"
             )
-        out: np.ndarray = np.clip(0.5 * mean * a, 0.0, math.log(2.0))
+        out: np.ndarray = np.clip(0.5 * mean, 0.0, math.log(2.0))
         return out
