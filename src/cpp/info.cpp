@@ -233,6 +233,17 @@ void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo) {
     rho_lo = ((a - product) - std::fma(rho_hi, b, -product) + a_lo - rho_hi * b_lo) / b;
 }
 
+double kl_from_accurate(const InfoPartial& a) {
+    if (a.n_inf > 0) return kInf;
+    const double total = a.sum_p + a.sum_p_lo;
+    const double t = a.s_diff / total;
+    // h(t) = t + log(1 - t); its series where the direct form would cancel.
+    const double h = std::fabs(t) < 1e-4 ? -t * t * (0.5 + t * (1.0 / 3 + t * (0.25 + t * 0.2)))
+                                         : t + std::log1p(-t);
+    const double r = a.s / total + h;
+    return r > 0.0 ? r : 0.0;
+}
+
 const InfoKernelTable& info_kernels() {
     static const InfoKernelTable table =
 #if defined(__x86_64__) || defined(_M_X64)

@@ -49,6 +49,8 @@ struct InfoPartial {
     double max_q = 0.0;
     double n_inf = 0.0;  // elements where x > 0 meets y == 0 (KL, cross-entropy)
     double js_big = 0.0; // Jensen-Shannon's fast pass: the part of s from max(x, y) (info_scalar.hpp)
+    double s_lo = 0.0;   // the accurate entropy kernel's compensation of s
+    double s_diff = 0.0; // the accurate KL kernel: sum of x - y (kl_accurate below)
 
     void merge(const InfoPartial& o) {
         s += o.s;
@@ -60,6 +62,8 @@ struct InfoPartial {
         max_q = max_q > o.max_q ? max_q : o.max_q;
         n_inf += o.n_inf;
         js_big += o.js_big;
+        s_lo += o.s_lo;
+        s_diff += o.s_diff;
     }
 };
 
@@ -76,6 +80,24 @@ struct InfoKernelTable {
     // (rho_hi, rho_lo), q's weight against p as a double-double; it sums the
     // terms of p and rho q (info_scalar.hpp), unscaled.
     InfoChunkKernel js_accurate;
+    // Accurate KL (and the KL part of cross-entropy) for rows of any
+    // closeness: kl_accurate(p, q, n, rho_hi, rho_lo, acc), with x = p[i]
+    // (unscaled) and y = rho q[i], rho = rho_hi + rho_lo any positive weight
+    // (best A / B, e.g. from sum_ratio; it needs only be near it):
+    //   s      += sum over x > 0, y > 0 of x log(x/y) - (x - y)   (each term >= 0,
+    //             to a few ulp: no cancellation however close the rows are),
+    //             plus y where x == 0 < y;
+    //   s_diff += sum of x - y over those elements (x - y formed exactly);
+    //   n_inf  += count of x > 0 == y (KL is +inf);
+    //   sum_p, sum_p_lo: A = sum x, compensated; sum_q, sum_q_lo: sum of
+    //   rho_hi q[i] (rounded products), compensated; min/max of x and of y.
+    // kl_from_accurate() below turns that into KL(p/A || q/B).
+    InfoChunkKernel kl_accurate;
+    // Accurate entropy: entropy_accurate(p, q unused, n, a_hi, a_lo, acc)
+    // with A = a_hi + a_lo = sum p (a double-double, e.g. from
+    // sums_compensated): s + s_lo += sum over p[i] > 0 of p[i] log(A / p[i]),
+    // every term >= 0, compensated; sum_p/min_p/max_p track p.  H = (s + s_lo) / A.
+    InfoChunkKernel entropy_accurate;
     InfoChunkKernel sums;              // sum/min/max of p and q only
     InfoChunkKernel sums_compensated;  // the same, with sum_p_lo and sum_q_lo
     // Pairwise building blocks (pairwise.hpp), over normalised rows:
@@ -95,6 +117,14 @@ struct InfoKernelTable {
 // A / B as a double-double rho_hi + rho_lo, from the partials of the
 // compensated sum kernel (Jensen-Shannon's accurate pass weighs q by it).
 void sum_ratio(const InfoPartial& sums, double& rho_hi, double& rho_lo);
+
+// KL(p/A || q/B) from a kl_accurate partial over a whole row (A = sum p):
+// with D = s_diff = A - rho B and t = D / A,
+//     A KL = sum x log(x / y) + A log(rho B / A) = s + D + A log(1 - t),
+// so KL = s / A + h(t), h(t) = t + log(1 - t) = -(t^2/2 + t^3/3 + ...) <= 0,
+// which is negligible when rho is A / B to double-double accuracy and
+// small next to s / A whenever rho is close to it.  +inf when n_inf > 0.
+double kl_from_accurate(const InfoPartial& a);
 
 // The table for the SIMD level chosen at runtime (cpu_features.hpp).
 const InfoKernelTable& info_kernels();

@@ -5,8 +5,10 @@
 namespace pydiv {
 
 InfoKernelTable info_kernels_baseline() {
-    return {scalar::entropy, scalar::cross_entropy, scalar::kl,    scalar::js, scalar::js_accurate,
-            scalar::sums,    scalar::sums_compensated, scalar::xlogx,         scalar::js_pair, scalar::l1_rows};
+    return {scalar::entropy,          scalar::cross_entropy, scalar::kl,    scalar::js,
+            scalar::js_accurate,      scalar::kl_accurate,   scalar::entropy_accurate,
+            scalar::sums,             scalar::sums_compensated,
+            scalar::xlogx,            scalar::js_pair,       scalar::l1_rows};
 }
 
 }  // namespace pydiv

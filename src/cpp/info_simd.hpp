@@ -355,8 +355,11 @@ void simd_l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64
 
 template <class V>
 InfoKernelTable simd_info_kernels() {
-    return {simd_entropy<V>, simd_cross_entropy<V>, simd_kl<V>,      simd_js<V>, simd_js_accurate<V>,
-            simd_sums<V>,    simd_sums_compensated<V>, simd_xlogx<V>, simd_js_pair<V>, simd_l1_rows<V>};
+    // The accurate KL and entropy kernels are scalar here too (for now).
+    return {simd_entropy<V>,     simd_cross_entropy<V>, simd_kl<V>, simd_js<V>,
+            simd_js_accurate<V>, scalar::kl_accurate,   scalar::entropy_accurate,
+            simd_sums<V>,        simd_sums_compensated<V>,
+            simd_xlogx<V>,       simd_js_pair<V>,       simd_l1_rows<V>};
 }
 
 }  // namespace
