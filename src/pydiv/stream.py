@@ -6,24 +6,31 @@ with :meth:`update`, combines with another accumulator of the same kind with
 pickle), and gives with :meth:`result` the value the one-shot function would
 give on the concatenated data.
 
-Entropy, cross-entropy and KL accept unnormalised counts in a single pass,
-through the identities (with :math:`A = \\sum a`, :math:`B = \\sum b`)
+Entropy, cross-entropy and KL accept unnormalised counts in a single pass.
+Per row, with :math:`A = \\sum a`, :math:`B = \\sum b`, the state holds
+sums of non-negative terms only, so nothing cancels however close the
+distributions are or however small the result:
 
 .. math::
 
-    H(a/A)            &= -\\tfrac{1}{A} \\sum a \\log a + \\log A \\\\
-    H(a/A, b/B)       &= -\\tfrac{1}{A} \\sum a \\log b + \\log B \\\\
-    D_{KL}(a/A\\|b/B)  &= \\tfrac{1}{A} \\sum a \\log (a/b) + \\log (B/A)
+    A\\,H(a/A) &= \\sum a \\log(A/a) \\\\
+    A\\,D_{KL}(a/A\\|b/B) &= T + A\\,h(D/A), \\quad
+        T = \\sum a \\log\\frac{a}{\\rho b} - (a - \\rho b), \\quad D = A - \\rho B
+
+with :math:`h(t) = t + \\log(1 - t)` and a weight :math:`\\rho` fixed at the
+first chunk (its :math:`A/B`); cross-entropy is :math:`H + D_{KL}`.  Two
+parts combine exactly: entropy by :math:`\\sum a \\log(A/a) = \\sum a
+\\log(A_k/a) + A_k \\log(A/A_k)` over the parts :math:`k`, KL by moving a
+part's :math:`T, D` to the other's weight.
 
 Jensen-Shannon has no such identity: the mixture depends on both totals, so
 :class:`JSDivergence` needs the totals up front (a first pass over the data,
 or known counts).
 
-The state is, per row and distribution, the totals and the mean of the log
-term, each side in units of its own power of two: a row is scaled only where
-its sums would overflow or are so small that its terms would lose digits, so
-entries far below a row's maximum survive as they do in the one-shot
-functions.
+Each side of a row is kept in units of its own power of two: a row is scaled
+only where its sums would overflow or are so small that its terms would lose
+digits, so entries far below a row's maximum survive as they do in the
+one-shot functions.
 """
 
 from __future__ import annotations
@@ -45,48 +52,66 @@ from ._validation import (
 
 __all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
 
-
-_LN2 = math.log(2.0)
 _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
     "divide every chunk by the same factor first"
 )
-
-
-# Sums below this are scaled up (exactly, by a power of two) so that their
-# terms keep their digits; sums that overflow are scaled down just enough.
+# Rows whose maximum is below this are scaled up (exactly, by a power of two)
+# so that their terms keep their digits.
 _TINY = 2.0**-900
+_VALID = 9  # info_stream_partials' validity column
 
 
-def _row_exponents(rows: np.ndarray, need: np.ndarray, tiny: np.ndarray) -> np.ndarray:
-    """Per row, e such that 2^e * row is safe: 0 where `need` is false; for a
-    tiny row, the maximum brought near 1; for a row whose sums overflow, down
-    no further than n values at the maximum times a log (under 2^11) need, so
+def _row_exponents(rows: np.ndarray) -> np.ndarray:
+    """Per row, e such that 2^e * row is safe: 0 for most rows; a tiny row's
+    maximum brought near 1; for a row whose sums could overflow, down no
+    further than n values at the maximum times a log (under 2^11) need, so
     small entries survive as they do in the one-shot functions."""
-    e = np.zeros(rows.shape[0], dtype=np.int64)
-    if need.any():
-        peak = rows[need].max(axis=1)
-        _, exponent = np.frexp(peak)
-        n_bits = int(math.frexp(float(rows.shape[1]))[1])
-        down = -np.maximum(exponent - 1 + n_bits + 1 + 11 - 1023, 1)
-        e[need] = np.where(tiny[need], np.minimum(1 - exponent, 1074), down)
-    return e
+    with np.errstate(invalid="ignore"):
+        peak = rows.max(axis=1)
+    _, exponent = np.frexp(np.where(np.isfinite(peak), peak, 0.0))
+    n_bits = math.frexp(float(rows.shape[1]))[1]
+    over = exponent - 1 + n_bits + 1 + 11 - 1023
+    return np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.where(over > 0, -over, 0))
+
+
+def _dd_add(hi: np.ndarray, lo: np.ndarray, o_hi: np.ndarray, o_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hi + lo) + (o_hi + o_lo) as a double-double (TwoSum)."""
+    t = hi + o_hi
+    back = t - hi
+    return t, lo + o_lo + ((hi - (t - back)) + (o_hi - back))
+
+
+def _log1p_ratio(other: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """log(1 + other / part) for part > 0 (0 where part is 0), also where the quotient overflows."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = other / part
+        out = np.where(ratio < np.inf, np.log1p(ratio), np.log(other) - np.log(part))
+    return np.where(part > 0, out, 0.0)
+
+
+def _u_minus_log1p(u: np.ndarray) -> np.ndarray:
+    """u - log(1 + u) >= 0, by its series where the direct form would cancel."""
+    small = np.abs(u) < 0.125
+    v = np.where(small, u, 0.0)
+    series = np.zeros_like(v)
+    for k in range(20, 1, -1):  # sum (-1)^k u^k / k, k >= 2: 20 terms reach 1e-19 at u = 1/8
+        series = v * ((1.0 if k % 2 == 0 else -1.0) / k + series)
+    series = v * series
+    with np.errstate(invalid="ignore", divide="ignore"):
+        direct = u - np.log1p(u)
+    return np.where(small, series, direct)
 
 
 class _Accumulator:
     _kind: int
     _two_inputs = True
-    # Entropy, cross-entropy and KL scale each row by a power of two where
-    # needed; Jensen-Shannon's totals scale its chunks instead.
-    _scaled = True
+    _scaled = True  # rows scaled by powers of two where needed (not JS: its totals scale it)
 
     def __init__(self, *, axis: int = -1) -> None:
         self._axis = axis
         self._batch_shape: tuple[int, ...] | None = None
-        self._mean: np.ndarray | None = None  # (1/A) sum of the log term (JS: the sum itself)
-        self._a: np.ndarray | None = None
-        self._b: np.ndarray | None = None
-        self._n_inf: np.ndarray | None = None
+        self._state: dict[str, np.ndarray] | None = None
         self._scales = (1.0, 1.0)
         # Per row, the state of p and of q is in units of 2^-e: these e.
         self._units: tuple[np.ndarray, np.ndarray] | None = None
@@ -110,86 +135,66 @@ class _Accumulator:
         rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(n_rows, shape[ax]) for a in arrays]
         return batch, rows, arrays
 
-    def _call(self, rows: list[np.ndarray], sp: float, sq: float) -> np.ndarray:
-        return _core.info_partials(self._kind, rows[0], rows[1] if self._two_inputs else None, sp, sq)
-
-    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        batch, rows, arrays = self._rows(p, q)
-        n_rows = rows[0].shape[0]
-        zero_units = (np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64))
-        if rows[0].shape[1] == 0 or n_rows == 0:
-            return batch, np.zeros((n_rows, 4)), zero_units
-        parts = self._call(rows, *self._scales)
-        if np.isnan(parts[:, 0]).any():
+    def _check(self, invalid: np.ndarray, arrays: tuple[np.ndarray, ...]) -> None:
+        if invalid.any():
             for name, a in zip(("p_chunk", "q_chunk"), arrays):
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
-        units = zero_units
+
+    def _part(self, p: Any, q: Any) -> tuple[tuple[int, ...], dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """A chunk's state and its units."""
+        batch, rows, arrays = self._rows(p, q)
+        n_rows = rows[0].shape[0]
+        units = (np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64))
+        if rows[0].shape[1] == 0 or n_rows == 0:
+            return batch, self._empty(n_rows), units
         if self._scaled:
-            parts, units = self._rescaled(rows, parts)
-        if not np.isfinite(parts[:, :3]).all():
-            raise ValueError(_TOO_LARGE)
-        mean = parts[:, 0]
-        if self._kind != _core.INFO_JS:  # Jensen-Shannon's sum is kept as a sum: p may be zero
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mean = np.where(parts[:, 1] > 0, parts[:, 0] / parts[:, 1], 0.0)
-        return batch, np.stack([mean, parts[:, 1], parts[:, 2], parts[:, 3]], axis=1), units
+            units = (_row_exponents(rows[0]), _row_exponents(rows[1]) if self._two_inputs else units[1])
+        staged = [
+            np.ascontiguousarray(r, dtype=np.float64) if not e.any() else np.ldexp(r.astype(np.float64), e[:, None])
+            for r, e in zip(rows, units)
+        ]
+        part = self._chunk(staged, units, arrays)
+        if self._two_inputs and (units[0] < 0).any():
+            # Scaling down may flush tiny entries: the supports are as given.
+            down = units[0] < 0
+            part["n_inf"][down] = ((rows[0][down] > 0) & (rows[1][down] == 0)).sum(axis=1)
+        return batch, part, units
 
-    def _rescaled(self, rows: list[np.ndarray], parts: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-        """The partials again for the rows whose sums overflowed or are tiny,
-        each side scaled by its own power of two; those exponents per row."""
-        s, a, b = parts[:, 0], parts[:, 1], parts[:, 2]
-        tiny_p = (a > 0) & (a < _TINY)
-        tiny_q = (b > 0) & (b < _TINY)
-        need_p = tiny_p | ~np.isfinite(a) | ~np.isfinite(s)
-        need_q = (tiny_q | ~np.isfinite(b)) if self._two_inputs else np.zeros_like(need_p)
-        ep = _row_exponents(rows[0], need_p, tiny_p)
-        eq = _row_exponents(rows[1], need_q, tiny_q) if self._two_inputs else np.zeros_like(ep)
-        redo = np.flatnonzero(need_p | need_q)
-        if redo.size:
-            staged = [np.ldexp(r[redo].astype(np.float64), e[redo, None]) for r, e in zip(rows, (ep, eq))]
-            again = self._call(staged, 1.0, 1.0)
-            again[:, 3] = parts[redo, 3]  # supports as given: scaling down may flush tiny entries
-            parts = parts.copy()
-            parts[redo] = again
-        return parts, (ep, eq)
-
-    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
-        """How the mean of the log term moves when p's values are scaled by 2^dp and q's by 2^dq."""
+    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
         raise NotImplementedError
 
-    def _fold(self, part: np.ndarray, units: tuple[np.ndarray, np.ndarray]) -> None:
-        """Fold a part's (mean, A, B, n_inf) rows, in `units`, into the state."""
-        if self._batch_shape is None or self._mean is None or self._units is None:
-            self._mean, self._a, self._b, self._n_inf = (part[:, k].copy() for k in range(4))
-            self._units = units
+    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        """The state with p's values scaled by 2^dp and q's by 2^dq."""
+        raise NotImplementedError
+
+    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+        raise NotImplementedError
+
+    def _fold(self, part: dict[str, np.ndarray], units: tuple[np.ndarray, np.ndarray]) -> None:
+        if self._state is None or self._units is None:
+            self._state, self._units = part, units
             return
+        mine = self._state
         # Both into the units of the larger values, where neither total
         # overflows; a side that is zero so far has no units of its own.
-        mine_a, mine_b = self._a, self._b
-        new = (
-            np.where(mine_a == 0, units[0], np.where(part[:, 1] == 0, self._units[0], np.minimum(self._units[0], units[0]))),
-            np.where(mine_b == 0, units[1], np.where(part[:, 2] == 0, self._units[1], np.minimum(self._units[1], units[1]))),
+        new = tuple(
+            np.where(mine[k] == 0, u_theirs, np.where(part[k] == 0, u_mine, np.minimum(u_mine, u_theirs)))
+            for k, u_mine, u_theirs in (("a", self._units[0], units[0]), ("b", self._units[1], units[1]))
         )
-        mine = self._rebased(np.stack([self._mean, mine_a, mine_b], axis=1), self._units, new)  # type: ignore[list-item]
-        theirs = self._rebased(part[:, :3], units, new)
-        with np.errstate(over="ignore"):
-            a_total, b_total = mine[1] + theirs[1], mine[2] + theirs[2]
-        if not (np.isfinite(a_total).all() and np.isfinite(b_total).all()):
+        with np.errstate(over="ignore", under="ignore"):
+            a = self._rebase(mine, new[0] - self._units[0], new[1] - self._units[1])
+            b = self._rebase(part, new[0] - units[0], new[1] - units[1])
+            combined = self._combine(a, b)
+        if not (np.isfinite(combined["a"]).all() and np.isfinite(combined["b"]).all()):
             raise ValueError(_TOO_LARGE)
-        if self._kind == _core.INFO_JS:
-            self._mean = mine[0] + theirs[0]
-        else:
-            # The mean over both parts, weighted by their totals.
-            with np.errstate(divide="ignore", invalid="ignore"):
-                weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
-            self._mean = np.where(mine[1] == 0, theirs[0], mine[0] + (theirs[0] - mine[0]) * weight)
-        self._a, self._b, self._units = a_total, b_total, new
-        self._n_inf = self._n_inf + part[:, 3]
-
-    def _rebased(self, state: np.ndarray, old: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
-        dp, dq = new[0] - old[0], new[1] - old[1]
-        return [state[:, 0] + self._log_shift(dp, dq), np.ldexp(state[:, 1], dp), np.ldexp(state[:, 2], dq)]
+        self._state, self._units = combined, (new[0], new[1])
 
     def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
         """Add the next chunk of the distribution(s); returns self."""
@@ -197,12 +202,12 @@ class _Accumulator:
             raise TypeError(f"{type(self).__name__}.update needs q_chunk")
         if not self._two_inputs and q_chunk is not None:
             raise TypeError(f"{type(self).__name__}.update takes only p_chunk")
-        batch, parts, units = self._partials(p_chunk, q_chunk)
+        batch, part, units = self._part(p_chunk, q_chunk)
         if self._batch_shape is not None and batch != self._batch_shape:
             raise ValueError(
                 f"chunk has batch shape {batch}, but earlier chunks had {self._batch_shape}"
             )
-        self._fold(parts, units)
+        self._fold(part, units)
         self._batch_shape = batch
         return self
 
@@ -212,35 +217,134 @@ class _Accumulator:
             raise TypeError(f"cannot merge {type(other).__name__} into {type(self).__name__}")
         if other._scales != self._scales:
             raise ValueError("cannot merge accumulators built with different totals")
-        if other._batch_shape is None:
+        if other._batch_shape is None or other._state is None or other._units is None:
             return self
         if self._batch_shape is not None and other._batch_shape != self._batch_shape:
             raise ValueError(
                 f"cannot merge batch shape {other._batch_shape} into {self._batch_shape}"
             )
-        part = np.stack([other._mean, other._a, other._b, other._n_inf], axis=1)  # type: ignore[list-item]
-        self._fold(part, other._units)
+        self._fold({k: v.copy() for k, v in other._state.items()}, other._units)
         self._batch_shape = other._batch_shape
         return self
-
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
 
     def result(self, *, base: Any = None) -> Any:
         """The divergence of everything added so far (float, or array over batch axes)."""
         b = check_base(base)
-        if self._batch_shape is None:
+        if self._batch_shape is None or self._state is None:
             raise ValueError("no data: call update() with at least one chunk first")
-        if (self._a == 0).any():  # type: ignore[union-attr]  # set once _batch_shape is
+        if (self._state["a"] == 0).any():
             raise ValueError("p sums to zero over all chunks, so it cannot be normalised")
-        if self._two_inputs and (self._b == 0).any():  # type: ignore[union-attr]
+        if self._two_inputs and (self._state["b"] == 0).any():
             raise ValueError("q sums to zero over all chunks, so it cannot be normalised")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            out = self._finish(self._mean, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
+            out = self._finish(self._state)
         if b is not None:
             out = out / math.log(b)
         out = out.reshape(self._batch_shape)
         return out[()] if out.ndim == 0 else out
+
+
+class _EntropyState:
+    """Entropy's state per row: T = sum a log(A/a) >= 0 and A (double-double)."""
+
+    @staticmethod
+    def empty(n_rows: int) -> dict[str, np.ndarray]:
+        return {k: np.zeros(n_rows) for k in ("t", "a", "a_lo")}
+
+    @staticmethod
+    def chunk(p: np.ndarray, arrays: tuple[np.ndarray, ...], check: Any) -> dict[str, np.ndarray]:
+        zeros = np.zeros(p.shape[0])
+        out = _core.info_stream_partials(_core.INFO_ENTROPY, p, p, zeros, zeros)
+        check(out[:, _VALID] == 0, arrays)
+        return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3]}
+
+    @staticmethod
+    def rebase(s: dict[str, np.ndarray], dp: np.ndarray) -> dict[str, np.ndarray]:
+        return {k: np.ldexp(s[k], dp) for k in ("t", "a", "a_lo")}
+
+    @staticmethod
+    def combine(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        a, a_lo = _dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
+        # Each part's T moves from its own total to the sum: + A_k log(A / A_k) >= 0.
+        gain_x = x["a"] * _log1p_ratio(y["a"] + y["a_lo"], x["a"])
+        gain_y = y["a"] * _log1p_ratio(x["a"] + x["a_lo"], y["a"])
+        return {"t": x["t"] + y["t"] + gain_x + gain_y, "a": a, "a_lo": a_lo}
+
+    @staticmethod
+    def finish(s: dict[str, np.ndarray]) -> np.ndarray:
+        out: np.ndarray = np.maximum(s["t"] / (s["a"] + s["a_lo"]), 0.0)
+        return out
+
+
+class _KLState:
+    """KL's state per row: T, D (module docstring), A, B (double-doubles), the
+    weight rho (double-double, 0 until a part has both totals positive), n_inf."""
+
+    keys = ("t", "d", "a", "a_lo", "b", "b_lo", "rho", "rho_lo", "n_inf")
+
+    @staticmethod
+    def empty(n_rows: int) -> dict[str, np.ndarray]:
+        return {k: np.zeros(n_rows) for k in _KLState.keys}
+
+    @staticmethod
+    def chunk(rows: list[np.ndarray], rho: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...], check: Any) -> dict[str, np.ndarray]:
+        out = _core.info_stream_partials(_core.INFO_KL, rows[0], rows[1], rho[0], rho[1])
+        check(out[:, _VALID] == 0, arrays)
+        return dict(zip(("t", "d", "a", "a_lo", "b", "b_lo", "n_inf", "rho", "rho_lo"), out[:, :9].T.copy()))
+
+    @staticmethod
+    def rebase(s: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        out = {k: np.ldexp(s[k], dp) for k in ("t", "d", "a", "a_lo")}
+        out.update({k: np.ldexp(s[k], dq) for k in ("b", "b_lo")})
+        out.update({k: np.ldexp(s[k], dp - dq) for k in ("rho", "rho_lo")})
+        out["n_inf"] = s["n_inf"]
+        return out
+
+    @staticmethod
+    def reweighted(s: dict[str, np.ndarray], rho: np.ndarray, rho_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """T and D of a part at the weight rho instead of its own:
+        T' = T + A (u - log(1 + u)) - u D, D' = D - u (A - D), u = rho / rho_own - 1;
+        a part without a weight has T = rho B (its terms are all rho b), D = A - rho B."""
+        a = s["a"] + s["a_lo"]
+        own = s["rho"] > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            u = np.where(own, ((rho - s["rho"]) + (rho_lo - s["rho_lo"])) / s["rho"], 0.0)
+        rho_b = rho * (s["b"] + s["b_lo"])
+        t = np.where(own, s["t"] + a * _u_minus_log1p(u) - u * s["d"], rho_b)
+        d = np.where(own, s["d"] - u * (a - s["d"]), a - rho_b)
+        none = rho == 0
+        return np.where(none, 0.0, t), np.where(none, 0.0, d)
+
+    @staticmethod
+    def combine(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        mine = x["rho"] > 0
+        rho, rho_lo = np.where(mine, x["rho"], y["rho"]), np.where(mine, x["rho_lo"], y["rho_lo"])
+        tx, dx = _KLState.reweighted(x, rho, rho_lo)
+        ty, dy = _KLState.reweighted(y, rho, rho_lo)
+        a, a_lo = _dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
+        b, b_lo = _dd_add(x["b"], x["b_lo"], y["b"], y["b_lo"])
+        return {"t": tx + ty, "d": dx + dy, "a": a, "a_lo": a_lo, "b": b, "b_lo": b_lo,
+                "rho": rho, "rho_lo": rho_lo, "n_inf": x["n_inf"] + y["n_inf"]}
+
+    @staticmethod
+    def finish(s: dict[str, np.ndarray]) -> np.ndarray:
+        a = s["a"] + s["a_lo"]
+        t = s["d"] / a
+        h = -_u_minus_log1p(-t)  # t + log(1 - t) <= 0
+        out: np.ndarray = np.where(s["n_inf"] > 0, np.inf, np.maximum(s["t"] / a + h, 0.0))
+        return out
+
+    @staticmethod
+    def weights_for(state: dict[str, np.ndarray] | None, units: Any, chunk_units: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The state's weight in a chunk's units (0 where it has none yet)."""
+        n_rows = chunk_units[0].shape[0]
+        if state is None or units is None:
+            return np.zeros(n_rows), np.zeros(n_rows)
+        shift = (chunk_units[0] - units[0]) - (chunk_units[1] - units[1])
+        with np.errstate(over="ignore", under="ignore"):
+            rho, rho_lo = np.ldexp(state["rho"], shift), np.ldexp(state["rho_lo"], shift)
+        usable = np.isfinite(rho) & (rho > 0) & (rho < np.inf)
+        return np.where(usable, rho, 0.0), np.where(usable, rho_lo, 0.0)
 
 
 class Entropy(_Accumulator):
@@ -258,12 +362,20 @@ class Entropy(_Accumulator):
     _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
-        return dp * _LN2
+    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
+        return {**_EntropyState.empty(n_rows), "b": np.zeros(n_rows)}
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.maximum(-mean + np.log(a), 0.0)  # H >= 0; the identity may cancel to -1e-16
-        return out
+    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        return {**_EntropyState.chunk(rows[0], arrays, self._check), "b": np.zeros(rows[0].shape[0])}
+
+    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        return {**_EntropyState.rebase(state, dp), "b": state["b"]}
+
+    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {**_EntropyState.combine(mine, theirs), "b": mine["b"]}
+
+    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+        return _EntropyState.finish(state)
 
 
 class CrossEntropy(_Accumulator):
@@ -279,11 +391,32 @@ class CrossEntropy(_Accumulator):
 
     _kind = _core.INFO_CROSS_ENTROPY
 
-    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
-        return dq * _LN2
+    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
+        return {**_KLState.empty(n_rows), **{"h_" + k: v for k, v in _EntropyState.empty(n_rows).items()}}
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return np.where(n_inf > 0, np.inf, np.maximum(-mean + np.log(b), 0.0))
+    @staticmethod
+    def _split(state: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        return ({k: state[k] for k in _KLState.keys}, {k[2:]: v for k, v in state.items() if k.startswith("h_")})
+
+    @staticmethod
+    def _joined(kl: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {**kl, **{"h_" + k: v for k, v in h.items()}}
+
+    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        kl = _KLState.chunk(rows, _KLState.weights_for(self._state, self._units, units), arrays, self._check)
+        return self._joined(kl, _EntropyState.chunk(rows[0], arrays, self._check))
+
+    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        kl, h = self._split(state)
+        return self._joined(_KLState.rebase(kl, dp, dq), _EntropyState.rebase(h, dp))
+
+    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        (kx, hx), (ky, hy) = self._split(mine), self._split(theirs)
+        return self._joined(_KLState.combine(kx, ky), _EntropyState.combine(hx, hy))
+
+    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+        kl, h = self._split(state)
+        return _EntropyState.finish(h) + _KLState.finish(kl)  # H(p, q) = H(p) + KL(p || q)
 
 
 class KLDivergence(_Accumulator):
@@ -299,13 +432,20 @@ class KLDivergence(_Accumulator):
 
     _kind = _core.INFO_KL
 
-    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
-        return (dp - dq) * _LN2
+    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
+        return _KLState.empty(n_rows)
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        ratio = b / a  # log(b / a) is exact-er than log(b) - log(a), unless b / a leaves the float range
-        log_ratio = np.where((ratio > 0) & (ratio < np.inf), np.log(ratio), np.log(b) - np.log(a))
-        return np.where(n_inf > 0, np.inf, np.maximum(mean + log_ratio, 0.0))
+    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        return _KLState.chunk(rows, _KLState.weights_for(self._state, self._units, units), arrays, self._check)
+
+    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        return _KLState.rebase(state, dp, dq)
+
+    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return _KLState.combine(mine, theirs)
+
+    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+        return _KLState.finish(state)
 
 
 class JSDivergence(_Accumulator):
@@ -325,6 +465,7 @@ class JSDivergence(_Accumulator):
     """
 
     _kind = _core.INFO_JS
+    _scaled = False
 
     def __init__(self, *, p_total: float, q_total: float, axis: int = -1) -> None:
         super().__init__(axis=axis)
@@ -337,15 +478,28 @@ class JSDivergence(_Accumulator):
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    _scaled = False
+    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
+        return {k: np.zeros(n_rows) for k in ("s", "a", "b")}
 
-    def _log_shift(self, dp: np.ndarray, dq: np.ndarray) -> np.ndarray:
-        return np.zeros(dp.shape)
+    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+        parts = _core.info_partials(self._kind, rows[0], rows[1], *self._scales)
+        self._check(np.isnan(parts[:, 0]), arrays)
+        if not np.isfinite(parts[:, :3]).all():
+            raise ValueError(_TOO_LARGE)
+        # The sum of the terms, not a mean: a chunk where p is zero still has q's terms.
+        return {"s": parts[:, 0], "a": parts[:, 1], "b": parts[:, 2]}
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
+    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+        return state
+
+    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: mine[k] + theirs[k] for k in mine}
+
+    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+        a, b = state["a"], state["b"]
         if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
             raise ValueError(
                 "the chunks do not add up to p_total and q_total; pass the true totals"
             )
-        out: np.ndarray = np.clip(0.5 * mean, 0.0, math.log(2.0))
+        out: np.ndarray = np.clip(0.5 * state["s"], 0.0, math.log(2.0))
         return out

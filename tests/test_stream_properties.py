@@ -1,0 +1,113 @@
+"""pydiv.stream laws: any split into chunks, any merge tree, pickled or not,
+gives the one-shot function's value on the concatenated data."""
+
+import math
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pydiv
+from pydiv.stream import CrossEntropy, Entropy, JSDivergence, KLDivergence
+
+ONE_SHOT = {
+    Entropy: pydiv.entropy,
+    CrossEntropy: pydiv.cross_entropy,
+    KLDivergence: pydiv.kl_divergence,
+    JSDivergence: pydiv.js_divergence,
+}
+
+
+@st.composite
+def rows(draw, n, zero_chance):
+    """A row of n entries m * 2^e, e in a drawn window that may sit anywhere
+    from the subnormals to near 2^1023 and span up to 400 binades."""
+    top = draw(st.integers(-1074, 1020))
+    low = max(-1074, top - draw(st.integers(0, 400)))
+    seed = draw(st.integers(0, 2**32 - 1))
+    g = np.random.default_rng(seed)
+    x = np.ldexp(1.0 + g.random(n), g.integers(low, top + 1, n))
+    x[g.random(n) < zero_chance] = 0.0
+    return x
+
+
+@st.composite
+def problems(draw):
+    cls = draw(st.sampled_from(sorted(ONE_SHOT, key=lambda c: c.__name__)))
+    n = draw(st.integers(1, 30))
+    n_rows = draw(st.integers(1, 3))
+    zero_chance = draw(st.sampled_from([0.0, 0.3, 0.8]))
+    p = np.stack([draw(rows(n, zero_chance)) for _ in range(n_rows)])
+    if draw(st.booleans()):  # q near p: the supports match (finite KL)
+        g = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        eps = 10.0 ** draw(st.integers(-10, -1))
+        q = p * (1 + eps * g.uniform(-1, 1, p.shape))
+    else:
+        q = np.stack([draw(rows(n, zero_chance)) for _ in range(n_rows)])
+    for x in (p, q):
+        x[x.sum(axis=1) == 0, 0] = 1.0  # each row must have a positive total
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=5)))
+    return cls, p, q, cuts
+
+
+def make(cls, p, q):
+    if cls is JSDivergence:
+        return JSDivergence(p_total=math.fsum(p[0]), q_total=math.fsum(q[0]))
+    return cls()
+
+
+def feed(acc, cls, pc, qc):
+    return acc.update(pc) if cls is Entropy else acc.update(pc, qc)
+
+
+def close(got, want):
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    with np.errstate(invalid="ignore"):
+        ok = (np.isinf(want) & (got == want)) | (np.abs(got - want) <= 1e-12 * np.abs(want) + 1e-300)
+    return bool(ok.all())
+
+
+# Streamed chunk by chunk, or one accumulator per chunk merged in a random
+# tree (some pickled on the way), the result is the one-shot value.
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_any_split_and_merge_tree_equals_one_shot(problem, rnd):
+    cls, p, q, cuts = problem
+    if cls is JSDivergence:
+        p, q = p[:1], q[:1]  # one pair per JS accumulator (its totals are scalars)
+        if not all(0 < 1 / math.fsum(x[0]) < math.inf for x in (p, q)):
+            return  # totals whose reciprocal is not a float cannot be passed
+    one_shot = ONE_SHOT[cls]
+    want = one_shot(p) if cls is Entropy else one_shot(p, q)
+    bounds = [0, *cuts, p.shape[1]]
+    pieces = [(p[:, a:b], q[:, a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    streamed = make(cls, p, q)
+    for pc, qc in pieces:
+        feed(streamed, cls, pc, qc)
+    assert close(streamed.result(), want), (streamed.result(), want)
+
+    accs = [feed(make(cls, p, q), cls, pc, qc) for pc, qc in pieces]
+    accs.append(make(cls, p, q))  # an empty accumulator merges as nothing
+    while len(accs) > 1:
+        i, j = rnd.sample(range(len(accs)), 2)
+        left = pickle.loads(pickle.dumps(accs[i])) if rnd.random() < 0.3 else accs[i]
+        accs[i] = left.merge(accs[j])
+        del accs[j]
+    assert close(accs[0].result(), want), (accs[0].result(), want)
+
+
+# Single-bin chunks, in either order, give the one-shot value.
+@pytest.mark.parametrize("cls", sorted(ONE_SHOT, key=lambda c: c.__name__))
+def test_single_bin_chunks(cls):
+    g = np.random.default_rng(5)
+    p, q = g.random((1, 12)), g.random((1, 12))
+    p[0, 3] = q[0, 7] = 0.0
+    want = ONE_SHOT[cls](p) if cls is Entropy else ONE_SHOT[cls](p, q)
+    for order in (range(12), reversed(range(12))):
+        acc = make(cls, p, q)
+        for k in order:
+            feed(acc, cls, p[:, k : k + 1], q[:, k : k + 1])
+        assert close(acc.result(), want)
