@@ -75,9 +75,11 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array
                                                                  Array1<double> rho_hi, Array1<double> rho_lo) {
     const RowsView<double> pv = rows_of(p);
     const RowsView<double> qv = rows_of(q);
-    if (pv.col_stride != 1 || qv.col_stride != 1 || qv.rows != pv.rows || qv.cols != pv.cols ||
-        static_cast<std::int64_t>(rho_hi.shape(0)) != pv.rows || static_cast<std::int64_t>(rho_lo.shape(0)) != pv.rows ||
-        rho_hi.stride(0) != 1 || rho_lo.stride(0) != 1)
+    // (A stride along an axis of length 1 is never used: NumPy calls such arrays contiguous.)
+    const bool dense = pv.cols <= 1 || (pv.col_stride == 1 && qv.col_stride == 1);
+    const bool one_rho = pv.rows <= 1 || (rho_hi.stride(0) == 1 && rho_lo.stride(0) == 1);
+    if (!dense || !one_rho || qv.rows != pv.rows || qv.cols != pv.cols ||
+        static_cast<std::int64_t>(rho_hi.shape(0)) != pv.rows || static_cast<std::int64_t>(rho_lo.shape(0)) != pv.rows)
         throw nb::value_error("info_stream_partials: contiguous rows of equal shape, one rho per row");
     const auto cols = static_cast<std::size_t>(pydiv::kStreamColumns);
     double* out = new double[static_cast<std::size_t>(pv.rows) * cols];

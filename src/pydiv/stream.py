@@ -309,8 +309,11 @@ class _KLState:
         own = s["rho"] > 0
         with np.errstate(divide="ignore", invalid="ignore"):
             u = np.where(own, ((rho - s["rho"]) + (rho_lo - s["rho_lo"])) / s["rho"], 0.0)
+            # Far from 1, log(1 + u) from the quotient itself: 1 + u would round away its digits.
+            log_s = np.log(rho / s["rho"]) + rho_lo / rho - s["rho_lo"] / s["rho"]
+        gap = np.where(np.abs(u) < 0.125, _u_minus_log1p(u), u - log_s)
         rho_b = rho * (s["b"] + s["b_lo"])
-        t = np.where(own, s["t"] + a * _u_minus_log1p(u) - u * s["d"], rho_b)
+        t = np.where(own, s["t"] + a * gap - u * s["d"], rho_b)
         d = np.where(own, s["d"] - u * (a - s["d"]), a - rho_b)
         none = rho == 0
         return np.where(none, 0.0, t), np.where(none, 0.0, d)
