@@ -75,40 +75,46 @@ def js_divergence_decimal(p, q, digits: int = 40) -> float:
         return float(s / 2)
 
 
-def _mp_normalised(x, mp):
-    x = [mp.mpf(float(v)) for v in np.ravel(x)]
-    total = mp.fsum(x)
-    return [v / total for v in x]
+def _mp_rows(digits, *rows):
+    """The rows normalised in mpmath at `digits` digits (call inside workdps)."""
+    import mpmath
+
+    out = []
+    for r in rows:
+        vals = [mpmath.mpf(float(v)) for v in np.ravel(r)]
+        total = mpmath.fsum(vals)
+        out.append([v / total for v in vals])
+    return out
 
 
 def kl_divergence_mp(p, q, digits: int = 40) -> float:
-    """KL of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    """KL of the given floats in `digits`-digit arithmetic (mpmath), rounded once at the end."""
     import mpmath
 
     with mpmath.workdps(digits):
-        x, y = _mp_normalised(p, mpmath), _mp_normalised(q, mpmath)
+        x, y = _mp_rows(digits, p, q)
         if any(a > 0 and b == 0 for a, b in zip(x, y)):
             return math.inf
         return float(mpmath.fsum(a * mpmath.log(a / b) for a, b in zip(x, y) if a > 0))
 
 
 def cross_entropy_mp(p, q, digits: int = 40) -> float:
-    """Cross-entropy of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    """Cross-entropy of the given floats in `digits`-digit mpmath, rounded once at the end."""
     import mpmath
 
     with mpmath.workdps(digits):
-        x, y = _mp_normalised(p, mpmath), _mp_normalised(q, mpmath)
+        x, y = _mp_rows(digits, p, q)
         if any(a > 0 and b == 0 for a, b in zip(x, y)):
             return math.inf
         return float(-mpmath.fsum(a * mpmath.log(b) for a, b in zip(x, y) if a > 0))
 
 
 def entropy_mp(p, digits: int = 40) -> float:
-    """Entropy of the given floats (normalised exactly) in `digits`-digit mpmath."""
+    """Entropy of the given floats in `digits`-digit mpmath, rounded once at the end."""
     import mpmath
 
     with mpmath.workdps(digits):
-        x = _mp_normalised(p, mpmath)
+        (x,) = _mp_rows(digits, p)
         return float(-mpmath.fsum(a * mpmath.log(a) for a in x if a > 0))
 
 

@@ -18,8 +18,21 @@ constexpr std::int64_t kBlock = 1 << 16;
 constexpr std::int64_t kStage = 512;
 // Below this many elements in all, threads cost more than they save.
 constexpr std::int64_t kParallelThreshold = 1 << 15;
-// The identity loses more than three digits: read the row again, normalised.
+// The identity loses more than three digits: read the row again, normalised
+// (rows whose sums leave the normal range; the others take the accurate
+// passes below).
 constexpr double kCancellation = 1e-3;
+// The KL term pass errs by about 4 ulp * (1 + the identity's largest part)
+// in absolute terms (the log of a quotient near 1 errs by an ulp however
+// small the log): when that could pass 1e-13 / 2 of the result, take the
+// accurate pass (near-identical rows, or parts that cancel).
+constexpr double kKlRoundoff = 8 * 0x1p-52 / 1e-13;
+// Entropy must be good to a few ulp: the identity -S/A + log A errs by about
+// an ulp of its larger part, so rows whose parts exceed 1.5 H (counts, any
+// row not summing to about 1) take the accurate pass.
+constexpr double kEntropyParts = 1.5;
+// The same for cross-entropy, to 1e-13 (then H(p) + KL(p || q), each accurate).
+constexpr double kCrossEntropyRoundoff = 4 * 0x1p-52 / 1e-13;
 // Jensen-Shannon's term pass errs by at most about 2.5 ulp * sum |x - y|
 // (2 for the log, 0.5 for the product), which is at most 5 ulp * js_big;
 // when that could pass 1e-13 of the result, take the accurate pass.
@@ -155,6 +168,48 @@ double largest_part(InfoKind kind, const InfoPartial& a) {
     return t1 > t2 ? t1 : t2;
 }
 
+// A / B as a double-double from plain sums a and b: the remainder is exact.
+void plain_ratio(double a, double b, double& rho_hi, double& rho_lo) {
+    rho_hi = a / b;
+    rho_lo = std::fma(-rho_hi, b, a) / b;
+}
+
+// KL by the accurate kernel on p and rho q, rho the ratio of the fast pass's
+// plain sums; kl_from_accurate() corrects for their rounding (s_diff), and
+// where that correction would cancel the result, rho is taken from the
+// compensated sums instead.  NaN where y = rho q left the range (the caller
+// then keeps its own way).
+template <class T>
+double kl_accurate_row(const Row<T>& r, const InfoPartial& fast, int threads) {
+    const InfoKernelTable& t = info_kernels();
+    double rho_hi, rho_lo;
+    plain_ratio(fast.sum_p, fast.sum_q, rho_hi, rho_lo);
+    if (!(rho_hi >= 1e-200 && rho_hi <= 1e200)) return kNaN;
+    InfoPartial b = pass_row(t.kl_accurate, r, rho_hi, rho_lo, threads);
+    double v = kl_from_accurate(b);
+    const double drift = b.s_diff / (b.sum_p + b.sum_p_lo);
+    if (drift * drift > 16.0 * v) {
+        const InfoPartial sums = pass_row(t.sums_compensated, r, 1.0, 1.0, threads);
+        sum_ratio(sums, rho_hi, rho_lo);
+        b = pass_row(t.kl_accurate, r, rho_hi, rho_lo, threads);
+        v = kl_from_accurate(b);
+    }
+    return b.n_inf == fast.n_inf ? v : kNaN;  // rho q underflowed somewhere
+}
+
+// H = (1/A) sum p log(A/p) by the accurate kernel, A from compensated sums.
+template <class T>
+double entropy_accurate_row(const Row<T>& r, int threads) {
+    const InfoKernelTable& t = info_kernels();
+    const Row<T> twice{r.p, r.ps, r.p, r.ps, r.n};  // the sum kernel reads a q
+    const InfoPartial sums = pass_row(t.sums_compensated, twice, 1.0, 1.0, threads);
+    const double a_hi = sums.sum_p + sums.sum_p_lo;
+    const double a_lo = sums.sum_p_lo - (a_hi - sums.sum_p);
+    const InfoPartial h = pass_row(t.entropy_accurate, r, a_hi, a_lo, threads);
+    const double v = (h.s + h.s_lo) / a_hi;
+    return v > 0.0 ? v : 0.0;
+}
+
 template <class T>
 double row_result(InfoKind kind, const Row<T>& r, int threads) {
     const bool has_q = kind != InfoKind::entropy;
@@ -198,6 +253,17 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
     const double sq = has_q ? side_scale(a.sum_q, a.max_q, r.n, false) : 1.0;
     if (sp != 1.0 || sq != 1.0) a = pass_row(kernel, r, sp, sq, threads);
     const double result = finish(kind, a);
+    if (sp == 1.0 && sq == 1.0 && normal_range(a.sum_p) && (!has_q || normal_range(a.sum_q))) {
+        const double parts = largest_part(kind, a);
+        if (kind == InfoKind::entropy && std::fabs(a.s / a.sum_p) + std::fabs(std::log(a.sum_p)) > kEntropyParts * result)
+            return entropy_accurate_row(r, threads);
+        if (kind == InfoKind::kl && result < kKlRoundoff * (1.0 + parts)) {
+            const double v = kl_accurate_row(r, a, threads);
+            if (!std::isnan(v)) return v;
+        }
+        if (kind == InfoKind::cross_entropy && result < kCrossEntropyRoundoff * (1.0 + parts))
+            return row_result(InfoKind::entropy, r, threads) + row_result(InfoKind::kl, r, threads);
+    }
     if (std::fabs(result) < kCancellation * largest_part(kind, a)) {
         if (!std::isfinite(sp / a.sum_p) || (has_q && !std::isfinite(sq / a.sum_q))) return kNaN;
         const InfoPartial b = pass_row(kernel, r, sp / a.sum_p, has_q ? sq / a.sum_q : 1.0, threads);
@@ -268,6 +334,20 @@ void info_rows(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double
 }
 
 template <class T>
+void info_pairs(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, const std::int64_t* i,
+                const std::int64_t* j, std::int64_t count, double* out, int threads) {
+    const bool has_q = kind != InfoKind::entropy;
+    const int nt = resolve_threads(threads);
+    const bool parallel = nt > 1 && count * p.cols >= kParallelThreshold;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel)
+    for (std::int64_t c = 0; c < count; ++c) {
+        const Row<T> r{p.data + i[c] * p.row_stride, p.col_stride,
+                       has_q ? q.data + j[c] * q.row_stride : nullptr, q.col_stride, p.cols};
+        out[c] = row_result(kind, r, 1);
+    }
+}
+
+template <class T>
 void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double sp, double sq,
                    double* out, int threads) {
     const bool has_q = kind != InfoKind::entropy;
@@ -299,6 +379,10 @@ void info_partials(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, do
 
 template void info_rows<float>(InfoKind, const RowsView<float>&, const RowsView<float>&, double*, int);
 template void info_rows<double>(InfoKind, const RowsView<double>&, const RowsView<double>&, double*, int);
+template void info_pairs<float>(InfoKind, const RowsView<float>&, const RowsView<float>&, const std::int64_t*,
+                                const std::int64_t*, std::int64_t, double*, int);
+template void info_pairs<double>(InfoKind, const RowsView<double>&, const RowsView<double>&, const std::int64_t*,
+                                 const std::int64_t*, std::int64_t, double*, int);
 template void info_partials<float>(InfoKind, const RowsView<float>&, const RowsView<float>&, double, double, double*, int);
 template void info_partials<double>(InfoKind, const RowsView<double>&, const RowsView<double>&, double, double, double*, int);
 

@@ -155,6 +155,14 @@ template <class T>
 void info_rows(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, double* out,
                int threads);
 
+// The results for the row pairs (p row i[c], q row j[c]), c < count, into
+// out[c], each exactly as info_rows would give it for that pair: the
+// pairwise matrices recompute through it the entries whose matrix product
+// could have lost digits.
+template <class T>
+void info_pairs(InfoKind kind, const RowsView<T>& p, const RowsView<T>& q, const std::int64_t* i,
+                const std::int64_t* j, std::int64_t count, double* out, int threads);
+
 // Raw single-pass partials per row of the values scaled by sp and sq (the
 // streaming accumulators' input): out is rows x 4: S, A, B, n_inf, with NaN
 // in S for a row holding NaN, a negative or +inf.

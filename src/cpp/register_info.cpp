@@ -1,5 +1,6 @@
 // Bindings of the information kernels: convert arrays, release the GIL, call.
 #include <limits>
+#include <stdexcept>
 
 #include <nanobind/stl/optional.h>
 
@@ -91,6 +92,28 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array
     return {out, {static_cast<std::size_t>(pv.rows), cols}, owner};
 }
 
+// Results for the row pairs (p[i[c]], q[j[c]]); the indices are checked here.
+nb::ndarray<nb::numpy, double, nb::ndim<1>> info_pairs(int kind, Array2<double> p, Array2<double> q,
+                                                       nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig> i,
+                                                       nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig> j,
+                                                       int threads) {
+    const RowsView<double> pv = rows_of(p);
+    const RowsView<double> qv = rows_of(q);
+    if (i.shape(0) != j.shape(0) || pv.cols != qv.cols) throw std::invalid_argument("info_pairs: inconsistent arguments");
+    const std::size_t count = i.shape(0);
+    for (std::size_t c = 0; c < count; ++c)
+        if (i.data()[c] < 0 || i.data()[c] >= pv.rows || j.data()[c] < 0 || j.data()[c] >= qv.rows)
+            throw std::invalid_argument("info_pairs: index out of range");
+    double* out = new double[count ? count : 1];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::info_pairs(static_cast<InfoKind>(kind), pv, qv, i.data(), j.data(), static_cast<std::int64_t>(count),
+                          out, threads);
+    }
+    return {out, {count}, owner};
+}
+
 }  // namespace
 
 void register_info(nb::module_& m) {
@@ -102,6 +125,8 @@ void register_info(nb::module_& m) {
     m.def("info_vector", &info_vector<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
     m.def("info_rows", &info_rows<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(), nb::arg("threads"));
     m.def("info_rows", &info_rows<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(), nb::arg("threads"));
+    m.def("info_pairs", &info_pairs, nb::arg("kind"), nb::arg("p"), nb::arg("q"), nb::arg("i"), nb::arg("j"),
+          nb::arg("threads"));
     m.def("info_partials", &info_partials<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),
           nb::arg("sp"), nb::arg("sq"));
     m.def("info_partials", &info_partials<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _core, info
+from . import _core, _info_pairs
 from ._progress import progress_bar
 from ._validation import as_real_array, check_base
 from .emd import _METRICS as _GROUND_METRICS
@@ -65,11 +65,6 @@ def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     scaled = np.ldexp(arr, (1 - np.frexp(peak)[1])[:, None])
     normalised: np.ndarray = scaled / scaled.sum(axis=1)[:, None]
     return arr, normalised
-
-
-def _lossy_rows(raw: np.ndarray, normalised: np.ndarray) -> np.ndarray:
-    """Rows where normalising underflowed a positive entry to zero."""
-    return np.flatnonzero(((raw > 0) & (normalised == 0)).any(axis=1))
 
 
 def _threads(n_jobs: Any) -> int:
@@ -280,10 +275,12 @@ def pairwise(
         if n and m:
             bar = progress_bar(progress, n, f"pairwise {metric}")
             try:
-                _gemm_metric(metric, P, Q, scale, result, max(1, _PAIRS_PER_BLOCK_ELEMENTS // (m * k)), bar, Y is None)
+                recompute = _info_pairs.PairRecomputer(metric, X_raw, Y_raw, threads)
+                _gemm_metric(metric, P, Q, scale, result, max(1, _PAIRS_PER_BLOCK_ELEMENTS // (m * k)), bar, Y is None,
+                             recompute)
             finally:
                 bar.close()
-            _redo_lossy(metric, X_raw, P, Y_raw, Q, base, result)
+            _redo_lossy(recompute, X_raw, P, Y_raw, Q, scale, result)
         return result
 
     order = 1.0
@@ -361,16 +358,12 @@ def _run_blocks(
 
 
 def _redo_lossy(
-    metric: str, X_raw: np.ndarray, P: np.ndarray, Y_raw: np.ndarray, Q: np.ndarray, base: Any, result: np.ndarray
+    recompute: Any, X_raw: np.ndarray, P: np.ndarray, Y_raw: np.ndarray, Q: np.ndarray, scale: float, result: np.ndarray
 ) -> None:
     # Where a normalised row lost an entry to underflow (totals of 1e300 next
     # to entries of 1e-300), the product would see a zero that is not there,
-    # and say inf (or miss one): those rows go through the single-pair function.
-    func = info.kl_divergence if metric == "kl" else info.cross_entropy
-    for i in _lossy_rows(X_raw, P):
-        result[i, :] = [func(X_raw[i], Y_raw[j], base=base) for j in range(Y_raw.shape[0])]
-    for j in _lossy_rows(Y_raw, Q):
-        result[:, j] = [func(X_raw[i], Y_raw[j], base=base) for i in range(X_raw.shape[0])]
+    # and say inf (or miss one): those rows go through the single-pair kernel.
+    _info_pairs.redo_lossy(recompute, X_raw, P, Y_raw, Q, scale, result)
 
 
 def _gemm_metric(
@@ -382,9 +375,12 @@ def _gemm_metric(
     rows_per_block: int,
     bar: Any,
     same: bool,
+    recompute: Any,
 ) -> None:
     # sum_k p log q as a matrix product; log 0 is replaced by 0 and the
     # support mismatch is found exactly by a product of the zero masks.
+    # Entries the product could have left with too few digits are recomputed
+    # (recompute: _info_pairs.PairRecomputer).
     with np.errstate(divide="ignore"):
         log_q = np.log(np.where(Q > 0, Q, 1.0))
     zero_cols = np.flatnonzero((Q == 0).any(axis=0))
@@ -395,6 +391,7 @@ def _gemm_metric(
         i1 = min(n, i0 + rows_per_block)
         block = P[i0:i1] @ log_q.T
         np.negative(block, out=block)
+        loose = _info_pairs.loose_entries(metric, block, None if neg_entropy is None else neg_entropy[i0:i1])
         if neg_entropy is not None:
             block += neg_entropy[i0:i1, None]
             np.maximum(block, 0.0, out=block)  # KL >= 0; rounding may leave -1e-17
@@ -404,6 +401,8 @@ def _gemm_metric(
         if zero_cols.size:
             mismatch = (P[i0:i1, zero_cols] > 0).astype(np.float64) @ q_zero.T
             block[mismatch > 0] = np.inf
+            loose &= mismatch == 0
+        recompute.refine(block, loose, i0, skip_diagonal=same and neg_entropy is not None)
         if scale != 1.0:
             block *= scale
         result[i0:i1] = block
