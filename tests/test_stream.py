@@ -187,3 +187,53 @@ def test_near_identical_noise(eps):
         ce.update(pc, qc)
     assert kl.result() == pytest.approx(ref.kl_divergence_mp(p, q), rel=1e-13, abs=0)
     assert ce.result() == pytest.approx(ref.cross_entropy_mp(p, q), rel=1e-13, abs=0)
+
+
+# A first chunk whose p/q ratio is far from the whole row's (a light chunk
+# with p a thousandth of q, then a near-identical rest): streamed or merged
+# in either order, KL and cross-entropy keep 13 digits of the 40-digit value.
+@pytest.mark.parametrize("first", [True, False])
+def test_chunk_ratios_far_apart(first):
+    g = np.random.default_rng(12)
+    q = np.concatenate([g.random(5) * 1e-9, g.random(200) + 0.01])
+    p = q * np.concatenate([np.full(5, 1e-3), 1 + 1e-7 * g.standard_normal(200)])
+    sizes = [5, 120, 80] if first else [120, 80, 5]
+    order = slice(None) if first else np.r_[5:205, 0:5]
+    p, q = p[order], q[order]
+    for cls, want in [(KLDivergence, ref.kl_divergence_mp(p, q)), (CrossEntropy, ref.cross_entropy_mp(p, q))]:
+        streamed, merged = cls(), cls()
+        for pc, qc in zip(chunks(p, sizes), chunks(q, sizes)):
+            streamed.update(pc, qc)
+            merged.merge(cls().update(pc, qc))
+        assert streamed.result() == pytest.approx(want, rel=1e-13, abs=0)
+        assert merged.result() == pytest.approx(want, rel=1e-13, abs=0)
+
+
+# p's and q's totals about 2^1900 apart (their ratio is no float, and
+# neither row is tiny enough to be scaled up): KL streamed or merged is the
+# 40-digit value, and the one-shot function's to 1e-12.
+@pytest.mark.parametrize("p_exp, q_exp", [(-895, 1000), (1000, -895), (-1070, 1010)])
+def test_totals_beyond_float_ratio(p_exp, q_exp):
+    g = np.random.default_rng(13)
+    base = g.random(40) + 0.5
+    p, q = np.ldexp(base, p_exp), np.ldexp(base * (1 + 0.1 * g.random(40)), q_exp)
+    want = ref.kl_divergence_mp(p, q)
+    assert pydiv.kl_divergence(p, q) == pytest.approx(want, rel=1e-12, abs=0)
+    for cls, value in [(KLDivergence, want), (CrossEntropy, ref.cross_entropy_mp(p, q))]:
+        streamed = cls().update(p[:15], q[:15]).update(p[15:], q[15:])
+        merged = cls().update(p[15:], q[15:]).merge(cls().update(p[:15], q[:15]))
+        assert streamed.result() == pytest.approx(value, rel=1e-13, abs=0)
+        assert merged.result() == pytest.approx(value, rel=1e-13, abs=0)
+
+
+# JS with totals whose ratio is no float (1e305 against 1e-9, or the
+# reverse): the weight of q comes from exact power-of-two units, the value
+# is the one-shot function's.
+@pytest.mark.parametrize("p_scale, q_scale", [(1e305, 1e-9), (1e-9, 1e305)])
+def test_js_totals_beyond_float_ratio(p_scale, q_scale):
+    g = np.random.default_rng(14)
+    p, q = g.random(30) * p_scale, g.random(30) * q_scale
+    acc = JSDivergence(p_total=math.fsum(p), q_total=math.fsum(q))
+    acc.update(p[:10], q[:10]).update(p[10:], q[10:])
+    assert acc.result() == pytest.approx(ref.js_divergence_decimal(p, q), rel=1e-12, abs=0)
+    assert acc.result() == pytest.approx(pydiv.js_divergence(p, q), rel=1e-12, abs=0)

@@ -73,7 +73,6 @@ def close(got, want, floor=1e-300):
 
 # Streamed chunk by chunk, or one accumulator per chunk merged in a random
 # tree (some pickled on the way), the result is the one-shot value.
-@pytest.mark.xfail(reason="merges of parts with far-apart weights rho still err near 1e-12 (open)", strict=True)
 @settings(max_examples=150, deadline=None)
 @given(problems(), st.randoms(use_true_random=False))
 def test_any_split_and_merge_tree_equals_one_shot(problem, rnd):

@@ -92,6 +92,20 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array
     return {out, {static_cast<std::size_t>(pv.rows), cols}, owner};
 }
 
+// The chain-rule term of merging two parts' KL states per row (info_stream.hpp).
+nb::ndarray<nb::numpy, double, nb::ndim<1>> info_stream_kl_gain(
+    nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu> totals) {
+    if (totals.shape(1) != 8) throw nb::value_error("info_stream_kl_gain: totals must have 8 columns");
+    const std::size_t rows = totals.shape(0);
+    double* out = new double[rows ? rows : 1];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::kl_merge_gain(totals.data(), static_cast<std::int64_t>(rows), out);
+    }
+    return {out, {rows}, owner};
+}
+
 // Results for the row pairs (p[i[c]], q[j[c]]); the indices are checked here.
 nb::ndarray<nb::numpy, double, nb::ndim<1>> info_pairs(int kind, Array2<double> p, Array2<double> q,
                                                        nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig> i,
@@ -133,4 +147,5 @@ void register_info(nb::module_& m) {
           nb::arg("sp"), nb::arg("sq"));
     m.def("info_stream_partials", &info_stream_partials, nb::arg("kind"), nb::arg("p"), nb::arg("q"),
           nb::arg("rho_hi"), nb::arg("rho_lo"));
+    m.def("info_stream_kl_gain", &info_stream_kl_gain, nb::arg("totals"));
 }

@@ -14,14 +14,15 @@ distributions are or however small the result:
 .. math::
 
     A\\,H(a/A) &= \\sum a \\log(A/a) \\\\
-    A\\,D_{KL}(a/A\\|b/B) &= T + A\\,h(D/A), \\quad
-        T = \\sum a \\log\\frac{a}{\\rho b} - (a - \\rho b), \\quad D = A - \\rho B
+    A\\,D_{KL}(a/A\\|b/B) &= \\sum a \\log\\frac{a}{\\rho b} - (a - \\rho b),
+        \\quad \\rho = A/B
 
-with :math:`h(t) = t + \\log(1 - t)` and a weight :math:`\\rho` fixed at the
-first chunk (its :math:`A/B`); cross-entropy is :math:`H + D_{KL}`.  Two
-parts combine exactly: entropy by :math:`\\sum a \\log(A/a) = \\sum a
-\\log(A_k/a) + A_k \\log(A/A_k)` over the parts :math:`k`, KL by moving a
-part's :math:`T, D` to the other's weight.
+(each chunk's terms at its own :math:`\\rho`); cross-entropy is
+:math:`H + D_{KL}`.  Two parts combine exactly: entropy by :math:`\\sum a
+\\log(A/a) = \\sum_k \\sum a \\log(A_k/a) + A_k \\log(A/A_k)` over the parts
+:math:`k`, KL by its chain rule, :math:`A\\,D_{KL} = \\sum_k A_k D_{KL,k} +
+A\\,D_{KL}((A_k/A)_k \\| (B_k/B)_k)`, whose last term is again a sum of
+non-negative terms.
 
 Jensen-Shannon has no such identity: the mixture depends on both totals, so
 :class:`JSDivergence` needs the totals up front (a first pass over the data,
@@ -30,7 +31,8 @@ or known counts).
 Each side of a row is kept in units of its own power of two: a row is scaled
 only where its sums would overflow or are so small that its terms would lose
 digits, so entries far below a row's maximum survive as they do in the
-one-shot functions.
+one-shot functions, and p's and q's units are kept within 2^900 of each
+other, so totals any distance apart give the ratio the weight needs.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from . import _core
+from . import _stream_state as st
 from ._validation import (
     as_real_array,
     broadcast_shape,
@@ -56,62 +58,16 @@ _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
     "divide every chunk by the same factor first"
 )
-# Rows whose maximum is below this are scaled up (exactly, by a power of two)
-# so that their terms keep their digits.
-_TINY = 2.0**-900
-_VALID = 9  # info_stream_partials' validity column
-
-
-def _row_exponents(rows: np.ndarray) -> np.ndarray:
-    """Per row, e such that 2^e * row is safe: 0 for most rows; a tiny row's
-    maximum brought near 1; for a row whose sums could overflow, down no
-    further than n values at the maximum times a log (under 2^11) need, so
-    small entries survive as they do in the one-shot functions."""
-    with np.errstate(invalid="ignore"):
-        peak = rows.max(axis=1)
-    _, exponent = np.frexp(np.where(np.isfinite(peak), peak, 0.0))
-    n_bits = math.frexp(float(rows.shape[1]))[1]
-    over = exponent - 1 + n_bits + 1 + 11 - 1023
-    return np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.where(over > 0, -over, 0))
-
-
-def _dd_add(hi: np.ndarray, lo: np.ndarray, o_hi: np.ndarray, o_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(hi + lo) + (o_hi + o_lo) as a double-double (TwoSum)."""
-    t = hi + o_hi
-    back = t - hi
-    return t, lo + o_lo + ((hi - (t - back)) + (o_hi - back))
-
-
-def _log1p_ratio(other: np.ndarray, part: np.ndarray) -> np.ndarray:
-    """log(1 + other / part) for part > 0 (0 where part is 0), also where the quotient overflows."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = other / part
-        out = np.where(ratio < np.inf, np.log1p(ratio), np.log(other) - np.log(part))
-    return np.where(part > 0, out, 0.0)
-
-
-def _u_minus_log1p(u: np.ndarray) -> np.ndarray:
-    """u - log(1 + u) >= 0, by its series where the direct form would cancel."""
-    small = np.abs(u) < 0.125
-    v = np.where(small, u, 0.0)
-    series = np.zeros_like(v)
-    for k in range(20, 1, -1):  # sum (-1)^k u^k / k, k >= 2: 20 terms reach 1e-19 at u = 1/8
-        series = v * ((1.0 if k % 2 == 0 else -1.0) / k + series)
-    series = v * series
-    with np.errstate(invalid="ignore", divide="ignore"):
-        direct = u - np.log1p(u)
-    return np.where(small, series, direct)
 
 
 class _Accumulator:
-    _kind: int
     _two_inputs = True
     _scaled = True  # rows scaled by powers of two where needed (not JS: its totals scale it)
 
     def __init__(self, *, axis: int = -1) -> None:
         self._axis = axis
         self._batch_shape: tuple[int, ...] | None = None
-        self._state: dict[str, np.ndarray] | None = None
+        self._state: st.State | None = None
         self._scales = (1.0, 1.0)
         # Per row, the state of p and of q is in units of 2^-e: these e.
         self._units: tuple[np.ndarray, np.ndarray] | None = None
@@ -141,7 +97,7 @@ class _Accumulator:
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
 
-    def _part(self, p: Any, q: Any) -> tuple[tuple[int, ...], dict[str, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    def _part(self, p: Any, q: Any) -> tuple[tuple[int, ...], st.State, tuple[np.ndarray, np.ndarray]]:
         """A chunk's state and its units."""
         batch, rows, arrays = self._rows(p, q)
         n_rows = rows[0].shape[0]
@@ -149,35 +105,37 @@ class _Accumulator:
         if rows[0].shape[1] == 0 or n_rows == 0:
             return batch, self._empty(n_rows), units
         if self._scaled:
-            units = (_row_exponents(rows[0]), _row_exponents(rows[1]) if self._two_inputs else units[1])
+            units = (st.row_exponents(rows[0]), st.row_exponents(rows[1]) if self._two_inputs else units[1])
+            if self._two_inputs:
+                units = st.balanced_exponents(rows[0], rows[1], *units)
         staged = [
             np.ascontiguousarray(r, dtype=np.float64) if not e.any() else np.ldexp(r.astype(np.float64), e[:, None])
             for r, e in zip(rows, units)
         ]
-        part = self._chunk(staged, units, arrays)
+        part = self._chunk(staged, arrays)
         if self._two_inputs and (units[0] < 0).any():
             # Scaling down may flush tiny entries: the supports are as given.
             down = units[0] < 0
             part["n_inf"][down] = ((rows[0][down] > 0) & (rows[1][down] == 0)).sum(axis=1)
         return batch, part, units
 
-    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
+    def _empty(self, n_rows: int) -> st.State:
         raise NotImplementedError
 
-    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
         raise NotImplementedError
 
-    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
         """The state with p's values scaled by 2^dp and q's by 2^dq."""
         raise NotImplementedError
 
-    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
         raise NotImplementedError
 
-    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
+    def _finish(self, state: st.State) -> np.ndarray:
         raise NotImplementedError
 
-    def _fold(self, part: dict[str, np.ndarray], units: tuple[np.ndarray, np.ndarray]) -> None:
+    def _fold(self, part: st.State, units: tuple[np.ndarray, np.ndarray]) -> None:
         if self._state is None or self._units is None:
             self._state, self._units = part, units
             return
@@ -244,112 +202,6 @@ class _Accumulator:
         return out[()] if out.ndim == 0 else out
 
 
-class _EntropyState:
-    """Entropy's state per row: T = sum a log(A/a) >= 0 and A (double-double)."""
-
-    @staticmethod
-    def empty(n_rows: int) -> dict[str, np.ndarray]:
-        return {k: np.zeros(n_rows) for k in ("t", "a", "a_lo")}
-
-    @staticmethod
-    def chunk(p: np.ndarray, arrays: tuple[np.ndarray, ...], check: Any) -> dict[str, np.ndarray]:
-        zeros = np.zeros(p.shape[0])
-        out = _core.info_stream_partials(_core.INFO_ENTROPY, p, p, zeros, zeros)
-        check(out[:, _VALID] == 0, arrays)
-        return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3]}
-
-    @staticmethod
-    def rebase(s: dict[str, np.ndarray], dp: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: np.ldexp(s[k], dp) for k in ("t", "a", "a_lo")}
-
-    @staticmethod
-    def combine(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        a, a_lo = _dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
-        # Each part's T moves from its own total to the sum: + A_k log(A / A_k) >= 0.
-        gain_x = x["a"] * _log1p_ratio(y["a"] + y["a_lo"], x["a"])
-        gain_y = y["a"] * _log1p_ratio(x["a"] + x["a_lo"], y["a"])
-        return {"t": x["t"] + y["t"] + gain_x + gain_y, "a": a, "a_lo": a_lo}
-
-    @staticmethod
-    def finish(s: dict[str, np.ndarray]) -> np.ndarray:
-        out: np.ndarray = np.maximum(s["t"] / (s["a"] + s["a_lo"]), 0.0)
-        return out
-
-
-class _KLState:
-    """KL's state per row: T, D (module docstring), A, B (double-doubles), the
-    weight rho (double-double, 0 until a part has both totals positive), n_inf."""
-
-    keys = ("t", "d", "a", "a_lo", "b", "b_lo", "rho", "rho_lo", "n_inf")
-
-    @staticmethod
-    def empty(n_rows: int) -> dict[str, np.ndarray]:
-        return {k: np.zeros(n_rows) for k in _KLState.keys}
-
-    @staticmethod
-    def chunk(rows: list[np.ndarray], rho: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...], check: Any) -> dict[str, np.ndarray]:
-        out = _core.info_stream_partials(_core.INFO_KL, rows[0], rows[1], rho[0], rho[1])
-        check(out[:, _VALID] == 0, arrays)
-        return dict(zip(("t", "d", "a", "a_lo", "b", "b_lo", "n_inf", "rho", "rho_lo"), out[:, :9].T.copy()))
-
-    @staticmethod
-    def rebase(s: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
-        out = {k: np.ldexp(s[k], dp) for k in ("t", "d", "a", "a_lo")}
-        out.update({k: np.ldexp(s[k], dq) for k in ("b", "b_lo")})
-        out.update({k: np.ldexp(s[k], dp - dq) for k in ("rho", "rho_lo")})
-        out["n_inf"] = s["n_inf"]
-        return out
-
-    @staticmethod
-    def reweighted(s: dict[str, np.ndarray], rho: np.ndarray, rho_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """T and D of a part at the weight rho instead of its own:
-        T' = T + A (u - log(1 + u)) - u D, D' = D - u (A - D), u = rho / rho_own - 1;
-        a part without a weight has T = rho B (its terms are all rho b), D = A - rho B."""
-        a = s["a"] + s["a_lo"]
-        own = s["rho"] > 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            u = np.where(own, ((rho - s["rho"]) + (rho_lo - s["rho_lo"])) / s["rho"], 0.0)
-            # Far from 1, log(1 + u) from the quotient itself: 1 + u would round away its digits.
-            log_s = np.log(rho / s["rho"]) + rho_lo / rho - s["rho_lo"] / s["rho"]
-        gap = np.where(np.abs(u) < 0.125, _u_minus_log1p(u), u - log_s)
-        rho_b = rho * (s["b"] + s["b_lo"])
-        t = np.where(own, s["t"] + a * gap - u * s["d"], rho_b)
-        d = np.where(own, s["d"] - u * (a - s["d"]), a - rho_b)
-        none = rho == 0
-        return np.where(none, 0.0, t), np.where(none, 0.0, d)
-
-    @staticmethod
-    def combine(x: dict[str, np.ndarray], y: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        mine = x["rho"] > 0
-        rho, rho_lo = np.where(mine, x["rho"], y["rho"]), np.where(mine, x["rho_lo"], y["rho_lo"])
-        tx, dx = _KLState.reweighted(x, rho, rho_lo)
-        ty, dy = _KLState.reweighted(y, rho, rho_lo)
-        a, a_lo = _dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
-        b, b_lo = _dd_add(x["b"], x["b_lo"], y["b"], y["b_lo"])
-        return {"t": tx + ty, "d": dx + dy, "a": a, "a_lo": a_lo, "b": b, "b_lo": b_lo,
-                "rho": rho, "rho_lo": rho_lo, "n_inf": x["n_inf"] + y["n_inf"]}
-
-    @staticmethod
-    def finish(s: dict[str, np.ndarray]) -> np.ndarray:
-        a = s["a"] + s["a_lo"]
-        t = s["d"] / a
-        h = -_u_minus_log1p(-t)  # t + log(1 - t) <= 0
-        out: np.ndarray = np.where(s["n_inf"] > 0, np.inf, np.maximum(s["t"] / a + h, 0.0))
-        return out
-
-    @staticmethod
-    def weights_for(state: dict[str, np.ndarray] | None, units: Any, chunk_units: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The state's weight in a chunk's units (0 where it has none yet)."""
-        n_rows = chunk_units[0].shape[0]
-        if state is None or units is None:
-            return np.zeros(n_rows), np.zeros(n_rows)
-        shift = (chunk_units[0] - units[0]) - (chunk_units[1] - units[1])
-        with np.errstate(over="ignore", under="ignore"):
-            rho, rho_lo = np.ldexp(state["rho"], shift), np.ldexp(state["rho_lo"], shift)
-        usable = np.isfinite(rho) & (rho > 0) & (rho < np.inf)
-        return np.where(usable, rho, 0.0), np.where(usable, rho_lo, 0.0)
-
-
 class Entropy(_Accumulator):
     """Streaming :func:`pydiv.entropy`; accepts unnormalised counts in one pass.
 
@@ -362,23 +214,23 @@ class Entropy(_Accumulator):
     2.0
     """
 
-    _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
-        return {**_EntropyState.empty(n_rows), "b": np.zeros(n_rows)}
+    # (A "b" of zeros: the accumulator's units bookkeeping reads both sides.)
+    def _empty(self, n_rows: int) -> st.State:
+        return {**st.EntropyState.empty(n_rows), "b": np.zeros(n_rows)}
 
-    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
-        return {**_EntropyState.chunk(rows[0], arrays, self._check), "b": np.zeros(rows[0].shape[0])}
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return {**st.EntropyState.chunk(rows[0], arrays, self._check), "b": np.zeros(rows[0].shape[0])}
 
-    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
-        return {**_EntropyState.rebase(state, dp), "b": state["b"]}
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return {**st.EntropyState.rebase(state, dp), "b": state["b"]}
 
-    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {**_EntropyState.combine(mine, theirs), "b": mine["b"]}
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return {**st.EntropyState.combine(mine, theirs), "b": mine["b"]}
 
-    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
-        return _EntropyState.finish(state)
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.EntropyState.finish(state)
 
 
 class CrossEntropy(_Accumulator):
@@ -392,34 +244,20 @@ class CrossEntropy(_Accumulator):
     1.207518749639
     """
 
-    _kind = _core.INFO_CROSS_ENTROPY
+    def _empty(self, n_rows: int) -> st.State:
+        return st.CrossEntropyState.empty(n_rows)
 
-    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
-        return {**_KLState.empty(n_rows), **{"h_" + k: v for k, v in _EntropyState.empty(n_rows).items()}}
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return st.CrossEntropyState.chunk(rows[0], rows[1], arrays, self._check)
 
-    @staticmethod
-    def _split(state: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        return ({k: state[k] for k in _KLState.keys}, {k[2:]: v for k, v in state.items() if k.startswith("h_")})
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return st.CrossEntropyState.rebase(state, dp, dq)
 
-    @staticmethod
-    def _joined(kl: dict[str, np.ndarray], h: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {**kl, **{"h_" + k: v for k, v in h.items()}}
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.CrossEntropyState.combine(mine, theirs)
 
-    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
-        kl = _KLState.chunk(rows, _KLState.weights_for(self._state, self._units, units), arrays, self._check)
-        return self._joined(kl, _EntropyState.chunk(rows[0], arrays, self._check))
-
-    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
-        kl, h = self._split(state)
-        return self._joined(_KLState.rebase(kl, dp, dq), _EntropyState.rebase(h, dp))
-
-    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        (kx, hx), (ky, hy) = self._split(mine), self._split(theirs)
-        return self._joined(_KLState.combine(kx, ky), _EntropyState.combine(hx, hy))
-
-    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
-        kl, h = self._split(state)
-        return _EntropyState.finish(h) + _KLState.finish(kl)  # H(p, q) = H(p) + KL(p || q)
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.CrossEntropyState.finish(state)
 
 
 class KLDivergence(_Accumulator):
@@ -433,22 +271,20 @@ class KLDivergence(_Accumulator):
     0.207518749639
     """
 
-    _kind = _core.INFO_KL
+    def _empty(self, n_rows: int) -> st.State:
+        return st.KLState.empty(n_rows)
 
-    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
-        return _KLState.empty(n_rows)
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return st.KLState.chunk(rows[0], rows[1], arrays, self._check)
 
-    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
-        return _KLState.chunk(rows, _KLState.weights_for(self._state, self._units, units), arrays, self._check)
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return st.KLState.rebase(state, dp, dq)
 
-    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
-        return _KLState.rebase(state, dp, dq)
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.KLState.combine(mine, theirs)
 
-    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return _KLState.combine(mine, theirs)
-
-    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
-        return _KLState.finish(state)
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.KLState.finish(state)
 
 
 class JSDivergence(_Accumulator):
@@ -467,7 +303,6 @@ class JSDivergence(_Accumulator):
     1.0
     """
 
-    _kind = _core.INFO_JS
     _scaled = False
 
     def __init__(self, *, p_total: float, q_total: float, axis: int = -1) -> None:
@@ -481,28 +316,23 @@ class JSDivergence(_Accumulator):
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    def _empty(self, n_rows: int) -> dict[str, np.ndarray]:
-        return {k: np.zeros(n_rows) for k in ("s", "a", "b")}
+    def _empty(self, n_rows: int) -> st.State:
+        return st.JSState.empty(n_rows)
 
-    def _chunk(self, rows: list[np.ndarray], units: tuple[np.ndarray, np.ndarray], arrays: tuple[np.ndarray, ...]) -> dict[str, np.ndarray]:
-        parts = _core.info_partials(self._kind, rows[0], rows[1], *self._scales)
-        self._check(np.isnan(parts[:, 0]), arrays)
-        if not np.isfinite(parts[:, :3]).all():
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        part = st.JSState.chunk(rows[0], rows[1], self._scales, arrays, self._check)
+        if part is None:
             raise ValueError(_TOO_LARGE)
-        # The sum of the terms, not a mean: a chunk where p is zero still has q's terms.
-        return {"s": parts[:, 0], "a": parts[:, 1], "b": parts[:, 2]}
+        return part
 
-    def _rebase(self, state: dict[str, np.ndarray], dp: np.ndarray, dq: np.ndarray) -> dict[str, np.ndarray]:
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
         return state
 
-    def _combine(self, mine: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        return {k: mine[k] + theirs[k] for k in mine}
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.JSState.combine(mine, theirs)
 
-    def _finish(self, state: dict[str, np.ndarray]) -> np.ndarray:
-        a, b = state["a"], state["b"]
-        if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
-            raise ValueError(
-                "the chunks do not add up to p_total and q_total; pass the true totals"
-            )
-        out: np.ndarray = np.clip(0.5 * state["s"], 0.0, math.log(2.0))
+    def _finish(self, state: st.State) -> np.ndarray:
+        out = st.JSState.finish(state)
+        if out is None:
+            raise ValueError("the chunks do not add up to p_total and q_total; pass the true totals")
         return out

@@ -1,0 +1,227 @@
+"""Per-row states of the streaming accumulators (pydiv.stream): how a chunk
+becomes a state, how two states combine, and how a state becomes the value.
+
+A state is a dict of float64 arrays, one entry per row, every side kept in
+units of its own power of two per row (the accumulator tracks the units;
+``rebase`` moves a state to others, exactly but for underflow of what is
+negligible next to the other part).
+
+Entropy:  T = sum a log(A / a) >= 0 and A (double-double); parts combine by
+    T = T_x + T_y + A_x log(A / A_x) + A_y log(A / A_y), terms >= 0.
+KL:       T = A KL(a/A || b/B) >= 0 at the part's own weight rho = A / B
+    (kl_accurate's sum of terms >= 0), A and B (double-doubles), n_inf;
+    parts combine by the chain rule of KL (info_stream.hpp, kl_merge_gain):
+    T = T_x + T_y + A KL((A_x, A_y)/A || (B_x, B_y)/B), again terms >= 0.
+JS:       the sum of the terms at the given totals, and the two sums.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from . import _core
+
+State = dict[str, np.ndarray]
+Check = Callable[[np.ndarray, tuple[np.ndarray, ...]], None]
+
+# Rows whose maximum is below this are scaled up (exactly, by a power of two)
+# so that their terms keep their digits.
+_TINY = 2.0**-900
+# p's and q's maxima of a row, in their units, are kept within this many
+# binades of each other, so that the ratio of their totals is a float.
+_MAX_SIDE_GAP = 900
+_VALID = 9  # info_stream_partials' validity column
+
+
+def row_exponents(rows: np.ndarray) -> np.ndarray:
+    """Per row, e such that 2^e * row is safe: 0 for most rows; a tiny row's
+    maximum brought near 1; for a row whose sums could overflow, down no
+    further than n values at the maximum times a log (under 2^11) need, so
+    small entries survive as they do in the one-shot functions."""
+    with np.errstate(invalid="ignore"):
+        peak = rows.max(axis=1)
+    _, exponent = np.frexp(np.where(np.isfinite(peak), peak, 0.0))
+    n_bits = math.frexp(float(rows.shape[1]))[1]
+    over = exponent - 1 + n_bits + 1 + 11 - 1023
+    return np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.where(over > 0, -over, 0))
+
+
+def balanced_exponents(p: np.ndarray, q: np.ndarray, e_p: np.ndarray, e_q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """e_p, e_q with the side whose maximum lies more than _MAX_SIDE_GAP
+    binades below the other's scaled up to it (exact: the other side's
+    maximum is safe, so this one is too)."""
+    with np.errstate(invalid="ignore"):
+        peaks = [np.where(np.isfinite(m), m, 0.0) for m in (p.max(axis=1), q.max(axis=1))]
+    gap = (np.frexp(peaks[0])[1] + e_p) - (np.frexp(peaks[1])[1] + e_q)
+    both = (peaks[0] > 0) & (peaks[1] > 0)
+    raise_q = both & (gap > _MAX_SIDE_GAP)
+    raise_p = both & (gap < -_MAX_SIDE_GAP)
+    return np.where(raise_p, e_p - gap, e_p), np.where(raise_q, e_q + gap, e_q)
+
+
+def dd_add(hi: np.ndarray, lo: np.ndarray, o_hi: np.ndarray, o_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hi + lo) + (o_hi + o_lo) as a double-double (TwoSum)."""
+    t = hi + o_hi
+    back = t - hi
+    return t, lo + o_lo + ((hi - (t - back)) + (o_hi - back))
+
+
+def _log1p_ratio(other: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """log(1 + other / part) for part > 0 (0 where part is 0), also where the quotient overflows."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = other / part
+        out = np.where(ratio < np.inf, np.log1p(ratio), np.log(other) - np.log(part))
+    return np.where(part > 0, out, 0.0)
+
+
+class EntropyState:
+    """Entropy: T = sum a log(A/a) >= 0 and A (double-double), in p's units."""
+
+    keys = ("t", "a", "a_lo")
+
+    @staticmethod
+    def empty(n_rows: int) -> State:
+        return {k: np.zeros(n_rows) for k in EntropyState.keys}
+
+    @staticmethod
+    def chunk(p: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
+        zeros = np.zeros(p.shape[0])
+        out = _core.info_stream_partials(_core.INFO_ENTROPY, p, p, zeros, zeros)
+        check(out[:, _VALID] == 0, arrays)
+        return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3]}
+
+    @staticmethod
+    def rebase(s: State, dp: np.ndarray) -> State:
+        return {k: np.ldexp(s[k], dp) for k in EntropyState.keys}
+
+    @staticmethod
+    def combine(x: State, y: State) -> State:
+        a, a_lo = dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
+        # Each part's T moves from its own total to the sum: + A_k log(A / A_k) >= 0.
+        gain_x = x["a"] * _log1p_ratio(y["a"] + y["a_lo"], x["a"])
+        gain_y = y["a"] * _log1p_ratio(x["a"] + x["a_lo"], y["a"])
+        return {"t": x["t"] + y["t"] + gain_x + gain_y, "a": a, "a_lo": a_lo}
+
+    @staticmethod
+    def finish(s: State) -> np.ndarray:
+        out: np.ndarray = np.maximum(s["t"] / (s["a"] + s["a_lo"]), 0.0)
+        return out
+
+
+class KLState:
+    """KL: T = A KL >= 0 at the part's own weight, A in p's units and B in
+    q's (double-doubles), and n_inf (elements with p > 0 == q)."""
+
+    keys = ("t", "a", "a_lo", "b", "b_lo", "n_inf")
+
+    @staticmethod
+    def empty(n_rows: int) -> State:
+        return {k: np.zeros(n_rows) for k in KLState.keys}
+
+    @staticmethod
+    def chunk(p: np.ndarray, q: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
+        zeros = np.zeros(p.shape[0])  # no weight given: each row at its own A / B
+        out = _core.info_stream_partials(_core.INFO_KL, p, q, zeros, zeros)
+        check(out[:, _VALID] == 0, arrays)
+        # (D = A - rho B is below 1e-30 A at rho = A / B: A KL = T.)
+        return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3], "b": out[:, 4], "b_lo": out[:, 5],
+                "n_inf": out[:, 6]}
+
+    @staticmethod
+    def rebase(s: State, dp: np.ndarray, dq: np.ndarray) -> State:
+        out = {k: np.ldexp(s[k], dp) for k in ("t", "a", "a_lo")}
+        out.update({k: np.ldexp(s[k], dq) for k in ("b", "b_lo")})
+        out["n_inf"] = s["n_inf"]
+        return out
+
+    @staticmethod
+    def combine(x: State, y: State) -> State:
+        totals = np.column_stack([x["a"], x["a_lo"], x["b"], x["b_lo"], y["a"], y["a_lo"], y["b"], y["b_lo"]])
+        gain = _core.info_stream_kl_gain(totals)
+        a, a_lo = dd_add(x["a"], x["a_lo"], y["a"], y["a_lo"])
+        b, b_lo = dd_add(x["b"], x["b_lo"], y["b"], y["b_lo"])
+        return {"t": x["t"] + y["t"] + gain, "a": a, "a_lo": a_lo, "b": b, "b_lo": b_lo,
+                "n_inf": x["n_inf"] + y["n_inf"]}
+
+    @staticmethod
+    def finish(s: State) -> np.ndarray:
+        out: np.ndarray = np.where(s["n_inf"] > 0, np.inf, np.maximum(s["t"] / (s["a"] + s["a_lo"]), 0.0))
+        return out
+
+
+class CrossEntropyState:
+    """Cross-entropy: H(p) + KL(p || q), both states side by side ("h_" keys: entropy's)."""
+
+    @staticmethod
+    def split(s: State) -> tuple[State, State]:
+        return {k: s[k] for k in KLState.keys}, {k: s["h_" + k] for k in EntropyState.keys}
+
+    @staticmethod
+    def joined(kl: State, h: State) -> State:
+        return {**kl, **{"h_" + k: v for k, v in h.items()}}
+
+    @staticmethod
+    def empty(n_rows: int) -> State:
+        return CrossEntropyState.joined(KLState.empty(n_rows), EntropyState.empty(n_rows))
+
+    @staticmethod
+    def chunk(p: np.ndarray, q: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
+        return CrossEntropyState.joined(KLState.chunk(p, q, arrays, check), EntropyState.chunk(p, arrays, check))
+
+    @staticmethod
+    def rebase(s: State, dp: np.ndarray, dq: np.ndarray) -> State:
+        kl, h = CrossEntropyState.split(s)
+        return CrossEntropyState.joined(KLState.rebase(kl, dp, dq), EntropyState.rebase(h, dp))
+
+    @staticmethod
+    def combine(x: State, y: State) -> State:
+        (kx, hx), (ky, hy) = CrossEntropyState.split(x), CrossEntropyState.split(y)
+        return CrossEntropyState.joined(KLState.combine(kx, ky), EntropyState.combine(hx, hy))
+
+    @staticmethod
+    def finish(s: State) -> np.ndarray:
+        kl, h = CrossEntropyState.split(s)
+        out: np.ndarray = EntropyState.finish(h) + KLState.finish(kl)
+        return out
+
+
+class JSState:
+    """Jensen-Shannon at the given totals: the sum s of the terms, and both sums."""
+
+    @staticmethod
+    def empty(n_rows: int) -> State:
+        return {k: np.zeros(n_rows) for k in ("s", "a", "b")}
+
+    @staticmethod
+    def chunk(p: np.ndarray, q: np.ndarray, scales: tuple[float, float], arrays: tuple[np.ndarray, ...], check: Check) -> State | None:
+        # The kernel weighs q by sq / sp: where that is no float, one side's
+        # values and scale trade an exact power of two (the smaller total's
+        # side up to the larger's, so nothing overflows or flushes).
+        sp, sq = scales
+        gap = math.frexp(sq)[1] - math.frexp(sp)[1]
+        if gap > _MAX_SIDE_GAP:
+            q, sq = np.ldexp(q, gap - 2), math.ldexp(sq, 2 - gap)
+        elif gap < -_MAX_SIDE_GAP:
+            p, sp = np.ldexp(p, -gap - 2), math.ldexp(sp, gap + 2)
+        parts = _core.info_partials(_core.INFO_JS, p, q, sp, sq)
+        check(np.isnan(parts[:, 0]), arrays)
+        if not np.isfinite(parts[:, :3]).all():
+            return None
+        # The sum of the terms, not a mean: a chunk where p is zero still has q's terms.
+        return {"s": parts[:, 0], "a": parts[:, 1], "b": parts[:, 2]}
+
+    @staticmethod
+    def combine(x: State, y: State) -> State:
+        return {k: x[k] + y[k] for k in x}
+
+    @staticmethod
+    def finish(s: State) -> np.ndarray | None:
+        """The value, or None when the sums are not the totals given."""
+        if not (np.allclose(s["a"], 1.0, rtol=1e-9, atol=0) and np.allclose(s["b"], 1.0, rtol=1e-9, atol=0)):
+            return None
+        out: np.ndarray = np.clip(0.5 * s["s"], 0.0, math.log(2.0))
+        return out
+
