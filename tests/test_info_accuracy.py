@@ -88,3 +88,23 @@ def test_entropy_counts_few_ulp():
     batch = np.array([r.multinomial(100000, r.dirichlet(np.ones(8))) for _ in range(20)], dtype=np.float64)
     want = np.array([ref.entropy_mp(c) for c in batch])
     assert np.all(np.abs(pydiv.entropy(batch, axis=1) - want) <= 4 * ULP * want)
+
+
+# Rows whose normalisation underflows an entry, or leaves it subnormal with
+# few digits (totals of 1e300 next to entries of 1e-300 or 1e-20): the
+# matrices equal the single-pair functions, infinities included.
+def test_pairwise_faint_entries():
+    r = np.random.default_rng(9)
+    X = r.random((12, 6)) + 0.1
+    X[::3] *= 1e300
+    X[::3, 1] = 1e-300  # underflows to 0 when normalised
+    X[1::3] *= 3e300
+    X[1::3, 2] = 1e-20  # a subnormal of about 10 bits when normalised
+    X[2, 4] = 0.0
+    X[5, 0] = 0.0
+    for metric, f in (("kl", ref.kl_divergence_mp), ("cross_entropy", ref.cross_entropy_mp)):
+        want = np.array([[f(a, b) for b in X] for a in X])
+        got = pydiv.pairwise(X, X.copy(), metric=metric)
+        np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+        finite = np.isfinite(want)
+        np.testing.assert_allclose(got[finite], want[finite], rtol=RTOL, atol=0)

@@ -13,6 +13,7 @@
 
 #include "info.hpp"
 #include "info_scalar.hpp"
+#include "info_simd_accurate.hpp"
 
 namespace pydiv {
 namespace {
@@ -355,9 +356,8 @@ void simd_l1_rows(const double* a, const double* b, std::int64_t ldb, std::int64
 
 template <class V>
 InfoKernelTable simd_info_kernels() {
-    // The accurate KL and entropy kernels are scalar here too (for now).
     return {simd_entropy<V>,     simd_cross_entropy<V>, simd_kl<V>, simd_js<V>,
-            simd_js_accurate<V>, scalar::kl_accurate,   scalar::entropy_accurate,
+            simd_js_accurate<V>, simd_kl_accurate<V>,   simd_entropy_accurate<V>,
             simd_sums<V>,        simd_sums_compensated<V>,
             simd_xlogx<V>,       simd_js_pair<V>,       simd_l1_rows<V>};
 }

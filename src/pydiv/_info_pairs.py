@@ -3,12 +3,13 @@
 The matrix product gives :math:`\\sum_k p_k \\log q_k` over normalised rows
 with an absolute error of a few ulp of :math:`1 + H(p, q) + H(p)`: next to a
 small KL (near-identical rows) or cross-entropy that can be most of the
-value.  Such entries, and every entry of a row whose normalisation underflowed
-an element, are recomputed by the single-pair kernel on the rows as given
-(accurate passes included), all of them in one threaded C++ call.
+value.  Such entries are recomputed by the single-pair kernel on the rows
+as given (accurate passes included), all of a block in one threaded C++ call.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -16,21 +17,47 @@ from . import _core
 
 # The product's error bound, in units of 1 + H(p, q) + H(p), against 1e-13 of the value.
 _ROUNDOFF = 4 * 2.0**-52 / 1e-13
-_PAIRS_PER_CALL = 1 << 20
+_DBL_MIN = 2.0**-1022
 _KIND = {"kl": _core.INFO_KL, "cross_entropy": _core.INFO_CROSS_ENTROPY}
 
 
-def loose_entries(metric: str, ce: np.ndarray, neg_entropy: np.ndarray | None) -> np.ndarray:
+def log_rows(normalised: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """log of the normalised rows (0 where an entry is 0).
+
+    Where normalising left a positive entry below the normal range (totals of
+    1e300 next to entries of 1e-300) the entry's log is log(raw) - log(total)
+    instead: the product sees neither a false zero nor the log of a
+    subnormal's few digits, and as |log| > 708 there, the difference keeps
+    the relative accuracy of the usual logs.
+    """
+    with np.errstate(divide="ignore"):
+        log_q = np.log(np.where(normalised > 0, normalised, 1.0))
+    faint = (raw > 0) & (normalised < _DBL_MIN)
+    weak = np.flatnonzero(faint.any(axis=1))
+    if weak.size:
+        rows = raw[weak]
+        shift = 1 - np.frexp(rows.max(axis=1))[1]  # a power of two: the total cannot overflow
+        log_total = np.log(np.ldexp(rows, shift[:, None]).sum(axis=1)) - shift * math.log(2.0)
+        with np.errstate(divide="ignore"):
+            log_raw = np.log(np.where(rows > 0, rows, 1.0))
+        log_q[weak] = np.where(faint[weak], log_raw - log_total[:, None], log_q[weak])
+    return log_q
+
+
+def loose_entries(block: np.ndarray, neg_entropy: np.ndarray | None) -> np.ndarray:
     """Mask of the block's entries that could have lost digits.
 
-    `ce` is the block of cross-entropies from the product (rows i, columns j),
-    `neg_entropy` the rows' :math:`\\sum p \\log p` (KL only).
+    `block` holds the product's KL (or cross-entropy) values of rows i,
+    columns j; `neg_entropy` the rows' :math:`\\sum p \\log p` (KL; None for
+    cross-entropy).  With H = -neg_entropy and H(p, q) = KL + H, the entries
+    under _ROUNDOFF (1 + H(p, q) + H) are the KL values under
+    _ROUNDOFF (1 + 2 H) / (1 - _ROUNDOFF): one comparison per entry.
     """
     if neg_entropy is None:
-        loose: np.ndarray = ce < _ROUNDOFF * (1.0 + ce)
+        loose: np.ndarray = block < _ROUNDOFF / (1.0 - _ROUNDOFF)
         return loose
-    h = -neg_entropy[:, None]
-    loose = ce - h < _ROUNDOFF * (1.0 + ce + h)
+    threshold = _ROUNDOFF * (1.0 - 2.0 * neg_entropy) / (1.0 - _ROUNDOFF)
+    loose = block < threshold[:, None]
     return loose
 
 
@@ -56,8 +83,10 @@ class PairRecomputer:
         if skip_diagonal:
             rows = np.arange(block.shape[0])
             loose[rows, rows + i0] = False
-        li, lj = np.nonzero(loose)
-        block[li, lj] = self.values(li + i0, lj)
+        flat = np.flatnonzero(loose)  # (much faster than a 2-D nonzero)
+        if flat.size:
+            li, lj = np.divmod(flat, block.shape[1])
+            block[li, lj] = self.values(li + i0, lj)
 
 
 def _normalisable(raw: np.ndarray) -> np.ndarray:
@@ -67,23 +96,3 @@ def _normalisable(raw: np.ndarray) -> np.ndarray:
     if not tiny.any():
         return raw
     return np.ascontiguousarray(raw * np.where(tiny, 2.0**600, 1.0)[:, None])
-
-
-def lossy_rows(raw: np.ndarray, normalised: np.ndarray) -> np.ndarray:
-    """Rows where normalising underflowed a positive entry to zero."""
-    return np.flatnonzero(((raw > 0) & (normalised == 0)).any(axis=1))
-
-
-def redo_lossy(recompute: PairRecomputer, X_raw: np.ndarray, P: np.ndarray, Y_raw: np.ndarray, Q: np.ndarray,
-               scale: float, result: np.ndarray) -> None:
-    """Every entry in the lossy rows of X and the lossy rows of Y (columns), in
-    calls of at most _PAIRS_PER_CALL pairs (bounded memory; Ctrl-C is seen between them)."""
-    n, m = result.shape
-    for lines, length, by_row in ((lossy_rows(X_raw, P), m, True), (lossy_rows(Y_raw, Q), n, False)):
-        per_call = max(1, _PAIRS_PER_CALL // max(1, length))
-        for c in range(0, lines.size, per_call):
-            group = lines[c : c + per_call]
-            fixed = np.repeat(group, length)
-            running = np.tile(np.arange(length), group.size)
-            i, j = (fixed, running) if by_row else (running, fixed)
-            result[i, j] = recompute.values(i, j) * scale

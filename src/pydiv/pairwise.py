@@ -280,7 +280,6 @@ def pairwise(
                              recompute)
             finally:
                 bar.close()
-            _redo_lossy(recompute, X_raw, P, Y_raw, Q, scale, result)
         return result
 
     order = 1.0
@@ -357,15 +356,6 @@ def _run_blocks(
     return result, failed
 
 
-def _redo_lossy(
-    recompute: Any, X_raw: np.ndarray, P: np.ndarray, Y_raw: np.ndarray, Q: np.ndarray, scale: float, result: np.ndarray
-) -> None:
-    # Where a normalised row lost an entry to underflow (totals of 1e300 next
-    # to entries of 1e-300), the product would see a zero that is not there,
-    # and say inf (or miss one): those rows go through the single-pair kernel.
-    _info_pairs.redo_lossy(recompute, X_raw, P, Y_raw, Q, scale, result)
-
-
 def _gemm_metric(
     metric: str,
     P: np.ndarray,
@@ -379,19 +369,18 @@ def _gemm_metric(
 ) -> None:
     # sum_k p log q as a matrix product; log 0 is replaced by 0 and the
     # support mismatch is found exactly by a product of the zero masks.
-    # Entries the product could have left with too few digits are recomputed
-    # (recompute: _info_pairs.PairRecomputer).
-    with np.errstate(divide="ignore"):
-        log_q = np.log(np.where(Q > 0, Q, 1.0))
-    zero_cols = np.flatnonzero((Q == 0).any(axis=0))
-    q_zero = (Q[:, zero_cols] == 0).astype(np.float64)
+    # Rows whose normalisation underflowed an entry take their logs from the
+    # rows as given, and their zeros too.  Entries the product could have
+    # left with too few digits are recomputed (recompute: _info_pairs.PairRecomputer).
+    log_q = _info_pairs.log_rows(Q, recompute.Y)
+    zero_cols = np.flatnonzero((recompute.Y == 0).any(axis=0))
+    q_zero = (recompute.Y[:, zero_cols] == 0).astype(np.float64)
     neg_entropy = _core.xlogx(P).sum(axis=1) if metric == "kl" else None
     n = P.shape[0]
     for i0 in range(0, n, rows_per_block):
         i1 = min(n, i0 + rows_per_block)
         block = P[i0:i1] @ log_q.T
         np.negative(block, out=block)
-        loose = _info_pairs.loose_entries(metric, block, None if neg_entropy is None else neg_entropy[i0:i1])
         if neg_entropy is not None:
             block += neg_entropy[i0:i1, None]
             np.maximum(block, 0.0, out=block)  # KL >= 0; rounding may leave -1e-17
@@ -399,9 +388,9 @@ def _gemm_metric(
                 idx = np.arange(i0, i1)
                 block[idx - i0, idx] = 0.0  # KL(p || p) = 0 exactly
         if zero_cols.size:
-            mismatch = (P[i0:i1, zero_cols] > 0).astype(np.float64) @ q_zero.T
+            mismatch = (recompute.X[i0:i1, zero_cols] > 0).astype(np.float64) @ q_zero.T
             block[mismatch > 0] = np.inf
-            loose &= mismatch == 0
+        loose = _info_pairs.loose_entries(block, None if neg_entropy is None else neg_entropy[i0:i1])
         recompute.refine(block, loose, i0, skip_diagonal=same and neg_entropy is not None)
         if scale != 1.0:
             block *= scale

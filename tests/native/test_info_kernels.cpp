@@ -158,6 +158,8 @@ void test_tables_agree(std::mt19937_64& rng) {
                                                    {base.kl, t.kl},
                                                    {base.js, t.js},
                                                    {base.js_accurate, t.js_accurate},
+                                                   {base.kl_accurate, t.kl_accurate},
+                                                   {base.entropy_accurate, t.entropy_accurate},
                                                    {base.sums, t.sums}};
         for (const auto& pair : pairs) {
             InfoPartial a, b;
