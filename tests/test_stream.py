@@ -237,3 +237,15 @@ def test_js_totals_beyond_float_ratio(p_scale, q_scale):
     acc.update(p[:10], q[:10]).update(p[10:], q[10:])
     assert acc.result() == pytest.approx(ref.js_divergence_decimal(p, q), rel=1e-12, abs=0)
     assert acc.result() == pytest.approx(pydiv.js_divergence(p, q), rel=1e-12, abs=0)
+
+
+# p's entries near 1e-241 (not tiny enough to be scaled up on their own)
+# against q's spread down to 1e-76: rho q would be subnormal and lose its
+# digits in the terms where p is not small; p's units are raised instead.
+def test_weighted_q_stays_normal():
+    g = np.random.default_rng(15)
+    p = (1 + g.random(18)) * 1e-241
+    q = 10.0 ** np.linspace(-76, 0, 18)
+    for cls, want in [(KLDivergence, ref.kl_divergence_mp(p, q)), (CrossEntropy, ref.cross_entropy_mp(p, q))]:
+        assert cls().update(p, q).result() == pytest.approx(want, rel=1e-13, abs=0)
+        assert cls().update(p[:9], q[:9]).update(p[9:], q[9:]).result() == pytest.approx(want, rel=1e-13, abs=0)

@@ -7,8 +7,8 @@
 
 namespace pydiv {
 
-void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q,
-                          const double* rho_hi, const double* rho_lo, double* out, int threads) {
+void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q, double* out,
+                          int threads) {
     const InfoKernelTable& t = info_kernels();
     const bool kl = kind == InfoKind::kl;
     const int nt = resolve_threads(threads);
@@ -36,11 +36,11 @@ void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsVi
             o[0] = a.s + a.s_lo;
             continue;
         }
-        double r_hi = rho_hi[i];
-        double r_lo = rho_lo[i];
-        if (!(r_hi > 0.0) && sums.sum_p > 0.0 && sums.sum_q > 0.0) sum_ratio(sums, r_hi, r_lo);
+        double r_hi = 0.0;
+        double r_lo = 0.0;
+        if (sums.sum_p > 0.0 && sums.sum_q > 0.0) sum_ratio(sums, r_hi, r_lo);
         if (!(r_hi > 0.0) || !std::isfinite(r_hi)) {
-            // No weight yet: only supports count (x > 0 == q is +inf).
+            // No weight (a side sums to zero): only supports count (x > 0 == q is +inf).
             double n_inf = 0.0;
             for (std::int64_t k = 0; k < p.cols; ++k) n_inf += (pi[k] > 0.0 && !(qi[k] > 0.0)) ? 1.0 : 0.0;
             o[6] = n_inf;

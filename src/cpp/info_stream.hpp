@@ -3,11 +3,11 @@
 //
 //   entropy: A = sum p (compensated), then T = sum p log(A / p) >= 0
 //            (entropy_accurate, each chunk referred to its own total).
-//   kl:      A = sum p and B = sum q (compensated); the weight rho of q,
-//            given per row (> 0), else A / B (sum_ratio) where both are
-//            positive, else none (0: T and D stay 0); then over x = p and
-//            y = rho q (kl_accurate): T = sum x log(x/y) - (x - y) >= 0,
-//            plus y where x == 0, and D = sum (x - y) where y > 0.
+//   kl:      A = sum p and B = sum q (compensated); the weight of q is
+//            rho = A / B (sum_ratio) where both are positive, else none
+//            (T and D stay 0); then over x = p and y = rho q (kl_accurate):
+//            T = sum x log(x/y) - (x - y) >= 0, plus y where x == 0, and
+//            D = sum (x - y) where y > 0.
 //
 // Invariant: A KL(p || q) = T + A h(D / A), h(t) = t + log(1 - t), for any
 // rho; at the chunk's own rho = A / B (double-double), D / A is below 1e-30
@@ -32,8 +32,8 @@ namespace pydiv {
 // (valid is 0 for a row holding NaN, a negative or +inf).
 constexpr int kStreamColumns = 10;
 
-void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q,
-                          const double* rho_hi, const double* rho_lo, double* out, int threads);
+void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q, double* out,
+                          int threads);
 
 // totals: rows x 8 (A_x, A_x_lo, B_x, B_x_lo, A_y, A_y_lo, B_y, B_y_lo),
 // each side of both parts in the same units; out[i] = the two-bin term

@@ -70,24 +70,20 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_partials(int kind, Array2<T> p,
     return {out, {static_cast<std::size_t>(pv.rows), 4}, owner};
 }
 
-// The streaming accumulators' accurate partials per row (info_stream.hpp);
-// rho_hi/rho_lo: q's weight per row, 0 where the accumulator has none yet.
-nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array2<double> p, Array2<double> q,
-                                                                 Array1<double> rho_hi, Array1<double> rho_lo) {
+// The streaming accumulators' accurate partials per row (info_stream.hpp).
+nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array2<double> p, Array2<double> q) {
     const RowsView<double> pv = rows_of(p);
     const RowsView<double> qv = rows_of(q);
     // (A stride along an axis of length 1 is never used: NumPy calls such arrays contiguous.)
     const bool dense = pv.cols <= 1 || (pv.col_stride == 1 && qv.col_stride == 1);
-    const bool one_rho = pv.rows <= 1 || (rho_hi.stride(0) == 1 && rho_lo.stride(0) == 1);
-    if (!dense || !one_rho || qv.rows != pv.rows || qv.cols != pv.cols ||
-        static_cast<std::int64_t>(rho_hi.shape(0)) != pv.rows || static_cast<std::int64_t>(rho_lo.shape(0)) != pv.rows)
-        throw nb::value_error("info_stream_partials: contiguous rows of equal shape, one rho per row");
+    if (!dense || qv.rows != pv.rows || qv.cols != pv.cols)
+        throw nb::value_error("info_stream_partials: contiguous rows of equal shape");
     const auto cols = static_cast<std::size_t>(pydiv::kStreamColumns);
     double* out = new double[static_cast<std::size_t>(pv.rows) * cols];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
         nb::gil_scoped_release release;
-        pydiv::info_stream_partials(static_cast<InfoKind>(kind), pv, qv, rho_hi.data(), rho_lo.data(), out, 0);
+        pydiv::info_stream_partials(static_cast<InfoKind>(kind), pv, qv, out, 0);
     }
     return {out, {static_cast<std::size_t>(pv.rows), cols}, owner};
 }
@@ -145,7 +141,6 @@ void register_info(nb::module_& m) {
           nb::arg("sp"), nb::arg("sq"));
     m.def("info_partials", &info_partials<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),
           nb::arg("sp"), nb::arg("sq"));
-    m.def("info_stream_partials", &info_stream_partials, nb::arg("kind"), nb::arg("p"), nb::arg("q"),
-          nb::arg("rho_hi"), nb::arg("rho_lo"));
+    m.def("info_stream_partials", &info_stream_partials, nb::arg("kind"), nb::arg("p"), nb::arg("q"));
     m.def("info_stream_kl_gain", &info_stream_kl_gain, nb::arg("totals"));
 }

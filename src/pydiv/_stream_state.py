@@ -49,6 +49,24 @@ def row_exponents(rows: np.ndarray) -> np.ndarray:
     return np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.where(over > 0, -over, 0))
 
 
+def lifted_exponents(p: np.ndarray, q: np.ndarray, e_p: np.ndarray, e_q: np.ndarray) -> np.ndarray:
+    """e_p, raised to bring p's maximum to the top of the safe range where
+    the weighted q (y = rho q, in p's units) could reach the subnormals,
+    whose rounding the terms x log(x/y) would show where x is not small."""
+    with np.errstate(invalid="ignore"):
+        peak_p, peak_q = p.max(axis=1), q.max(axis=1)
+        low_q = np.min(q, axis=1, where=q > 0, initial=np.inf)
+    usable = (peak_p > 0) & (peak_p < np.inf) & (peak_q < np.inf) & (low_q < np.inf)
+    peak_p, peak_q, low_q = (np.where(usable, v, 1.0) for v in (peak_p, peak_q, low_q))
+    n_bits = math.frexp(float(p.shape[1]))[1]
+    top = 1023 - n_bits - 12  # as row_exponents: n such values and a log stay finite
+    e_peak_p = np.frexp(peak_p)[1] + e_p
+    # rho >= max p / (n max q), so y >= 2^this (within a binade):
+    e_low_y = e_peak_p - np.frexp(peak_q)[1] + np.frexp(low_q)[1] - n_bits - 2
+    lift = usable & (e_low_y < -1022 + 53) & (e_peak_p < top)
+    return np.where(lift, e_p + (top - e_peak_p), e_p)
+
+
 def balanced_exponents(p: np.ndarray, q: np.ndarray, e_p: np.ndarray, e_q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """e_p, e_q with the side whose maximum lies more than _MAX_SIDE_GAP
     binades below the other's scaled up to it (exact: the other side's
@@ -88,8 +106,7 @@ class EntropyState:
 
     @staticmethod
     def chunk(p: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
-        zeros = np.zeros(p.shape[0])
-        out = _core.info_stream_partials(_core.INFO_ENTROPY, p, p, zeros, zeros)
+        out = _core.info_stream_partials(_core.INFO_ENTROPY, p, p)
         check(out[:, _VALID] == 0, arrays)
         return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3]}
 
@@ -123,8 +140,7 @@ class KLState:
 
     @staticmethod
     def chunk(p: np.ndarray, q: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
-        zeros = np.zeros(p.shape[0])  # no weight given: each row at its own A / B
-        out = _core.info_stream_partials(_core.INFO_KL, p, q, zeros, zeros)
+        out = _core.info_stream_partials(_core.INFO_KL, p, q)  # each row at its own rho = A / B
         check(out[:, _VALID] == 0, arrays)
         # (D = A - rho B is below 1e-30 A at rho = A / B: A KL = T.)
         return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3], "b": out[:, 4], "b_lo": out[:, 5],

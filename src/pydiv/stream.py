@@ -107,6 +107,7 @@ class _Accumulator:
         if self._scaled:
             units = (st.row_exponents(rows[0]), st.row_exponents(rows[1]) if self._two_inputs else units[1])
             if self._two_inputs:
+                units = (st.lifted_exponents(rows[0], rows[1], *units), units[1])
                 units = st.balanced_exponents(rows[0], rows[1], *units)
         staged = [
             np.ascontiguousarray(r, dtype=np.float64) if not e.any() else np.ldexp(r.astype(np.float64), e[:, None])
