@@ -10,7 +10,9 @@ namespace pydiv {
 void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q, double* out,
                           int threads) {
     const InfoKernelTable& t = info_kernels();
-    const bool kl = kind == InfoKind::kl;
+    const bool kl = kind == InfoKind::kl || kind == InfoKind::cross_entropy;
+    const bool entropy = kind == InfoKind::entropy || kind == InfoKind::cross_entropy;
+    const int h_column = kind == InfoKind::entropy ? 0 : 1;
     const int nt = resolve_threads(threads);
     const bool parallel = nt > 1 && p.rows * p.cols >= (1 << 15);
 #pragma omp parallel for schedule(dynamic, 16) num_threads(nt) if (parallel)
@@ -29,13 +31,12 @@ void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsVi
         o[5] = kl ? sums.sum_q_lo : 0.0;
         o[9] = valid ? 1.0 : 0.0;
         if (!valid) continue;
-        if (!kl) {
-            if (!(sums.sum_p > 0.0)) continue;
+        if (entropy && sums.sum_p > 0.0) {
             InfoPartial a;
             t.entropy_accurate(pi, nullptr, p.cols, sums.sum_p, sums.sum_p_lo, a);
-            o[0] = a.s + a.s_lo;
-            continue;
+            o[h_column] = a.s + a.s_lo;
         }
+        if (!kl) continue;
         double r_hi = 0.0;
         double r_lo = 0.0;
         if (sums.sum_p > 0.0 && sums.sum_q > 0.0) sum_ratio(sums, r_hi, r_lo);
@@ -49,7 +50,7 @@ void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsVi
         InfoPartial a;
         t.kl_accurate(pi, qi, p.cols, r_hi, r_lo, a);
         o[0] = a.s;
-        o[1] = a.s_diff;
+        if (!entropy) o[1] = a.s_diff;
         o[6] = a.n_inf;
         o[7] = r_hi;
         o[8] = r_lo;

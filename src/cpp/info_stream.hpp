@@ -8,6 +8,8 @@
 //            (T and D stay 0); then over x = p and y = rho q (kl_accurate):
 //            T = sum x log(x/y) - (x - y) >= 0, plus y where x == 0, and
 //            D = sum (x - y) where y > 0.
+//   cross_entropy: both from one pass of sums (KL's T, and entropy's T
+//            in D's column).
 //
 // Invariant: A KL(p || q) = T + A h(D / A), h(t) = t + log(1 - t), for any
 // rho; at the chunk's own rho = A / B (double-double), D / A is below 1e-30
@@ -28,8 +30,8 @@
 
 namespace pydiv {
 
-// out columns: T, D, A_hi, A_lo, B_hi, B_lo, n_inf, rho_hi, rho_lo, valid
-// (valid is 0 for a row holding NaN, a negative or +inf).
+// out columns: T, D (cross-entropy: entropy's T), A_hi, A_lo, B_hi, B_lo,
+// n_inf, rho_hi, rho_lo, valid (0 for a row holding NaN, a negative or +inf).
 constexpr int kStreamColumns = 10;
 
 void info_stream_partials(InfoKind kind, const RowsView<double>& p, const RowsView<double>& q, double* out,

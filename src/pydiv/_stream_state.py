@@ -36,48 +36,50 @@ _MAX_SIDE_GAP = 900
 _VALID = 9  # info_stream_partials' validity column
 
 
-def row_exponents(rows: np.ndarray) -> np.ndarray:
-    """Per row, e such that 2^e * row is safe: 0 for most rows; a tiny row's
-    maximum brought near 1; for a row whose sums could overflow, down no
-    further than n values at the maximum times a log (under 2^11) need, so
-    small entries survive as they do in the one-shot functions."""
+def _peak(rows: np.ndarray) -> np.ndarray:
+    """Each row's maximum, 0 where it is not finite (invalid rows are reported later)."""
     with np.errstate(invalid="ignore"):
         peak = rows.max(axis=1)
-    _, exponent = np.frexp(np.where(np.isfinite(peak), peak, 0.0))
-    n_bits = math.frexp(float(rows.shape[1]))[1]
-    over = exponent - 1 + n_bits + 1 + 11 - 1023
-    return np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.where(over > 0, -over, 0))
+    return np.where(np.isfinite(peak), peak, 0.0)
 
 
-def lifted_exponents(p: np.ndarray, q: np.ndarray, e_p: np.ndarray, e_q: np.ndarray) -> np.ndarray:
-    """e_p, raised to bring p's maximum to the top of the safe range where
-    the weighted q (y = rho q, in p's units) could reach the subnormals,
-    whose rounding the terms x log(x/y) would show where x is not small."""
-    with np.errstate(invalid="ignore"):
-        peak_p, peak_q = p.max(axis=1), q.max(axis=1)
-        low_q = np.min(q, axis=1, where=q > 0, initial=np.inf)
-    usable = (peak_p > 0) & (peak_p < np.inf) & (peak_q < np.inf) & (low_q < np.inf)
-    peak_p, peak_q, low_q = (np.where(usable, v, 1.0) for v in (peak_p, peak_q, low_q))
+def chunk_exponents(p: np.ndarray, q: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, e_p and e_q such that 2^e_p p and 2^e_q q are safe.
+
+    Each side on its own: 0 for most rows; a tiny row's maximum brought near
+    1; a row whose sums could overflow scaled down no further than n values
+    at the maximum times a log (under 2^11) need, so small entries survive
+    as they do in the one-shot functions.  With q (KL): p raised to the top
+    of that range where the weighted q (y = rho q, in p's units) could reach
+    the subnormals, whose rounding the terms x log(x/y) would show; then the
+    side whose maximum lies more than _MAX_SIDE_GAP binades below the
+    other's raised to it, so that rho = A / B is a float.  Raising is exact
+    (the raised maximum is at most the other's, which is safe).
+    """
     n_bits = math.frexp(float(p.shape[1]))[1]
-    top = 1023 - n_bits - 12  # as row_exponents: n such values and a log stay finite
-    e_peak_p = np.frexp(peak_p)[1] + e_p
-    # rho >= max p / (n max q), so y >= 2^this (within a binade):
-    e_low_y = e_peak_p - np.frexp(peak_q)[1] + np.frexp(low_q)[1] - n_bits - 2
-    lift = usable & (e_low_y < -1022 + 53) & (e_peak_p < top)
-    return np.where(lift, e_p + (top - e_peak_p), e_p)
+    top = 1023 - n_bits - 11  # the highest safe exponent of a maximum
 
+    def own(peak: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        exponent = np.frexp(peak)[1]
+        e = np.where((peak > 0) & (peak < _TINY), np.minimum(1 - exponent, 1074), np.minimum(top - exponent, 0))
+        return e, exponent + e  # the units, and the maximum's exponent in them
 
-def balanced_exponents(p: np.ndarray, q: np.ndarray, e_p: np.ndarray, e_q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """e_p, e_q with the side whose maximum lies more than _MAX_SIDE_GAP
-    binades below the other's scaled up to it (exact: the other side's
-    maximum is safe, so this one is too)."""
-    with np.errstate(invalid="ignore"):
-        peaks = [np.where(np.isfinite(m), m, 0.0) for m in (p.max(axis=1), q.max(axis=1))]
-    gap = (np.frexp(peaks[0])[1] + e_p) - (np.frexp(peaks[1])[1] + e_q)
-    both = (peaks[0] > 0) & (peaks[1] > 0)
-    raise_q = both & (gap > _MAX_SIDE_GAP)
-    raise_p = both & (gap < -_MAX_SIDE_GAP)
-    return np.where(raise_p, e_p - gap, e_p), np.where(raise_q, e_q + gap, e_q)
+    peak_p = _peak(p)
+    e_p, top_p = own(peak_p)
+    if q is None:
+        return e_p, np.zeros_like(e_p)
+    peak_q = _peak(q)
+    e_q, top_q = own(peak_q)
+    both = (peak_p > 0) & (peak_q > 0)
+    low_q = np.min(q, axis=1, where=q > 0, initial=np.inf)
+    # rho >= max p / (n max q), so y >= 2^low_y (within a binade):
+    low_y = top_p - top_q + np.frexp(np.where(low_q < np.inf, low_q, 1.0))[1] - n_bits - 2
+    lift = both & (low_y < -1022 + 53) & (top_p < top)
+    e_p, top_p = np.where(lift, e_p + (top - top_p), e_p), np.where(lift, top, top_p)
+    gap = top_p - top_q
+    e_p = np.where(both & (gap < -_MAX_SIDE_GAP), e_p - gap, e_p)
+    e_q = np.where(both & (gap > _MAX_SIDE_GAP), e_q + gap, e_q)
+    return e_p, e_q
 
 
 def dd_add(hi: np.ndarray, lo: np.ndarray, o_hi: np.ndarray, o_lo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,6 +144,10 @@ class KLState:
     def chunk(p: np.ndarray, q: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
         out = _core.info_stream_partials(_core.INFO_KL, p, q)  # each row at its own rho = A / B
         check(out[:, _VALID] == 0, arrays)
+        return KLState.from_partials(out)
+
+    @staticmethod
+    def from_partials(out: np.ndarray) -> State:
         # (D = A - rho B is below 1e-30 A at rho = A / B: A KL = T.)
         return {"t": out[:, 0], "a": out[:, 2], "a_lo": out[:, 3], "b": out[:, 4], "b_lo": out[:, 5],
                 "n_inf": out[:, 6]}
@@ -185,7 +191,10 @@ class CrossEntropyState:
 
     @staticmethod
     def chunk(p: np.ndarray, q: np.ndarray, arrays: tuple[np.ndarray, ...], check: Check) -> State:
-        return CrossEntropyState.joined(KLState.chunk(p, q, arrays, check), EntropyState.chunk(p, arrays, check))
+        out = _core.info_stream_partials(_core.INFO_CROSS_ENTROPY, p, q)  # both states from one pass of sums
+        check(out[:, _VALID] == 0, arrays)
+        kl = KLState.from_partials(out)
+        return CrossEntropyState.joined(kl, {"t": out[:, 1], "a": kl["a"], "a_lo": kl["a_lo"]})
 
     @staticmethod
     def rebase(s: State, dp: np.ndarray, dq: np.ndarray) -> State:

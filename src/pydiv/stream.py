@@ -30,9 +30,10 @@ or known counts).
 
 Each side of a row is kept in units of its own power of two: a row is scaled
 only where its sums would overflow or are so small that its terms would lose
-digits, so entries far below a row's maximum survive as they do in the
-one-shot functions, and p's and q's units are kept within 2^900 of each
-other, so totals any distance apart give the ratio the weight needs.
+digits (for KL, also where the weighted q would reach the subnormals), so
+entries far below a row's maximum survive as they do in the one-shot
+functions; p's and q's maxima are kept within 2^900 of each other, so
+totals any distance apart have a ratio that is a float.
 """
 
 from __future__ import annotations
@@ -105,10 +106,7 @@ class _Accumulator:
         if rows[0].shape[1] == 0 or n_rows == 0:
             return batch, self._empty(n_rows), units
         if self._scaled:
-            units = (st.row_exponents(rows[0]), st.row_exponents(rows[1]) if self._two_inputs else units[1])
-            if self._two_inputs:
-                units = (st.lifted_exponents(rows[0], rows[1], *units), units[1])
-                units = st.balanced_exponents(rows[0], rows[1], *units)
+            units = st.chunk_exponents(rows[0], rows[1] if self._two_inputs else None)
         staged = [
             np.ascontiguousarray(r, dtype=np.float64) if not e.any() else np.ldexp(r.astype(np.float64), e[:, None])
             for r, e in zip(rows, units)
@@ -136,6 +134,10 @@ class _Accumulator:
     def _finish(self, state: st.State) -> np.ndarray:
         raise NotImplementedError
 
+    def _moved(self, state: st.State, units: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, ...]) -> st.State:
+        dp, dq = new[0] - units[0], new[1] - units[1]
+        return self._rebase(state, dp, dq) if dp.any() or dq.any() else state
+
     def _fold(self, part: st.State, units: tuple[np.ndarray, np.ndarray]) -> None:
         if self._state is None or self._units is None:
             self._state, self._units = part, units
@@ -148,8 +150,8 @@ class _Accumulator:
             for k, u_mine, u_theirs in (("a", self._units[0], units[0]), ("b", self._units[1], units[1]))
         )
         with np.errstate(over="ignore", under="ignore"):
-            a = self._rebase(mine, new[0] - self._units[0], new[1] - self._units[1])
-            b = self._rebase(part, new[0] - units[0], new[1] - units[1])
+            a = self._moved(mine, self._units, new)
+            b = self._moved(part, units, new)
             combined = self._combine(a, b)
         if not (np.isfinite(combined["a"]).all() and np.isfinite(combined["b"]).all()):
             raise ValueError(_TOO_LARGE)
