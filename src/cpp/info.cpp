@@ -197,16 +197,16 @@ double kl_accurate_row(const Row<T>& r, const InfoPartial& fast, int threads) {
     return b.n_inf == fast.n_inf ? v : kNaN;  // rho q underflowed somewhere
 }
 
-// H = (1/A) sum p log(A/p) by the accurate kernel, A from compensated sums.
+// H by the accurate kernel, its logs taken against the fast pass's plain sum
+// A'; with the exact total A from the same pass's compensated sum,
+//     H = (1/A) sum p log(A/p) = (1/A) sum p log(A'/p) - log(A'/A).
 template <class T>
-double entropy_accurate_row(const Row<T>& r, int threads) {
-    const InfoKernelTable& t = info_kernels();
-    const Row<T> twice{r.p, r.ps, r.p, r.ps, r.n};  // the sum kernel reads a q
-    const InfoPartial sums = pass_row(t.sums_compensated, twice, 1.0, 1.0, threads);
-    const double a_hi = sums.sum_p + sums.sum_p_lo;
-    const double a_lo = sums.sum_p_lo - (a_hi - sums.sum_p);
-    const InfoPartial h = pass_row(t.entropy_accurate, r, a_hi, a_lo, threads);
-    const double v = (h.s + h.s_lo) / a_hi;
+double entropy_accurate_row(const Row<T>& r, const InfoPartial& fast, int threads) {
+    const InfoPartial h = pass_row(info_kernels().entropy_accurate, r, fast.sum_p, 0.0, threads);
+    const double total = h.sum_p + h.sum_p_lo;
+    const double total_lo = h.sum_p_lo - (total - h.sum_p);
+    const double drift = ((fast.sum_p - total) - total_lo) / total;  // A'/A - 1
+    const double v = (h.s + h.s_lo) / total - std::log1p(drift);
     return v > 0.0 ? v : 0.0;
 }
 
@@ -256,7 +256,7 @@ double row_result(InfoKind kind, const Row<T>& r, int threads) {
     if (sp == 1.0 && sq == 1.0 && normal_range(a.sum_p) && (!has_q || normal_range(a.sum_q))) {
         const double parts = largest_part(kind, a);
         if (kind == InfoKind::entropy && std::fabs(a.s / a.sum_p) + std::fabs(std::log(a.sum_p)) > kEntropyParts * result)
-            return entropy_accurate_row(r, threads);
+            return entropy_accurate_row(r, a, threads);
         if (kind == InfoKind::kl && result < kKlRoundoff * (1.0 + parts)) {
             const double v = kl_accurate_row(r, a, threads);
             if (!std::isnan(v)) return v;

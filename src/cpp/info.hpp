@@ -94,9 +94,11 @@ struct InfoKernelTable {
     // kl_from_accurate() below turns that into KL(p/A || q/B).
     InfoChunkKernel kl_accurate;
     // Accurate entropy: entropy_accurate(p, q unused, n, a_hi, a_lo, acc)
-    // with A = a_hi + a_lo = sum p (a double-double, e.g. from
-    // sums_compensated): s + s_lo += sum over p[i] > 0 of p[i] log(A / p[i]),
-    // every term >= 0, compensated; sum_p/min_p/max_p track p.  H = (s + s_lo) / A.
+    // with A' = a_hi + a_lo a reference total near A = sum p (a double-double,
+    // or a plain sum with a_lo = 0): s + s_lo += sum over p[i] > 0 of
+    // p[i] log(A' / p[i]), every term >= 0 when A' >= max p, compensated;
+    // sum_p + sum_p_lo = A compensated, min_p/max_p track p.  Then
+    // H = (s + s_lo) / A - log(A' / A) (exactly (s + s_lo) / A when A' = A).
     InfoChunkKernel entropy_accurate;
     InfoChunkKernel sums;              // sum/min/max of p and q only
     InfoChunkKernel sums_compensated;  // the same, with sum_p_lo and sum_q_lo

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cfloat>
+#include <cmath>
 #include <limits>
 
 #include "info.hpp"
@@ -131,22 +132,32 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
     const vec va_hi = V::set1(a_hi);
     const vec va_lo = V::set1(a_lo);
     const vec half = V::set1(0.5 * a_hi);
-    const vec lo_ratio = V::set1(a_lo / a_hi);
+    // log(A/x) = -log(x inv) + a_lo / a_hi - delta, with inv = 1 / a_hi and
+    // delta = 1 - a_hi inv (exact by FMA): a product instead of a quotient,
+    // with the same half-ulp rounding.
+    const double inv = 1.0 / a_hi;
+    const vec vinv = V::set1(inv);
+    const vec correction = V::set1(a_lo / a_hi - std::fma(-a_hi, inv, 1.0));
+    const vec dbl_min = V::set1(DBL_MIN);
     const vec zero = V::zero();
     const vec one = V::set1(1.0);
     const auto& table = V::table();
-    AccurateAcc<V> acc;
+    // Local accumulators (not AccurateAcc's members) stay in registers.
+    vec sum_p = zero, sum_p_lo = zero, s = zero, s_lo = zero, max_p = zero;
+    vec min_p = V::set1(std::numeric_limits<double>::infinity());
     std::int64_t i = 0;
     for (; i + V::width <= n; i += V::width) {
         const vec x = V::load(p + i);
-        fast2sum<V>(acc.sum_p, acc.sum_p_lo, x);  // q is not read: its side stays empty
-        acc.min_p = V::min(acc.min_p, x);
-        acc.max_p = V::max(acc.max_p, x);
+        fast2sum<V>(sum_p, sum_p_lo, x);  // q is not read: its side stays empty
+        min_p = V::min(min_p, x);
+        max_p = V::max(max_p, x);
         const auto xpos = V::gt(x, zero);
         const auto big = V::gt(x, half);
         const vec safe_x = V::select(xpos, x, va_hi);
-        // log(A / x) = log(A_hi / x) + A_lo / A_hi where x <= A / 2 ...
-        vec log_a_over_x = V::add(log_quotient<V>(va_hi, safe_x, table), lo_ratio);
+        // log(A / x) as above where x <= A / 2 (x / A below the normal range: by exponents) ...
+        const vec r = V::mul(safe_x, vinv);
+        const vec log_r = V::all(V::ge(r, dbl_min)) ? V::log_normal(r, table) : V::log_ratio(safe_x, va_hi, table);
+        vec log_a_over_x = V::sub(correction, log_r);
         if (V::any(big)) {
             // ... and log1p(t), t = ((A_hi - x) + A_lo) / x in [0, 1], beyond:
             // log(1 + t) corrected by the rounding of 1 + t.
@@ -155,8 +166,15 @@ void simd_entropy_accurate(const double* p, const double*, std::int64_t n, doubl
             const vec log1p_t = V::add(V::log_normal(u, table), V::div(V::sub(t, V::sub(u, one)), u));
             log_a_over_x = V::select(big, log1p_t, log_a_over_x);
         }
-        fast2sum<V>(acc.s, acc.s_lo, V::select(xpos, V::mul(x, log_a_over_x), zero));
+        fast2sum<V>(s, s_lo, V::select(xpos, V::mul(x, log_a_over_x), zero));
     }
+    AccurateAcc<V> acc;
+    acc.sum_p = sum_p;
+    acc.sum_p_lo = sum_p_lo;
+    acc.s = s;
+    acc.s_lo = s_lo;
+    acc.min_p = min_p;
+    acc.max_p = max_p;
     acc.fold_into(out);
     if (i < n) scalar::entropy_accurate(p + i, nullptr, n - i, a_hi, a_lo, out);
 }
