@@ -225,12 +225,19 @@ class JSState:
         # The kernel weighs q by sq / sp: where that is no float, one side's
         # values and scale trade an exact power of two (the smaller total's
         # side up to the larger's, so nothing overflows or flushes).
+        # (Entries far above their total, whose scaled values overflow anyway, say so.)
         sp, sq = scales
         gap = math.frexp(sq)[1] - math.frexp(sp)[1]
-        if gap > _MAX_SIDE_GAP:
-            q, sq = np.ldexp(q, gap - 2), math.ldexp(sq, 2 - gap)
-        elif gap < -_MAX_SIDE_GAP:
-            p, sp = np.ldexp(p, -gap - 2), math.ldexp(sp, gap + 2)
+        if abs(gap) > _MAX_SIDE_GAP:
+            side = q if gap > 0 else p
+            with np.errstate(over="ignore"):
+                raised = np.ldexp(side, abs(gap) - 2)
+            if (np.isinf(raised) & np.isfinite(side)).any():
+                return None
+            if gap > 0:
+                q, sq = raised, math.ldexp(sq, 2 - gap)
+            else:
+                p, sp = raised, math.ldexp(sp, gap + 2)
         parts = _core.info_partials(_core.INFO_JS, p, q, sp, sq)
         check(np.isnan(parts[:, 0]), arrays)
         if not np.isfinite(parts[:, :3]).all():
