@@ -57,7 +57,9 @@ def chunk_exponents(p: np.ndarray, q: np.ndarray | None) -> tuple[np.ndarray, np
     (the raised maximum is at most the other's, which is safe).
     """
     n_bits = math.frexp(float(p.shape[1]))[1]
-    top = 1023 - n_bits - 11  # the highest safe exponent of a maximum
+    # The highest safe exponent of a maximum: n such values and a log stay
+    # finite, and the kernels without FMA split products by Dekker's 2^27 + 1.
+    top = 1023 - 27 - 4 - n_bits
 
     def own(peak: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         exponent = np.frexp(peak)[1]
@@ -73,9 +75,10 @@ def chunk_exponents(p: np.ndarray, q: np.ndarray | None) -> tuple[np.ndarray, np
     both = (peak_p > 0) & (peak_q > 0)
     low_q = np.min(q, axis=1, where=q > 0, initial=np.inf)
     # rho >= max p / (n max q), so y >= 2^low_y (within a binade):
-    low_y = top_p - top_q + np.frexp(np.where(low_q < np.inf, low_q, 1.0))[1] - n_bits - 2
-    lift = both & (low_y < -1022 + 53) & (top_p < top)
-    e_p, top_p = np.where(lift, e_p + (top - top_p), e_p), np.where(lift, top, top_p)
+    low_y = top_p - top_q + np.frexp(np.where(low_q < np.inf, low_q, 1.0))[1] + e_q - n_bits - 2
+    lift = np.maximum(np.minimum((-1022 + 53) - low_y, top - top_p), 0)
+    lift = np.where(both, lift, 0)
+    e_p, top_p = e_p + lift, top_p + lift
     gap = top_p - top_q
     e_p = np.where(both & (gap < -_MAX_SIDE_GAP), e_p - gap, e_p)
     e_q = np.where(both & (gap > _MAX_SIDE_GAP), e_q + gap, e_q)
@@ -222,22 +225,16 @@ class JSState:
 
     @staticmethod
     def chunk(p: np.ndarray, q: np.ndarray, scales: tuple[float, float], arrays: tuple[np.ndarray, ...], check: Check) -> State | None:
-        # The kernel weighs q by sq / sp: where that is no float, one side's
-        # values and scale trade an exact power of two (the smaller total's
-        # side up to the larger's, so nothing overflows or flushes).
-        # (Entries far above their total, whose scaled values overflow anyway, say so.)
+        # The kernel weighs q by sq / sp: where that is no float, the larger
+        # total's side trades an exact power of two with its scale, down to
+        # the other's (what that flushes weighs under 2^-1000 of the mixture).
         sp, sq = scales
         gap = math.frexp(sq)[1] - math.frexp(sp)[1]
-        if abs(gap) > _MAX_SIDE_GAP:
-            side = q if gap > 0 else p
-            with np.errstate(over="ignore"):
-                raised = np.ldexp(side, abs(gap) - 2)
-            if (np.isinf(raised) & np.isfinite(side)).any():
-                return None
-            if gap > 0:
-                q, sq = raised, math.ldexp(sq, 2 - gap)
-            else:
-                p, sp = raised, math.ldexp(sp, gap + 2)
+        with np.errstate(under="ignore"):
+            if gap > _MAX_SIDE_GAP:
+                p, sp = np.ldexp(p, 2 - gap), math.ldexp(sp, gap - 2)
+            elif gap < -_MAX_SIDE_GAP:
+                q, sq = np.ldexp(q, 2 + gap), math.ldexp(sq, -gap - 2)
         parts = _core.info_partials(_core.INFO_JS, p, q, sp, sq)
         check(np.isnan(parts[:, 0]), arrays)
         if not np.isfinite(parts[:, :3]).all():
