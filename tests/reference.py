@@ -99,6 +99,7 @@ def kl_divergence_mp(p, q, digits: int = 40) -> float:
 
 
 def cross_entropy_mp(p, q, digits: int = 40) -> float:
+    """Cross-entropy of the given floats in `digits`-digit mpmath, rounded once at the end."""
     import mpmath
 
     with mpmath.workdps(digits):
@@ -109,6 +110,7 @@ def cross_entropy_mp(p, q, digits: int = 40) -> float:
 
 
 def entropy_mp(p, digits: int = 40) -> float:
+    """Entropy of the given floats in `digits`-digit mpmath, rounded once at the end."""
     import mpmath
 
     with mpmath.workdps(digits):

@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "info.hpp"
+#include "info_stream.hpp"
 
 using namespace pydiv_bind;
 using pydiv::InfoKind;
@@ -78,6 +79,38 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_partials(int kind, Array2<T> p,
     return {out, {static_cast<std::size_t>(pv.rows), 4}, owner};
 }
 
+// The streaming accumulators' accurate partials per row (info_stream.hpp).
+nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array2<double> p, Array2<double> q) {
+    const RowsView<double> pv = rows_of(p);
+    const RowsView<double> qv = rows_of(q);
+    // (A stride along an axis of length 1 is never used: NumPy calls such arrays contiguous.)
+    const bool dense = pv.cols <= 1 || (pv.col_stride == 1 && qv.col_stride == 1);
+    if (!dense || qv.rows != pv.rows || qv.cols != pv.cols)
+        throw nb::value_error("info_stream_partials: contiguous rows of equal shape");
+    const auto cols = static_cast<std::size_t>(pydiv::kStreamColumns);
+    double* out = new double[static_cast<std::size_t>(pv.rows) * cols];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::info_stream_partials(static_cast<InfoKind>(kind), pv, qv, out, 0);
+    }
+    return {out, {static_cast<std::size_t>(pv.rows), cols}, owner};
+}
+
+// The chain-rule term of merging two parts' KL states per row (info_stream.hpp).
+nb::ndarray<nb::numpy, double, nb::ndim<1>> info_stream_kl_gain(
+    nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu> totals) {
+    if (totals.shape(1) != 8) throw nb::value_error("info_stream_kl_gain: totals must have 8 columns");
+    const std::size_t rows = totals.shape(0);
+    double* out = new double[rows ? rows : 1];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        nb::gil_scoped_release release;
+        pydiv::kl_merge_gain(totals.data(), static_cast<std::int64_t>(rows), out);
+    }
+    return {out, {rows}, owner};
+}
+
 // Results for the row pairs (p[i[c]], q[j[c]]); the indices are checked here.
 nb::ndarray<nb::numpy, double, nb::ndim<1>> info_pairs(int kind, Array2<double> p, Array2<double> q,
                                                        nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig> i,
@@ -117,4 +150,6 @@ void register_info(nb::module_& m) {
           nb::arg("sp"), nb::arg("sq"));
     m.def("info_partials", &info_partials<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(),
           nb::arg("sp"), nb::arg("sq"));
+    m.def("info_stream_partials", &info_stream_partials, nb::arg("kind"), nb::arg("p"), nb::arg("q"));
+    m.def("info_stream_kl_gain", &info_stream_kl_gain, nb::arg("totals"));
 }

@@ -45,6 +45,10 @@ def info_partials(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(No
 @overload
 def info_partials(kind: int, p: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float32], dict(shape=(None, None), device='cpu', writable=False)] | None, sp: float, sq: float) -> Annotated[NDArray[numpy.float64], dict(shape=(None, None))]: ...
 
+def info_stream_partials(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None), device='cpu', writable=False)]) -> Annotated[NDArray[numpy.float64], dict(shape=(None, None))]: ...
+
+def info_stream_kl_gain(totals: Annotated[NDArray[numpy.float64], dict(shape=(None, None), order='C', device='cpu', writable=False)]) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
 W1D_WASSERSTEIN: int = 0
 
 W1D_ENERGY: int = 1

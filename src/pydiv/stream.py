@@ -6,24 +6,34 @@ with :meth:`update`, combines with another accumulator of the same kind with
 pickle), and gives with :meth:`result` the value the one-shot function would
 give on the concatenated data.
 
-Entropy, cross-entropy and KL accept unnormalised counts in a single pass,
-through the identities (with :math:`A = \\sum a`, :math:`B = \\sum b`)
+Entropy, cross-entropy and KL accept unnormalised counts in a single pass.
+Per row, with :math:`A = \\sum a`, :math:`B = \\sum b`, the state holds
+sums of non-negative terms only, so nothing cancels however close the
+distributions are or however small the result:
 
 .. math::
 
-    H(a/A)            &= -\\tfrac{1}{A} \\sum a \\log a + \\log A \\\\
-    H(a/A, b/B)       &= -\\tfrac{1}{A} \\sum a \\log b + \\log B \\\\
-    D_{KL}(a/A\\|b/B)  &= \\tfrac{1}{A} \\sum a \\log (a/b) + \\log (B/A)
+    A\\,H(a/A) &= \\sum a \\log(A/a) \\\\
+    A\\,D_{KL}(a/A\\|b/B) &= \\sum a \\log\\frac{a}{\\rho b} - (a - \\rho b),
+        \\quad \\rho = A/B
+
+(each chunk's terms at its own :math:`\\rho`); cross-entropy is
+:math:`H + D_{KL}`.  Two parts combine exactly: entropy by :math:`\\sum a
+\\log(A/a) = \\sum_k \\sum a \\log(A_k/a) + A_k \\log(A/A_k)` over the parts
+:math:`k`, KL by its chain rule, :math:`A\\,D_{KL} = \\sum_k A_k D_{KL,k} +
+A\\,D_{KL}((A_k/A)_k \\| (B_k/B)_k)`, whose last term is again a sum of
+non-negative terms.
 
 Jensen-Shannon has no such identity: the mixture depends on both totals, so
 :class:`JSDivergence` needs the totals up front (a first pass over the data,
 or known counts).
 
-The state is, per distribution, the totals and the mean of the log term
-:math:`\tfrac{1}{A}\sum \ldots`, both in units of a power of two (that of
-the largest chunk so far): each chunk is scaled by the power of two that
-brings its maximum near 1, so chunks of tiny (even subnormal) or huge values
-keep their digits.
+Each side of a row is kept in units of its own power of two: a row is scaled
+only where its sums would overflow or are so small that its terms would lose
+digits (for KL, also where the weighted q would reach the subnormals), so
+entries far below a row's maximum survive as they do in the one-shot
+functions; p's and q's maxima are kept within 2^900 of each other, so
+totals any distance apart have a ratio that is a float.
 """
 
 from __future__ import annotations
@@ -33,7 +43,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from . import _core
+from . import _stream_state as st
 from ._validation import (
     as_real_array,
     broadcast_shape,
@@ -45,37 +55,25 @@ from ._validation import (
 
 __all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
 
-
-_LN2 = math.log(2.0)
 _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
     "divide every chunk by the same factor first"
 )
 
 
-def _chunk_exponent(rows: np.ndarray) -> int:
-    """e such that 2^e brings the chunk's largest value near 1 (an exact scaling)."""
-    peak = float(rows.max()) if rows.size else 0.0
-    if not 0.0 < peak < math.inf:
-        return 0  # zeros, or invalid data that the partials reject
-    return -min(1000, max(-1000, math.frexp(peak)[1] - 1))
-
-
 class _Accumulator:
-    _kind: int
     _two_inputs = True
+    _scaled = True  # rows scaled by powers of two where needed (not JS: its totals scale it)
 
     def __init__(self, *, axis: int = -1) -> None:
         self._axis = axis
         self._batch_shape: tuple[int, ...] | None = None
-        self._mean: np.ndarray | None = None  # (1/A) sum of the log term
-        self._a: np.ndarray | None = None
-        self._b: np.ndarray | None = None
-        self._n_inf: np.ndarray | None = None
+        self._state: st.State | None = None
         self._scales = (1.0, 1.0)
-        self._units = (0, 0)  # the state of p and q is in units of 2^-e: these e
+        # Per row, the state of p and of q is in units of 2^-e: these e.
+        self._units: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _partials(self, p: Any, q: Any) -> tuple[tuple[int, ...], np.ndarray, tuple[int, int]]:
+    def _rows(self, p: Any, q: Any) -> tuple[tuple[int, ...], list[np.ndarray], tuple[np.ndarray, ...]]:
         pa = as_real_array(p, "p_chunk")
         if self._two_inputs:
             qa = as_real_array(q, "q_chunk")
@@ -92,55 +90,72 @@ class _Accumulator:
         batch = shape[:ax] + shape[ax + 1 :]
         n_rows = math.prod(batch)  # reshape(-1, 0) would be ambiguous for an empty chunk
         rows = [np.moveaxis(np.broadcast_to(a, shape), ax, -1).reshape(n_rows, shape[ax]) for a in arrays]
-        if shape[ax] == 0 or rows[0].shape[0] == 0:
-            return batch, np.zeros((rows[0].shape[0], 4)), (0, 0)
-        sp, sq = self._scales
-        ep = _chunk_exponent(rows[0]) if self._scaled else 0
-        eq = _chunk_exponent(rows[1]) if self._scaled and self._two_inputs else 0
-        parts = _core.info_partials(
-            self._kind, rows[0], rows[1] if self._two_inputs else None, math.ldexp(sp, ep), math.ldexp(sq, eq)
-        )
-        if np.isnan(parts[:, 0]).any():
+        return batch, rows, arrays
+
+    def _check(self, invalid: np.ndarray, arrays: tuple[np.ndarray, ...]) -> None:
+        if invalid.any():
             for name, a in zip(("p_chunk", "q_chunk"), arrays):
                 if np.isnan(a).any() or np.isinf(a).any() or (a < 0).any():
                     raise_for_distribution(a, name)
-        if not np.isfinite(parts[:, :3]).all():
-            raise ValueError(_TOO_LARGE)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mean = np.where(parts[:, 1] > 0, parts[:, 0] / parts[:, 1], 0.0)
-        return batch, np.stack([mean, parts[:, 1], parts[:, 2], parts[:, 3]], axis=1), (ep, eq)
 
-    # Entropy, cross-entropy and KL scale each chunk by a power of two.
-    _scaled = True
+    def _part(self, p: Any, q: Any) -> tuple[tuple[int, ...], st.State, tuple[np.ndarray, np.ndarray]]:
+        """A chunk's state and its units."""
+        batch, rows, arrays = self._rows(p, q)
+        n_rows = rows[0].shape[0]
+        units = (np.zeros(n_rows, dtype=np.int64), np.zeros(n_rows, dtype=np.int64))
+        if rows[0].shape[1] == 0 or n_rows == 0:
+            return batch, self._empty(n_rows), units
+        if self._scaled:
+            units = st.chunk_exponents(rows[0], rows[1] if self._two_inputs else None)
+        staged = [
+            np.ascontiguousarray(r, dtype=np.float64) if not e.any() else np.ldexp(r.astype(np.float64), e[:, None])
+            for r, e in zip(rows, units)
+        ]
+        part = self._chunk(staged, arrays)
+        if self._two_inputs and (units[0] < 0).any():
+            # Scaling down may flush tiny entries: the supports are as given.
+            down = units[0] < 0
+            part["n_inf"][down] = ((rows[0][down] > 0) & (rows[1][down] == 0)).sum(axis=1)
+        return batch, part, units
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        """How the mean of the log term moves when p's values are scaled by 2^dp and q's by 2^dq."""
+    def _empty(self, n_rows: int) -> st.State:
         raise NotImplementedError
 
-    def _fold(self, part: np.ndarray, units: tuple[int, int]) -> None:
-        """Fold a part's (mean, A, B, n_inf) rows, in `units`, into the state."""
-        if self._batch_shape is None or self._mean is None:
-            self._mean, self._a, self._b, self._n_inf = (part[:, k].copy() for k in range(4))
-            self._units = units
-            return
-        # Both into the units of the larger values, where neither total overflows.
-        new = (min(self._units[0], units[0]), min(self._units[1], units[1]))
-        mine = self._rebased(np.stack([self._mean, self._a, self._b], axis=1), self._units, new)  # type: ignore[list-item]
-        theirs = self._rebased(part[:, :3], units, new)
-        with np.errstate(over="ignore"):
-            a_total, b_total = mine[1] + theirs[1], mine[2] + theirs[2]
-        if not (np.isfinite(a_total).all() and np.isfinite(b_total).all()):
-            raise ValueError(_TOO_LARGE)
-        # The mean over both parts, weighted by their totals.
-        with np.errstate(divide="ignore", invalid="ignore"):
-            weight = np.where(a_total > 0, theirs[1] / a_total, 0.0)
-        self._mean = mine[0] + (theirs[0] - mine[0]) * weight
-        self._a, self._b, self._units = a_total, b_total, new
-        self._n_inf = self._n_inf + part[:, 3]
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        raise NotImplementedError
 
-    def _rebased(self, state: np.ndarray, old: tuple[int, int], new: tuple[int, int]) -> list[np.ndarray]:
-        dp, dq = new[0] - old[0], new[1] - old[1]  # <= 0
-        return [state[:, 0] + self._log_shift(dp, dq), np.ldexp(state[:, 1], dp), np.ldexp(state[:, 2], dq)]
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        """The state with p's values scaled by 2^dp and q's by 2^dq."""
+        raise NotImplementedError
+
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        raise NotImplementedError
+
+    def _finish(self, state: st.State) -> np.ndarray:
+        raise NotImplementedError
+
+    def _moved(self, state: st.State, units: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, ...]) -> st.State:
+        dp, dq = new[0] - units[0], new[1] - units[1]
+        return self._rebase(state, dp, dq) if dp.any() or dq.any() else state
+
+    def _fold(self, part: st.State, units: tuple[np.ndarray, np.ndarray]) -> None:
+        if self._state is None or self._units is None:
+            self._state, self._units = part, units
+            return
+        mine = self._state
+        # Both into the units of the larger values, where neither total
+        # overflows; a side that is zero so far has no units of its own.
+        new = tuple(
+            np.where(mine[k] == 0, u_theirs, np.where(part[k] == 0, u_mine, np.minimum(u_mine, u_theirs)))
+            for k, u_mine, u_theirs in (("a", self._units[0], units[0]), ("b", self._units[1], units[1]))
+        )
+        with np.errstate(over="ignore", under="ignore"):
+            a = self._moved(mine, self._units, new)
+            b = self._moved(part, units, new)
+            combined = self._combine(a, b)
+        if not (np.isfinite(combined["a"]).all() and np.isfinite(combined["b"]).all()):
+            raise ValueError(_TOO_LARGE)
+        self._state, self._units = combined, (new[0], new[1])
 
     def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
         """Add the next chunk of the distribution(s); returns self."""
@@ -148,12 +163,12 @@ class _Accumulator:
             raise TypeError(f"{type(self).__name__}.update needs q_chunk")
         if not self._two_inputs and q_chunk is not None:
             raise TypeError(f"{type(self).__name__}.update takes only p_chunk")
-        batch, parts, units = self._partials(p_chunk, q_chunk)
+        batch, part, units = self._part(p_chunk, q_chunk)
         if self._batch_shape is not None and batch != self._batch_shape:
             raise ValueError(
                 f"chunk has batch shape {batch}, but earlier chunks had {self._batch_shape}"
             )
-        self._fold(parts, units)
+        self._fold(part, units)
         self._batch_shape = batch
         return self
 
@@ -163,31 +178,27 @@ class _Accumulator:
             raise TypeError(f"cannot merge {type(other).__name__} into {type(self).__name__}")
         if other._scales != self._scales:
             raise ValueError("cannot merge accumulators built with different totals")
-        if other._batch_shape is None:
+        if other._batch_shape is None or other._state is None or other._units is None:
             return self
         if self._batch_shape is not None and other._batch_shape != self._batch_shape:
             raise ValueError(
                 f"cannot merge batch shape {other._batch_shape} into {self._batch_shape}"
             )
-        part = np.stack([other._mean, other._a, other._b, other._n_inf], axis=1)  # type: ignore[list-item]
-        self._fold(part, other._units)
+        self._fold({k: v.copy() for k, v in other._state.items()}, other._units)
         self._batch_shape = other._batch_shape
         return self
-
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
 
     def result(self, *, base: Any = None) -> Any:
         """The divergence of everything added so far (float, or array over batch axes)."""
         b = check_base(base)
-        if self._batch_shape is None:
+        if self._batch_shape is None or self._state is None:
             raise ValueError("no data: call update() with at least one chunk first")
-        if (self._a == 0).any():  # type: ignore[union-attr]  # set once _batch_shape is
+        if (self._state["a"] == 0).any():
             raise ValueError("p sums to zero over all chunks, so it cannot be normalised")
-        if self._two_inputs and (self._b == 0).any():  # type: ignore[union-attr]
+        if self._two_inputs and (self._state["b"] == 0).any():
             raise ValueError("q sums to zero over all chunks, so it cannot be normalised")
         with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
-            out = self._finish(self._mean, self._a, self._b, self._n_inf)  # type: ignore[arg-type]
+            out = self._finish(self._state)
         if b is not None:
             out = out / math.log(b)
         out = out.reshape(self._batch_shape)
@@ -206,15 +217,23 @@ class Entropy(_Accumulator):
     2.0
     """
 
-    _kind = _core.INFO_ENTROPY
     _two_inputs = False
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        return dp * _LN2
+    # (A "b" of zeros: the accumulator's units bookkeeping reads both sides.)
+    def _empty(self, n_rows: int) -> st.State:
+        return {**st.EntropyState.empty(n_rows), "b": np.zeros(n_rows)}
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.maximum(-mean + np.log(a), 0.0)  # H >= 0; the identity may cancel to -1e-16
-        return out
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return {**st.EntropyState.chunk(rows[0], arrays, self._check), "b": np.zeros(rows[0].shape[0])}
+
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return {**st.EntropyState.rebase(state, dp), "b": state["b"]}
+
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return {**st.EntropyState.combine(mine, theirs), "b": mine["b"]}
+
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.EntropyState.finish(state)
 
 
 class CrossEntropy(_Accumulator):
@@ -228,13 +247,20 @@ class CrossEntropy(_Accumulator):
     1.207518749639
     """
 
-    _kind = _core.INFO_CROSS_ENTROPY
+    def _empty(self, n_rows: int) -> st.State:
+        return st.CrossEntropyState.empty(n_rows)
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        return dq * _LN2
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return st.CrossEntropyState.chunk(rows[0], rows[1], arrays, self._check)
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        return np.where(n_inf > 0, np.inf, np.maximum(-mean + np.log(b), 0.0))
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return st.CrossEntropyState.rebase(state, dp, dq)
+
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.CrossEntropyState.combine(mine, theirs)
+
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.CrossEntropyState.finish(state)
 
 
 class KLDivergence(_Accumulator):
@@ -248,15 +274,20 @@ class KLDivergence(_Accumulator):
     0.207518749639
     """
 
-    _kind = _core.INFO_KL
+    def _empty(self, n_rows: int) -> st.State:
+        return st.KLState.empty(n_rows)
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        return (dp - dq) * _LN2
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        return st.KLState.chunk(rows[0], rows[1], arrays, self._check)
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        ratio = b / a  # log(b / a) is exact-er than log(b) - log(a), unless b / a leaves the float range
-        log_ratio = np.where((ratio > 0) & (ratio < np.inf), np.log(ratio), np.log(b) - np.log(a))
-        return np.where(n_inf > 0, np.inf, np.maximum(mean + log_ratio, 0.0))
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return st.KLState.rebase(state, dp, dq)
+
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.KLState.combine(mine, theirs)
+
+    def _finish(self, state: st.State) -> np.ndarray:
+        return st.KLState.finish(state)
 
 
 class JSDivergence(_Accumulator):
@@ -275,7 +306,7 @@ class JSDivergence(_Accumulator):
     1.0
     """
 
-    _kind = _core.INFO_JS
+    _scaled = False
 
     def __init__(self, *, p_total: float, q_total: float, axis: int = -1) -> None:
         super().__init__(axis=axis)
@@ -288,15 +319,23 @@ class JSDivergence(_Accumulator):
                 raise ValueError(f"{name} must be a positive finite number, got {total!r}")
         self._scales = (1.0 / float(p_total), 1.0 / float(q_total))
 
-    _scaled = False  # the totals scale the chunks
+    def _empty(self, n_rows: int) -> st.State:
+        return st.JSState.empty(n_rows)
 
-    def _log_shift(self, dp: int, dq: int) -> float:
-        return 0.0
+    def _chunk(self, rows: list[np.ndarray], arrays: tuple[np.ndarray, ...]) -> st.State:
+        part = st.JSState.chunk(rows[0], rows[1], self._scales, arrays, self._check)
+        if part is None:
+            raise ValueError(_TOO_LARGE)
+        return part
 
-    def _finish(self, mean: np.ndarray, a: np.ndarray, b: np.ndarray, n_inf: np.ndarray) -> np.ndarray:
-        if not (np.allclose(a, 1.0, rtol=1e-9, atol=0) and np.allclose(b, 1.0, rtol=1e-9, atol=0)):
-            raise ValueError(
-                "the chunks do not add up to p_total and q_total; pass the true totals"
-            )
-        out: np.ndarray = np.clip(0.5 * mean * a, 0.0, math.log(2.0))
+    def _rebase(self, state: st.State, dp: np.ndarray, dq: np.ndarray) -> st.State:
+        return state
+
+    def _combine(self, mine: st.State, theirs: st.State) -> st.State:
+        return st.JSState.combine(mine, theirs)
+
+    def _finish(self, state: st.State) -> np.ndarray:
+        out = st.JSState.finish(state)
+        if out is None:
+            raise ValueError("the chunks do not add up to p_total and q_total; pass the true totals")
         return out
