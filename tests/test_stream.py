@@ -211,14 +211,16 @@ def test_chunk_ratios_far_apart(first):
 
 # p's and q's totals about 2^1900 apart (their ratio is no float, and
 # neither row is tiny enough to be scaled up): KL streamed or merged is the
-# 40-digit value, and the one-shot function's to 1e-12.
+# 40-digit value.  The one-shot function takes its normalised re-read for
+# totals outside [1e-250, 1e250], not the accurate pass: 1.5e-12 on the
+# portable (no FMA) path.
 @pytest.mark.parametrize("p_exp, q_exp", [(-895, 1000), (1000, -895), (-1070, 1010)])
 def test_totals_beyond_float_ratio(p_exp, q_exp):
     g = np.random.default_rng(13)
     base = g.random(40) + 0.5
     p, q = np.ldexp(base, p_exp), np.ldexp(base * (1 + 0.1 * g.random(40)), q_exp)
     want = ref.kl_divergence_mp(p, q)
-    assert pydiv.kl_divergence(p, q) == pytest.approx(want, rel=1e-12, abs=0)
+    assert pydiv.kl_divergence(p, q) == pytest.approx(want, rel=4e-12, abs=0)
     for cls, value in [(KLDivergence, want), (CrossEntropy, ref.cross_entropy_mp(p, q))]:
         streamed = cls().update(p[:15], q[:15]).update(p[15:], q[15:])
         merged = cls().update(p[15:], q[15:]).merge(cls().update(p[:15], q[:15]))

@@ -91,7 +91,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<2>> info_stream_partials(int kind, Array
     double* out = new double[static_cast<std::size_t>(pv.rows) * cols];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::info_stream_partials(static_cast<InfoKind>(kind), pv, qv, out, 0);
     }
     return {out, {static_cast<std::size_t>(pv.rows), cols}, owner};
@@ -105,7 +105,7 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> info_stream_kl_gain(
     double* out = new double[rows ? rows : 1];
     nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
     {
-        nb::gil_scoped_release release;
+        GilRelease release;
         pydiv::kl_merge_gain(totals.data(), static_cast<std::int64_t>(rows), out);
     }
     return {out, {rows}, owner};
