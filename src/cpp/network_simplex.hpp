@@ -218,12 +218,23 @@ enum class EmdInitialBasis : int {
 };
 
 // ---- tolerances and tuned parameters --------------------------------------
-// An arc enters only if rc + kEmdPriceRelTol * (|C_ij| + |u_i| + |v_j|) < 0:
-// the tolerance scales with the numbers the reduced cost is computed from
-// (their rounding is a few ulp of that sum), never with the largest cost of
-// the problem, so one huge cost that the optimum avoids cannot hide the
-// small improvements elsewhere.  About 1000 ulp.
-constexpr double kEmdPriceRelTol = 0x1p-42;
+// An arc enters only if rc + kEmdPriceRelTol * (|C_ij| + mag_i + mag_j) < 0,
+// where mag_x >= |pi_x| is the largest |potential| on the tree path that
+// made pi_x (the potential of x is a sum along that path, so its rounding is
+// a few ulp of mag_x per step; incremental shifts only raise mag_x until the
+// next exact recompute).  The tolerance scales with the numbers the reduced
+// cost is computed from, never with the largest cost of the problem, so one
+// huge cost that the optimum avoids cannot hide the small improvements
+// elsewhere; and it covers the rounding of potentials whose paths pass
+// through huge costs, so rounding noise never prices as an improvement (no
+// cycling).  About 4000 ulp.
+constexpr double kEmdPriceRelTol = 0x1p-40;
+// The first exact recomputes take mag_x = |pi_x| instead of the path maximum:
+// tighter, so improvements beside potentials that passed through a huge cost
+// (a sentinel arc degenerate in the tree) still price out; but rounding noise
+// may then price as an improvement and cycle, so after this many recomputes
+// the path maximum bounds the noise and the search ends.
+constexpr int64_t kEmdTightRecomputes = 16;
 // Accepted relative mismatch of the totals (sum a vs sum b) before rescaling.
 constexpr double kEmdMassRelTol = 1e-8;
 // Artificial flow above kEmdFeasUlps * eps * (n'+m') * total is "infeasible":
@@ -370,6 +381,7 @@ private:
     std::vector<int64_t> parent_, size_, last_, thread_, rev_;
     std::vector<unsigned char> up_;
     std::vector<double> flow_, r_, km_;
+    std::vector<double> mag_;  // error scale of r (see kEmdPriceRelTol)
 
     // ---- pivot scratch (sized once per solve; no allocation while pivoting) ----
     std::vector<int64_t> stem_, ends_, sv_thread_x_, sv_rev_x_, sv_thread_e_;
@@ -409,7 +421,7 @@ private:
     void update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta, double shift_r,
                      double shift_k);
     template <class C>
-    void recompute_potentials(C& cost);
+    void recompute_potentials(C& cost, bool path_scale);
     void recompute_flows();
     template <class C, class Orig>
     double finish(EmdStatus& status, C& cost, Orig& orig_cost);
@@ -578,6 +590,7 @@ inline void NetworkSimplex::init_artificial() {
         thread_[x] = x + 1;
         rev_[x] = x - 1;
         r_[x] = 0.0;
+        mag_[x] = 0.0;
         if (x < n_) {  // supply: x -> R carries a_x
             up_[x] = 1;
             flow_[x] = supply_[x];
@@ -629,6 +642,7 @@ inline void NetworkSimplex::init_row_minimum() {
         parent_[y] = R;
         size_[y] = 1 + (start[j + 1] - start[j]);
         r_[y] = 0.0;
+        mag_[y] = 0.0;
         if (res >= 0.0) {  // R -> y, possibly zero flow (directed away from root)
             up_[y] = 0;
             flow_[y] = res;
@@ -648,6 +662,7 @@ inline void NetworkSimplex::init_row_minimum() {
             up_[x] = 1;  // real arc x -> y
             flow_[x] = supply_[x];
             r_[x] = row_val_[x];  // pi_x = C(x, j) + pi_y
+            mag_[x] = std::fabs(r_[x]);
             km_[x] = km_[y];
             link(prev, x);
             prev = x;
@@ -670,6 +685,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
     const double* kv = km_.data() + n;
     const double* ru = r_.data();
     const double* ku = km_.data();
+    const double* magv = mag_.data() + n;
     const int64_t total = n * m;
     double* buf = price_buf_;
     double best = 0.0;  // the most negative score so far
@@ -681,7 +697,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
         len = std::min(len, total - scanned);
         const int64_t jend = j + len;
         const double ri = ru[i];
-        const double ari = std::fabs(ri);
+        const double ari = mag_[i];
         const double ki = ku[i];
         int64_t rowbest = -1;
         // Reduced costs of a chunk go to buf (these loops vectorise), then a
@@ -690,6 +706,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
             const int64_t cl = std::min(kPriceChunk, jend - c0);
             const double* rvc = rv + c0;
             const double* kvc = kv + c0;
+            const double* mvc = magv + c0;
             if constexpr (ns_detail::has_row_squared<C>::value) {
                 // score < best needs rc < best  <=>  sqrt(s) < T := best + ri -
                 // rv[j] (- dk M).  Test s < U |U| (1 + slack) with U = T +
@@ -711,7 +728,7 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
                         const double c = std::sqrt(buf[k]);
                         double rc = (c - ri) + rvc[k];
                         if constexpr (!kSingleComponent) rc += kvc[k] - ki;
-                        const double score = rc + kEmdPriceRelTol * ((c + ari) + std::fabs(rvc[k]));
+                        const double score = rc + kEmdPriceRelTol * ((c + ari) + mvc[k]);
                         if (score < best) {
                             best = score;
                             rowbest = c0 + k;
@@ -728,13 +745,13 @@ bool NetworkSimplex::find_entering(C& cost, int64_t& ei, int64_t& ej) {
             if constexpr (kSingleComponent) {
                 for (int64_t k = 0; k < cl; ++k) {
                     const double c = buf[k];
-                    buf[k] = ((c - ri) + rvc[k]) + kEmdPriceRelTol * ((std::fabs(c) + ari) + std::fabs(rvc[k]));
+                    buf[k] = ((c - ri) + rvc[k]) + kEmdPriceRelTol * ((std::fabs(c) + ari) + mvc[k]);
                 }
             } else {
                 for (int64_t k = 0; k < cl; ++k) {
                     const double c = buf[k];
                     buf[k] = (((c - ri) + rvc[k]) + (kvc[k] - ki)) +
-                             kEmdPriceRelTol * ((std::fabs(c) + ari) + std::fabs(rvc[k]));
+                             kEmdPriceRelTol * ((std::fabs(c) + ari) + mvc[k]);
                 }
             }
             const double cmin = ns_detail::min_of(buf, cl);
@@ -931,12 +948,17 @@ inline void NetworkSimplex::update_tree(int64_t s, int64_t t, int64_t q, int64_t
     }
     double* pr = r_.data();
     if (dk == 0.0) {
-        for (int64_t c = 0; c < count; ++c, x = thr[x]) pr[x] += dr;
+        double* pm = mag_.data();
+        for (int64_t c = 0; c < count; ++c, x = thr[x]) {
+            pr[x] += dr;
+            pm[x] = std::max(pm[x], std::fabs(pr[x]));
+        }
     } else {
         double* pk = km_.data();
         for (int64_t c = 0; c < count; ++c, x = thr[x]) {
             pr[x] += dr;
             pk[x] += dk;
+            mag_[x] = std::max(mag_[x], std::fabs(pr[x]));
         }
     }
     // Keep the global offset small (precision of the real parts).
@@ -946,6 +968,7 @@ inline void NetworkSimplex::update_tree(int64_t s, int64_t t, int64_t q, int64_t
         double* pk = km_.data();
         for (int64_t y = 0; y < N; ++y) {
             pr[y] -= g;
+            mag_[y] = std::max(mag_[y], std::fabs(pr[y]));
             pk[y] -= gk;
         }
     }
@@ -954,10 +977,11 @@ inline void NetworkSimplex::update_tree(int64_t s, int64_t t, int64_t q, int64_t
 // Exact potentials from the tree (preorder walk): removes drift of the
 // incremental updates, and the global offset.
 template <class C>
-void NetworkSimplex::recompute_potentials(C& cost) {
+void NetworkSimplex::recompute_potentials(C& cost, bool path_scale) {
     const int64_t R = root_;
     r_[R] = 0.0;
     km_[R] = 0.0;
+    mag_[R] = 0.0;
     for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
         const int64_t p = parent_[x];
         if (p == R) {
@@ -970,6 +994,7 @@ void NetworkSimplex::recompute_potentials(C& cost) {
             r_[x] = r_[p] - cost(p, x - n_);
             km_[x] = km_[p];
         }
+        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);  // mag_[R] == 0
     }
 }
 
@@ -1004,6 +1029,7 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
     up_.resize(NN);
     flow_.resize(NN);
     r_.resize(NN);
+    mag_.resize(NN);
     km_.resize(NN);
     stem_.resize(NN + 1);
     ends_.resize(NN + 1);
@@ -1030,6 +1056,7 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
     cur_i_ = cur_j_ = 0;
 
     bool dirty = false;  // potentials updated incrementally since last exact recompute
+    int64_t recomputes = 0;
     for (;;) {
         if (max_iter > 0 && n_iter >= max_iter) return EmdStatus::max_iter_reached;
         if (n_iter > 0 && n_iter % kEmdStopCheckInterval == 0 && should_stop())
@@ -1046,7 +1073,7 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
             // potentials that finds no entering arc is the certificate
             // (rc_ij >= -tol_ij for all i, j) that makes the basis optimal.
             if (dirty) {
-                recompute_potentials(cost);
+                recompute_potentials(cost, ++recomputes > kEmdTightRecomputes);
                 dirty = false;
                 continue;
             }
@@ -1089,7 +1116,7 @@ double NetworkSimplex::finish(EmdStatus& status, C& cost, Orig& orig_cost) {
     double total_cost = 0.0;
     if (have_basis_) {
         recompute_flows();
-        recompute_potentials(cost);
+        recompute_potentials(cost, true);
         // Feasibility: artificial arcs must be (numerically) empty.
         const double tol = kEmdFeasUlps * std::numeric_limits<double>::epsilon() *
                            static_cast<double>(n + m) * total_;
