@@ -24,7 +24,6 @@ The GIL is released while solving; Ctrl-C interrupts a long solve.
 from __future__ import annotations
 
 import math
-import operator
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,18 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import as_real_array, balanced_weights, normalised_weights
+from ._validation import (
+    as_real_array,
+    balanced_weights,
+    check_bool,
+    check_ground_metric,
+    check_max_iter,
+    check_minkowski_order,
+    check_p,
+    check_points,
+    check_weights,
+    normalised_weights,
+)
 
 __all__ = ["EmdInfeasibleError", "EmdMaxIterWarning", "EmdResult", "emd", "emd2", "wasserstein_nd"]
 
@@ -47,23 +57,12 @@ _STATUS = {
     _core.EMD_INVALID_INPUT: "invalid_input",
 }
 
-_METRICS = {
-    "euclidean": _core.METRIC_EUCLIDEAN,
-    "sqeuclidean": _core.METRIC_SQEUCLIDEAN,
-    "cityblock": _core.METRIC_CITYBLOCK,
-    "chebyshev": _core.METRIC_CHEBYSHEV,
-    "minkowski": _core.METRIC_MINKOWSKI,
-}
-
 # Point clouds: up to this many pairs the cost matrix is built first (pricing
 # from memory beats recomputing while the matrix is small); beyond, costs are
 # computed on the fly.  Euclidean pricing needs few square roots (the solver
 # screens on squared distances), so its break-even is lower than for powers.
 _DENSE_MAX_FAST = 1 << 22  # 32 MiB of float64
 _DENSE_MAX_POW = 1 << 24  # 128 MiB: general p costs a pow() per priced pair
-
-
-_MAX_ITER_CAP = 2**62
 
 
 class EmdInfeasibleError(ValueError):
@@ -118,43 +117,6 @@ class EmdResult:
         out = np.zeros(self.shape, dtype=np.float64)
         out[self.rows, self.cols] = self.mass
         return out
-
-
-def _check_max_iter(max_iter: Any) -> int:
-    if max_iter is None:
-        return 0
-    if isinstance(max_iter, (bool, np.bool_)):
-        raise TypeError(f"max_iter must be a positive integer or None, got {max_iter!r}")
-    try:
-        value = operator.index(max_iter)
-    except TypeError:
-        raise TypeError(f"max_iter must be a positive integer or None, got {max_iter!r}") from None
-    if value < 1:
-        raise ValueError(f"max_iter must be a positive integer or None (unlimited), got {value}")
-    return min(value, _MAX_ITER_CAP)  # the solver counts pivots in int64
-
-
-def _weights(w: Any, n: int, name: str, other: str) -> np.ndarray:
-    """Validated float64 weights of length n (uniform when None)."""
-    if w is None:
-        return np.full(n, 1.0 / n)
-    arr = as_real_array(w, name)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of weights, got {arr.ndim}-D with shape {arr.shape}")
-    if arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} weights but {other} has {n}; give one weight per {other}")
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; weights must be finite and non-negative")
-    if np.isinf(arr).any():
-        raise ValueError(f"{name} contains infinite values; weights must be finite and non-negative")
-    if (arr < 0).any():
-        raise ValueError(f"{name} has negative entries; weights must be non-negative")
-    with np.errstate(over="ignore"):  # a total beyond the float range is handled by _balance
-        positive = arr.sum() > 0
-    if not positive:
-        raise ValueError(f"{name} sums to zero: there is no mass to transport")
-    return arr
 
 
 def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -259,16 +221,17 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     >>> r.cost, r.plan().tolist()
     (0.0, [[0.5, 0.0], [0.0, 0.5]])
     """
-    iters = _check_max_iter(max_iter)
+    iters = check_max_iter(max_iter)
+    normalize = check_bool(normalize, "normalize")
     Ma = as_real_array(M, "M")
     if Ma.ndim != 2:
         raise ValueError(f"M must be a 2-D cost matrix of shape (len(a), len(b)), got {Ma.ndim}-D")
     n, m = Ma.shape
     if n == 0 or m == 0:
         raise ValueError(f"M must not be empty, got shape {Ma.shape}")
-    aa = _weights(a, n, "a", "row of M")
-    bb = _weights(b, m, "b", "column of M")
-    aa, bb = _balance(aa, bb, bool(normalize))
+    aa = check_weights(a, n, "a", "row of M")
+    bb = check_weights(b, m, "b", "column of M")
+    aa, bb = _balance(aa, bb, normalize)
     Ma = np.ascontiguousarray(Ma, dtype=np.float64)
     if not (aa.all() and bb.all()):
         # The kernel drops zero-mass rows/columns and never reads their costs.
@@ -292,34 +255,6 @@ def emd2(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool
     3.5
     """
     return emd(a, b, M, max_iter=max_iter, normalize=normalize).cost
-
-
-def _check_p(p: Any) -> float:
-    if isinstance(p, (bool, np.bool_, str, bytes)) or (isinstance(p, np.ndarray) and p.ndim != 0):
-        raise TypeError(f"p must be a real number >= 1, got {p!r}")
-    try:
-        value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
-    except OverflowError:  # an int (or Fraction) beyond the float range
-        value = math.inf
-    except (TypeError, ValueError):
-        raise TypeError(f"p must be a real number >= 1, got {p!r}") from None
-    if not (math.isfinite(value) and value >= 1.0):
-        raise ValueError(f"p must be a finite number >= 1, got {p!r}")
-    return value
-
-
-def _points(x: Any, name: str) -> np.ndarray:
-    arr = as_real_array(x, name)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (one point per row) or 1-D (points on a line), got {arr.ndim}-D")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one point")
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite coordinates; points must be finite")
-    return arr
 
 
 def wasserstein_nd(
@@ -378,33 +313,17 @@ def wasserstein_nd(
     >>> round(pydiv.wasserstein_nd(x, y), 12)
     0.7
     """
-    pp = _check_p(p)
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be a string, one of {sorted(_METRICS)}, got {metric!r}")
-    code = _METRICS.get(metric)
-    if code is None:
-        raise ValueError(f"metric must be one of {sorted(_METRICS)}, got {metric!r}")
-    if w is not None and metric != "minkowski":
-        raise ValueError(f"w (the Minkowski order) is only used with metric='minkowski', not {metric!r}")
-    ww = 2.0
-    if metric == "minkowski" and w is not None:
-        try:
-            if isinstance(w, (bool, np.bool_, str, bytes)):
-                raise TypeError
-            ww = float(w)
-        except OverflowError:  # an int beyond the float range: the Chebyshev limit
-            ww = math.inf
-        except (TypeError, ValueError):
-            raise TypeError(f"w must be a real number >= 1, got {w!r}") from None
-        if not ww >= 1.0:  # also rejects NaN; +inf (Chebyshev) is allowed
-            raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
-    iters = _check_max_iter(max_iter)
-    xa = _points(x, "x")
-    ya = _points(y, "y")
+    pp = check_p(p)
+    code = check_ground_metric(metric, "metric")
+    ww = check_minkowski_order(w, metric, "metric")
+    iters = check_max_iter(max_iter)
+    xa = check_points(x, "x")
+    ya = check_points(y, "y")
     if xa.shape[1] != ya.shape[1]:
         raise ValueError(f"x and y hold points of different dimensions ({xa.shape[1]} and {ya.shape[1]})")
     n, m = xa.shape[0], ya.shape[0]
-    aa, bb, total = balanced_weights(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"))
+    aa, bb, total = balanced_weights(check_weights(a, n, "a", "point of x"),
+                                      check_weights(b, m, "b", "point of y"))
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
     power = _cost_power(metric, ww, pp)
