@@ -20,7 +20,7 @@ from ._validation import (
     normalised_weights,
     unit_max,
 )
-from .emd import _cost_power, _rescaling, _shifted
+from ._point_scaling import cost_power, rescaling, shifted
 
 
 def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:
@@ -99,17 +99,17 @@ def _scaled_clouds(
     scale back by 2**exponent (the third item, 0 when nothing was done)."""
     if xs[0].shape[0] == 0 or ys[0].shape[0] == 0:
         return xs, ys, 0
-    power = _cost_power(ground_metric, w, p)
+    power = cost_power(ground_metric, w, p)
     count = int(np.diff(xs[2]).max() + np.diff(ys[2]).max())
-    shift = _rescaling(xs[0], ys[0], power, count, always=False)
+    shift = rescaling(xs[0], ys[0], power, count, always=False)
     if shift is None:
-        needed = _rescaling(xs[0], ys[0], power, count, always=True)
+        needed = rescaling(xs[0], ys[0], power, count, always=True)
         shift = needed if needed is not None and needed[1] > 0 else None
     if shift is None:
         return xs, ys, 0
     lo, e = shift
-    xs = (_shifted(xs[0], lo, e), xs[1], xs[2])
-    ys = xs if same else (_shifted(ys[0], lo, e), ys[1], ys[2])
+    xs = (shifted(xs[0], lo, e), xs[1], xs[2])
+    ys = xs if same else (shifted(ys[0], lo, e), ys[1], ys[2])
     return xs, ys, e * (2 if ground_metric == "sqeuclidean" else 1)
 
 

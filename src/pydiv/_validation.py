@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import numbers
 import operator
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -126,7 +126,7 @@ def _unwrapped(value: Any) -> Any:
 def check_bool(value: Any, name: str) -> bool:
     """A boolean option: a Python bool or numpy.bool_ (not 0, 1 or None)."""
     if value is True or value is False:
-        return value  # type: ignore[no-any-return]
+        return bool(value)
     v = _unwrapped(value)
     if not isinstance(v, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}")
@@ -150,7 +150,7 @@ def check_real(value: Any, name: str, what: str) -> float:
     try:
         return float(operator.index(v)) if isinstance(v, numbers.Integral) else float(v)
     except OverflowError:  # an int (or Fraction) beyond the float range
-        return math.inf if v > 0 else -math.inf
+        return math.inf if cast(Any, v) > 0 else -math.inf
 
 
 def check_base(base: Any) -> float | None:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from ._point_scaling import cost_power, rescaling, shifted
 from ._validation import (
     as_real_array,
     balanced_weights,
@@ -326,18 +327,18 @@ def wasserstein_nd(
                                       check_weights(b, m, "b", "point of y"))
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
-    power = _cost_power(metric, ww, pp)
+    power = cost_power(metric, ww, pp)
     failed = (_core.EMD_INVALID_INPUT, _core.EMD_INFEASIBLE)
-    shift = _rescaling(xa, ya, power, n + m, always=False)
+    shift = rescaling(xa, ya, power, n + m, always=False)
     raw = None if shift is not None else _core.emd_points(aa, bb, xa, ya, code, pp, ww, iters, dense_max)
     if raw is None or raw[1] in failed:
         # Every pair is admissible, so a failure means that costs overflowed (an
         # infinite cost reads as a forbidden pair).  Scaled points give the same
         # distance times the scale.
-        shift = shift or _rescaling(xa, ya, power, n + m, always=True)
+        shift = shift or rescaling(xa, ya, power, n + m, always=True)
         if shift is not None:
             lo, e = shift
-            xs, ys = (_shifted(z, lo, e) for z in (xa, ya))
+            xs, ys = (shifted(z, lo, e) for z in (xa, ya))
             raw = _core.emd_points(aa, bb, xs, ys, code, pp, ww, iters, dense_max)
         if raw is None or raw[1] in failed:
             raise ValueError(
@@ -350,43 +351,3 @@ def wasserstein_nd(
         with np.errstate(over="ignore"):  # a distance beyond the float range is inf
             distance = float(np.ldexp(distance, shift[1] * (2 if metric == "sqeuclidean" else 1)))
     return distance
-
-
-def _cost_power(metric: str, w: float, p: float) -> float:
-    """The largest power of a coordinate difference the kernel forms: in the
-    sum of squares or w-th powers, or in the cost distance**p."""
-    inner = w if metric == "minkowski" and math.isfinite(w) else 2.0 if metric in ("euclidean", "sqeuclidean") else 1.0
-    return max(2.0 * p if metric == "sqeuclidean" else p, inner)
-
-
-def _shifted(z: np.ndarray, lo: np.ndarray, e: int) -> np.ndarray:
-    """(z - lo) / 2**e, exactly where z - lo does not overflow."""
-    with np.errstate(over="ignore"):
-        d = z - lo
-    out: np.ndarray = np.ldexp(d, -e) if np.isfinite(d).all() else np.ldexp(z * 0.5 - lo * 0.5, 1 - e)
-    return out
-
-
-def _rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: bool) -> tuple[np.ndarray, int] | None:
-    """(lo, e) such that the points (z - lo) / 2**e have coordinate differences
-    whose `power` stays below about 1e300 / (4 (count + 1)), the most the
-    solver takes, and small costs keep as many digits as possible;
-    None when the points need no scaling first (``always=False``): that power
-    is not so small that every cost is near underflow (costs that overflow are
-    found by the solver, and the points scaled then).
-    """
-    if x.shape[1] == 0:
-        return None  # points in zero dimensions: every cost is 0
-    lo = np.minimum(x.min(axis=0), y.min(axis=0))
-    hi = np.maximum(x.max(axis=0), y.max(axis=0))
-    with np.errstate(over="ignore"):
-        span = float((hi - lo).max())
-    if span == 0.0:
-        return None  # one point: every cost is 0
-    # log2 of a bound on every distance (any norm <= d * max |dz|).
-    log_span = math.log2(span) if span < math.inf else math.log2(float((hi * 0.5 - lo * 0.5).max())) + 1.0
-    bound = log_span + math.log2(x.shape[1])
-    top = math.log2(1e300 / (4.0 * (count + 1)))
-    if not always and -900.0 <= power * bound:
-        return None
-    return lo, math.ceil(bound - top / power)
