@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from typing import Any, cast
 
 import numpy as np
@@ -135,6 +134,8 @@ def check_bool(value: Any, name: str) -> bool:
 
 def check_int(value: Any, name: str, what: str = "an integer") -> int:
     """An integer option: a Python or NumPy integer, not a bool or a float."""
+    if type(value) is int:  # the common case, without the checks below
+        return value
     v = _unwrapped(value)
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
         raise TypeError(f"{name} must be {what}, got {value!r}")
@@ -144,11 +145,15 @@ def check_int(value: Any, name: str, what: str = "an integer") -> int:
 def check_real(value: Any, name: str, what: str) -> float:
     """A real option as a float: a Python or NumPy integer or float (not a bool,
     string or complex); an integer beyond the float range is inf."""
-    v = _unwrapped(value)
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be {what}, got {value!r}")
+    if type(value) is float:  # the common cases skip the abstract-class checks
+        return value
+    v = value
+    if type(value) is not int:
+        v = _unwrapped(value)
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
+            raise TypeError(f"{name} must be {what}, got {value!r}")
     try:
-        return float(operator.index(v)) if isinstance(v, numbers.Integral) else float(v)
+        return float(v)
     except OverflowError:  # an int (or Fraction) beyond the float range
         return math.inf if cast(Any, v) > 0 else -math.inf
 
