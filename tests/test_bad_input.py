@@ -381,6 +381,8 @@ TABLE: list[Row] = [
     bad("pairwise: masked X", lambda: PW(np.ma.array(X34, mask=X34 < 0.3), metric="js"), TypeError, "X is a masked"),
     bad("pairwise: emd with a masked cloud", lambda: PW([CLOUDS[0], np.ma.masked_less(CLOUDS[1], 0.5)], metric="emd"),
         TypeError, r"X\[1\] is a masked array"),
+    bad("pairwise: a list of rows, one masked",
+        lambda: PW([X34[0], np.ma.array(X34[1], mask=[0, 1, 0, 0])], metric="js"), TypeError, r"X\[1\] is a masked array"),
     bad("pairwise: masked out", lambda: PW(X34, metric="js", out=np.ma.zeros((3, 3))), TypeError,
         "out must be a NumPy array"),
     ok("entropy: a masked array with nothing masked", lambda: H(np.ma.array([1.0, 2.0, 3.0])), lambda: H([1, 2, 3])),

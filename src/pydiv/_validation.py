@@ -36,13 +36,17 @@ from . import _core
 _FLOAT_KINDS = frozenset("f")
 
 
-def as_real_array(x: Any, name: str) -> np.ndarray:
-    """Convert an array-like to a float32 or float64 array (no copy when possible)."""
+def _refuse_masked(x: Any, name: str) -> None:
     if isinstance(x, np.ma.MaskedArray) and np.ma.getmask(x) is not np.ma.nomask and x.mask.any():
         raise TypeError(
             f"{name} is a masked array with masked entries; masks are not supported (they would be ignored): "
             f"pass {name}.compressed() to drop the masked entries, or {name}.filled(0) to give them zero mass"
         )
+
+
+def as_real_array(x: Any, name: str) -> np.ndarray:
+    """Convert an array-like to a float32 or float64 array (no copy when possible)."""
+    _refuse_masked(x, name)
     try:
         if hasattr(x, "__dlpack__") and not hasattr(x, "__array__"):
             arr = np.from_dlpack(x)  # a DLPack-only tensor, without a copy
@@ -50,6 +54,9 @@ def as_real_array(x: Any, name: str) -> np.ndarray:
             arr = np.asarray(x)
     except (TypeError, ValueError, BufferError, RuntimeError) as exc:  # ragged lists, non-CPU tensors
         raise TypeError(f"{name} must be a numeric array-like; {exc}") from None
+    if isinstance(x, (list, tuple)) and arr.ndim > 1:  # rows given as arrays: one check per row, not per entry
+        for r, row in enumerate(x):
+            _refuse_masked(row, f"{name}[{r}]")
     kind = arr.dtype.kind
     if kind == "f":
         if arr.dtype == np.float32 or arr.dtype == np.float64:
