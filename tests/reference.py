@@ -46,9 +46,9 @@ def kl_divergence(p, q) -> float:
 
 def js_divergence(p, q) -> float:
     p, q = _normalise(p), _normalise(q)
-    m = 0.5 * (p + q)
-    terms = [float(pi) * math.log(pi / mi) for pi, mi in zip(p, m) if pi > 0]
-    terms += [float(qi) * math.log(qi / mi) for qi, mi in zip(q, m) if qi > 0]
+    s = p + q  # 2 m: halving a subnormal entry would round it to 0
+    terms = [float(pi) * math.log(2.0 * pi / si) for pi, si in zip(p, s) if pi > 0]
+    terms += [float(qi) * math.log(2.0 * qi / si) for qi, si in zip(q, s) if qi > 0]
     return max(0.0, 0.5 * math.fsum(terms))
 
 

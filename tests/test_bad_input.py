@@ -359,6 +359,8 @@ TABLE: list[Row] = [
     bad("pairwise: emd on a 2-D Y", lambda: PW(CLOUDS, X34, metric="emd"), ValueError, "Y is a 2-D array"),
     ok("pairwise: emd on a 3-D array of equal-size clouds", lambda: PW(np.stack([CLOUDS[0]] * 2), metric="emd"),
        np.zeros((2, 2))),
+    ok("pairwise: emd on an object array of clouds of different sizes",
+       lambda: PW(np.fromiter(CLOUDS, dtype=object), metric="emd"), lambda: PW(CLOUDS, metric="emd")),
     ok("pairwise: emd on a list of 1-D arrays (clouds on a line)", lambda: PW(list(X34), metric="emd")[0, 1],
        lambda: W(X34[0], X34[1])),
     bad("pairwise: emd w a string", lambda: PW(CLOUDS, metric="emd", ground_metric="minkowski", w="3"), TypeError,

@@ -54,6 +54,8 @@ def _cloud_sequence(clouds: Any, name: str) -> Any:
         if not (clouds and all(_is_number_row(c) for c in clouds)):
             return clouds
         ndim = 2
+    elif isinstance(clouds, np.ndarray) and clouds.dtype == object:
+        return clouds  # clouds of different sizes, one per element
     elif hasattr(clouds, "__array__") or hasattr(clouds, "__dlpack__"):
         arr = as_real_array(clouds, name)
         if arr.ndim == 3:
