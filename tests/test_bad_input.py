@@ -74,6 +74,7 @@ CLOUDS = [RNG.random((3, 2)), RNG.random((4, 2)), RNG.random((2, 2))]
 X34 = RNG.random((3, 4)) + 0.1
 # Mass that cannot move: rows 0-1 (mass 0.6) may only reach column 0 (mass 0.5).
 BLOCKED = np.array([[0.0, inf], [0.0, inf], [1.0, 1.0]])
+MASKED = np.ma.array([1.0, 2.0, 3.0], mask=[0, 1, 0])  # scipy's entropy of it is 0.5623, of the data 1.0114
 # Zero-stride broadcasts: no memory, but more than 2**31 elements to reduce.
 N31 = 2**31 + 7
 N32 = 2**32 + 3
@@ -351,6 +352,42 @@ TABLE: list[Row] = [
     ok("pairwise: non-contiguous read-only X", lambda: PW(READ_ONLY[:, ::2], metric="jensenshannon"),
        lambda: PW(np.ascontiguousarray(READ_ONLY[:, ::2]), metric="jensenshannon")),
     ok("pairwise: no rows", lambda: PW(np.ones((0, 4)), metric="js").shape, (0, 0)),
+    bad("pairwise: emd on a 2-D array of histograms", lambda: PW(X34, metric="emd"), ValueError,
+        "X is a 2-D array of numbers, but metric='emd' takes point clouds.*metric='wasserstein'"),
+    bad("pairwise: emd on a list of lists of numbers", lambda: PW(X34.tolist(), metric="emd"), ValueError,
+        "X is a 2-D array.*'wasserstein_samples'"),
+    bad("pairwise: emd on a 2-D Y", lambda: PW(CLOUDS, X34, metric="emd"), ValueError, "Y is a 2-D array"),
+    ok("pairwise: emd on a 3-D array of equal-size clouds", lambda: PW(np.stack([CLOUDS[0]] * 2), metric="emd"),
+       np.zeros((2, 2))),
+    ok("pairwise: emd on an object array of clouds of different sizes",
+       lambda: PW(np.fromiter(CLOUDS, dtype=object), metric="emd"), lambda: PW(CLOUDS, metric="emd")),
+    ok("pairwise: emd on a list of 1-D arrays (clouds on a line)", lambda: PW(list(X34), metric="emd")[0, 1],
+       lambda: W(X34[0], X34[1])),
+    bad("pairwise: emd w a string", lambda: PW(CLOUDS, metric="emd", ground_metric="minkowski", w="3"), TypeError,
+        "w must be a real number"),
+    bad("pairwise: emd w True", lambda: PW(CLOUDS, metric="emd", ground_metric="minkowski", w=True), TypeError,
+        "w must be a real number"),
+    ok("pairwise: emd w an int beyond the float range is the Chebyshev limit",
+       lambda: PW(CLOUDS, metric="emd", ground_metric="minkowski", w=10**400),
+       lambda: PW(CLOUDS, metric="emd", ground_metric="chebyshev")),
+    bad("pairwise: emd ground_metric not a string", lambda: PW(CLOUDS, metric="emd", ground_metric=1), TypeError,
+        "ground_metric must be a string"),
+    # ---- masked arrays: the mask would be ignored ------------------------------------
+    bad("entropy: masked p", lambda: H(MASKED), TypeError, r"p is a masked array.*p\.compressed\(\).*p\.filled\(0\)"),
+    bad("kl_divergence: masked q", lambda: KL(P4[:3], MASKED), TypeError, "q is a masked array"),
+    bad("stream.Entropy: masked chunk", lambda: Entropy().update(MASKED), TypeError, "p_chunk is a masked array"),
+    bad("wasserstein_1d: masked weights", lambda: W(P4[:3], P4, MASKED), TypeError, "u_weights is a masked array"),
+    bad("wasserstein_hist: masked support", lambda: WH(P4[:3], P4[:3], MASKED), TypeError, "x is a masked array"),
+    bad("emd: masked cost", lambda: EMD2(None, None, np.ma.array(COST, mask=COST == 1)), TypeError, "M is a masked"),
+    bad("wasserstein_nd: masked points", lambda: WND(MASKED, CLOUDS[0][:, 0]), TypeError, "x is a masked array"),
+    bad("pairwise: masked X", lambda: PW(np.ma.array(X34, mask=X34 < 0.3), metric="js"), TypeError, "X is a masked"),
+    bad("pairwise: emd with a masked cloud", lambda: PW([CLOUDS[0], np.ma.masked_less(CLOUDS[1], 0.5)], metric="emd"),
+        TypeError, r"X\[1\] is a masked array"),
+    bad("pairwise: a list of rows, one masked",
+        lambda: PW([X34[0], np.ma.array(X34[1], mask=[0, 1, 0, 0])], metric="js"), TypeError, r"X\[1\] is a masked array"),
+    bad("pairwise: masked out", lambda: PW(X34, metric="js", out=np.ma.zeros((3, 3))), TypeError,
+        "out must be a NumPy array"),
+    ok("entropy: a masked array with nothing masked", lambda: H(np.ma.array([1.0, 2.0, 3.0])), lambda: H([1, 2, 3])),
     bad("pydiv.dask.pairwise: unknown metric", lambda: dask_pairwise(X34, metric="cosine", chunks=2), ValueError,
         "unknown metric 'cosine'", needs="dask"),
     ok("pydiv.dask.pairwise: NumPy input without chunks", lambda: dask_pairwise(X34, metric="js"),

@@ -116,8 +116,8 @@ def test_thread_cap_is_a_few_threads_per_usable_cpu():
 @pytest.mark.parametrize(
     "n_jobs, exc, message",
     [
-        (True, TypeError, "n_jobs must be an integer, not a bool"),
-        (False, TypeError, "n_jobs must be an integer, not a bool"),
+        (True, TypeError, "n_jobs must be an integer, got True"),
+        (False, TypeError, "n_jobs must be an integer, got False"),
         (np.True_, TypeError, "n_jobs must be an integer"),
         (2.0, TypeError, "n_jobs must be an integer, got 2.0"),
         ("4", TypeError, "n_jobs must be an integer, got '4'"),

@@ -1,17 +1,26 @@
-"""Validation and preparation of the sequence inputs of :func:`pydiv.pairwise`:
-point clouds (``"emd"``) and 1-D samples (``"wasserstein_samples"``), each
-concatenated into one array with per-item offsets, weights normalised.
+"""Validation and preparation of the inputs of :func:`pydiv.pairwise`:
+histograms and their support, point clouds (``"emd"``) and 1-D samples
+(``"wasserstein_samples"``), the last two each concatenated into one array
+with per-item offsets, weights normalised.
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
 
-from ._validation import as_real_array, normalised_weights, unit_max
-from .emd import _METRICS as _GROUND_METRICS
-from .emd import _cost_power, _points, _rescaling, _shifted, _weights
+from ._validation import (
+    as_real_array,
+    check_ground_metric,
+    check_minkowski_order,
+    check_points,
+    check_weights,
+    normalised_weights,
+    unit_max,
+)
+from ._point_scaling import cost_power, rescaling, shifted
 
 
 def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:
@@ -32,13 +41,42 @@ def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[
     return listed, wlist, wname
 
 
+def _is_number_row(item: Any) -> bool:
+    return isinstance(item, (list, tuple)) and bool(item) and all(isinstance(v, numbers.Real) for v in item)
+
+
+def _cloud_sequence(clouds: Any, name: str) -> Any:
+    """The clouds of `clouds`: a sequence of arrays, or the clouds of a 3-D
+    array.  A 2-D array of numbers (an ndarray, or a list of lists of
+    numbers) is refused: read as clouds on a line, its rows would silently
+    be compared as 1-D samples, not as the histograms they usually are."""
+    if isinstance(clouds, (list, tuple)):
+        if not (clouds and all(_is_number_row(c) for c in clouds)):
+            return clouds
+        ndim = 2
+    elif isinstance(clouds, np.ndarray) and clouds.dtype == object:
+        return clouds  # clouds of different sizes, one per element
+    elif hasattr(clouds, "__array__") or hasattr(clouds, "__dlpack__"):
+        arr = as_real_array(clouds, name)
+        if arr.ndim == 3:
+            return list(arr)
+        ndim = arr.ndim
+    else:
+        return clouds  # any other iterable of clouds
+    raise ValueError(
+        f"{name} is a {ndim}-D array of numbers, but metric='emd' takes point clouds: a list of (n_i, d) arrays, "
+        f"or a 3-D array of equal-size clouds. For one histogram per row use metric='wasserstein'; for one 1-D "
+        f"sample per row metric='wasserstein_samples'; for 1-D clouds pass a list of 1-D arrays"
+    )
+
+
 def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated coordinates, per-cloud weights (scaled by a power of two) and offsets."""
-    items, weights, wname = _items_and_weights(clouds, weights, name, "clouds")
+    items, weights, wname = _items_and_weights(_cloud_sequence(clouds, name), weights, name, "clouds")
     coords, ws, offsets = [], [], [0]
     for c, cloud in enumerate(items):
-        pts = _points(cloud, f"{name}[{c}]")
-        wc = _weights(None if weights is None else weights[c], pts.shape[0], f"{wname}[{c}]", f"{name}[{c}]")
+        pts = check_points(cloud, f"{name}[{c}]")
+        wc = check_weights(None if weights is None else weights[c], pts.shape[0], f"{wname}[{c}]", f"{name}[{c}]")
         coords.append(pts)
         ws.append(unit_max(wc))  # exact; each pair is brought to one total by the solver (pairwise_emd.cpp)
         offsets.append(offsets[-1] + pts.shape[0])
@@ -63,30 +101,22 @@ def _scaled_clouds(
     scale back by 2**exponent (the third item, 0 when nothing was done)."""
     if xs[0].shape[0] == 0 or ys[0].shape[0] == 0:
         return xs, ys, 0
-    power = _cost_power(ground_metric, w, p)
+    power = cost_power(ground_metric, w, p)
     count = int(np.diff(xs[2]).max() + np.diff(ys[2]).max())
-    shift = _rescaling(xs[0], ys[0], power, count, always=False)
+    shift = rescaling(xs[0], ys[0], power, count, always=False)
     if shift is None:
-        needed = _rescaling(xs[0], ys[0], power, count, always=True)
+        needed = rescaling(xs[0], ys[0], power, count, always=True)
         shift = needed if needed is not None and needed[1] > 0 else None
     if shift is None:
         return xs, ys, 0
     lo, e = shift
-    xs = (_shifted(xs[0], lo, e), xs[1], xs[2])
-    ys = xs if same else (_shifted(ys[0], lo, e), ys[1], ys[2])
+    xs = (shifted(xs[0], lo, e), xs[1], xs[2])
+    ys = xs if same else (shifted(ys[0], lo, e), ys[1], ys[2])
     return xs, ys, e * (2 if ground_metric == "sqeuclidean" else 1)
 
 
 def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
-    code = _GROUND_METRICS.get(ground_metric) if isinstance(ground_metric, str) else None
-    if code is None:
-        raise ValueError(f"ground_metric must be one of {sorted(_GROUND_METRICS)}, got {ground_metric!r}")
-    if w is not None and ground_metric != "minkowski":
-        raise ValueError("w (the Minkowski order) is only used with ground_metric='minkowski'")
-    ww = 2.0 if w is None else float(w)
-    if not ww >= 1.0:
-        raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
-    return code, ww
+    return check_ground_metric(ground_metric, "ground_metric"), check_minkowski_order(w, ground_metric, "ground_metric")
 
 
 def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
@@ -107,7 +137,7 @@ def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndar
         if weights is None:
             values.append(np.sort(v))
         else:
-            wc = _weights(weights[c], v.size, f"{wname}[{c}]", f"{name}[{c}]")
+            wc = check_weights(weights[c], v.size, f"{wname}[{c}]", f"{name}[{c}]")
             order = np.argsort(v, kind="stable")
             values.append(v[order])
             ws.append(normalised_weights(wc)[order])
@@ -115,3 +145,44 @@ def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndar
     flat = np.concatenate(values) if values else np.empty(0)
     flat_w = np.concatenate(ws) if weights is not None and ws else None
     return flat, flat_w, np.asarray(offsets, dtype=np.int64)
+
+
+def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a 2-D array of histograms; return it (float64, C order) and its rows normalised."""
+    arr = as_real_array(a, name)
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one column")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if arr.shape[0] == 0:
+        return arr, arr
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        row = int(np.argwhere(bad)[0, 0])
+        raise ValueError(f"{name} row {row} contains NaN or infinite values")
+    if (arr < 0).any():
+        row = int(np.argwhere(arr < 0)[0, 0])
+        raise ValueError(f"{name} row {row} has negative entries")
+    peak = arr.max(axis=1)
+    if (peak == 0).any():
+        raise ValueError(f"{name} row {int(np.argmin(peak))} sums to zero, so it cannot be normalised")
+    # A power of two brings each row's maximum into [1, 2) first: exact, and
+    # the sum can then neither overflow nor lose digits to subnormals.
+    scaled = np.ldexp(arr, (1 - np.frexp(peak)[1])[:, None])
+    normalised: np.ndarray = scaled / scaled.sum(axis=1)[:, None]
+    return arr, normalised
+
+
+def _support(x: Any, k: int) -> np.ndarray:
+    if x is None:
+        support = np.arange(k, dtype=np.float64)
+    else:
+        support = as_real_array(x, "x").astype(np.float64, copy=False)
+        if support.shape != (k,):
+            raise ValueError(f"x must have one value per column ({k}), got shape {support.shape}")
+        if not np.isfinite(support).all():
+            raise ValueError("x must contain only finite values")
+        if (np.diff(support) < 0).any():
+            raise ValueError("x must be sorted in increasing order")
+    return np.ascontiguousarray(support)

@@ -36,7 +36,8 @@ except ImportError as exc:
 
 from ._pairwise_inputs import _clouds, _samples
 from ._validation import as_real_array
-from .pairwise import _SYMMETRIC, METRICS, _histograms
+from ._pairwise_inputs import _histograms
+from .pairwise import _SYMMETRIC, METRICS
 from .pairwise import pairwise as _in_memory
 
 __all__ = ["pairwise"]

@@ -24,7 +24,6 @@ The GIL is released while solving; Ctrl-C interrupts a long solve.
 from __future__ import annotations
 
 import math
-import operator
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,19 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import as_real_array, balanced_weights, normalised_weights
+from ._point_scaling import cost_power, rescaling, shifted
+from ._validation import (
+    as_real_array,
+    balanced_weights,
+    check_bool,
+    check_ground_metric,
+    check_max_iter,
+    check_minkowski_order,
+    check_p,
+    check_points,
+    check_weights,
+    normalised_weights,
+)
 
 __all__ = ["EmdInfeasibleError", "EmdMaxIterWarning", "EmdResult", "emd", "emd2", "wasserstein_nd"]
 
@@ -47,23 +58,12 @@ _STATUS = {
     _core.EMD_INVALID_INPUT: "invalid_input",
 }
 
-_METRICS = {
-    "euclidean": _core.METRIC_EUCLIDEAN,
-    "sqeuclidean": _core.METRIC_SQEUCLIDEAN,
-    "cityblock": _core.METRIC_CITYBLOCK,
-    "chebyshev": _core.METRIC_CHEBYSHEV,
-    "minkowski": _core.METRIC_MINKOWSKI,
-}
-
 # Point clouds: up to this many pairs the cost matrix is built first (pricing
 # from memory beats recomputing while the matrix is small); beyond, costs are
 # computed on the fly.  Euclidean pricing needs few square roots (the solver
 # screens on squared distances), so its break-even is lower than for powers.
 _DENSE_MAX_FAST = 1 << 22  # 32 MiB of float64
 _DENSE_MAX_POW = 1 << 24  # 128 MiB: general p costs a pow() per priced pair
-
-
-_MAX_ITER_CAP = 2**62
 
 
 class EmdInfeasibleError(ValueError):
@@ -118,43 +118,6 @@ class EmdResult:
         out = np.zeros(self.shape, dtype=np.float64)
         out[self.rows, self.cols] = self.mass
         return out
-
-
-def _check_max_iter(max_iter: Any) -> int:
-    if max_iter is None:
-        return 0
-    if isinstance(max_iter, (bool, np.bool_)):
-        raise TypeError(f"max_iter must be a positive integer or None, got {max_iter!r}")
-    try:
-        value = operator.index(max_iter)
-    except TypeError:
-        raise TypeError(f"max_iter must be a positive integer or None, got {max_iter!r}") from None
-    if value < 1:
-        raise ValueError(f"max_iter must be a positive integer or None (unlimited), got {value}")
-    return min(value, _MAX_ITER_CAP)  # the solver counts pivots in int64
-
-
-def _weights(w: Any, n: int, name: str, other: str) -> np.ndarray:
-    """Validated float64 weights of length n (uniform when None)."""
-    if w is None:
-        return np.full(n, 1.0 / n)
-    arr = as_real_array(w, name)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of weights, got {arr.ndim}-D with shape {arr.shape}")
-    if arr.shape[0] != n:
-        raise ValueError(f"{name} has {arr.shape[0]} weights but {other} has {n}; give one weight per {other}")
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains NaN; weights must be finite and non-negative")
-    if np.isinf(arr).any():
-        raise ValueError(f"{name} contains infinite values; weights must be finite and non-negative")
-    if (arr < 0).any():
-        raise ValueError(f"{name} has negative entries; weights must be non-negative")
-    with np.errstate(over="ignore"):  # a total beyond the float range is handled by _balance
-        positive = arr.sum() > 0
-    if not positive:
-        raise ValueError(f"{name} sums to zero: there is no mass to transport")
-    return arr
 
 
 def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -259,16 +222,17 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     >>> r.cost, r.plan().tolist()
     (0.0, [[0.5, 0.0], [0.0, 0.5]])
     """
-    iters = _check_max_iter(max_iter)
+    iters = check_max_iter(max_iter)
+    normalize = check_bool(normalize, "normalize")
     Ma = as_real_array(M, "M")
     if Ma.ndim != 2:
         raise ValueError(f"M must be a 2-D cost matrix of shape (len(a), len(b)), got {Ma.ndim}-D")
     n, m = Ma.shape
     if n == 0 or m == 0:
         raise ValueError(f"M must not be empty, got shape {Ma.shape}")
-    aa = _weights(a, n, "a", "row of M")
-    bb = _weights(b, m, "b", "column of M")
-    aa, bb = _balance(aa, bb, bool(normalize))
+    aa = check_weights(a, n, "a", "row of M")
+    bb = check_weights(b, m, "b", "column of M")
+    aa, bb = _balance(aa, bb, normalize)
     Ma = np.ascontiguousarray(Ma, dtype=np.float64)
     if not (aa.all() and bb.all()):
         # The kernel drops zero-mass rows/columns and never reads their costs.
@@ -292,34 +256,6 @@ def emd2(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool
     3.5
     """
     return emd(a, b, M, max_iter=max_iter, normalize=normalize).cost
-
-
-def _check_p(p: Any) -> float:
-    if isinstance(p, (bool, np.bool_, str, bytes)) or (isinstance(p, np.ndarray) and p.ndim != 0):
-        raise TypeError(f"p must be a real number >= 1, got {p!r}")
-    try:
-        value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
-    except OverflowError:  # an int (or Fraction) beyond the float range
-        value = math.inf
-    except (TypeError, ValueError):
-        raise TypeError(f"p must be a real number >= 1, got {p!r}") from None
-    if not (math.isfinite(value) and value >= 1.0):
-        raise ValueError(f"p must be a finite number >= 1, got {p!r}")
-    return value
-
-
-def _points(x: Any, name: str) -> np.ndarray:
-    arr = as_real_array(x, name)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (one point per row) or 1-D (points on a line), got {arr.ndim}-D")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must hold at least one point")
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} contains NaN or infinite coordinates; points must be finite")
-    return arr
 
 
 def wasserstein_nd(
@@ -378,47 +314,31 @@ def wasserstein_nd(
     >>> round(pydiv.wasserstein_nd(x, y), 12)
     0.7
     """
-    pp = _check_p(p)
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be a string, one of {sorted(_METRICS)}, got {metric!r}")
-    code = _METRICS.get(metric)
-    if code is None:
-        raise ValueError(f"metric must be one of {sorted(_METRICS)}, got {metric!r}")
-    if w is not None and metric != "minkowski":
-        raise ValueError(f"w (the Minkowski order) is only used with metric='minkowski', not {metric!r}")
-    ww = 2.0
-    if metric == "minkowski" and w is not None:
-        try:
-            if isinstance(w, (bool, np.bool_, str, bytes)):
-                raise TypeError
-            ww = float(w)
-        except OverflowError:  # an int beyond the float range: the Chebyshev limit
-            ww = math.inf
-        except (TypeError, ValueError):
-            raise TypeError(f"w must be a real number >= 1, got {w!r}") from None
-        if not ww >= 1.0:  # also rejects NaN; +inf (Chebyshev) is allowed
-            raise ValueError(f"w must be >= 1 (a Minkowski norm), got {w!r}")
-    iters = _check_max_iter(max_iter)
-    xa = _points(x, "x")
-    ya = _points(y, "y")
+    pp = check_p(p)
+    code = check_ground_metric(metric, "metric")
+    ww = check_minkowski_order(w, metric, "metric")
+    iters = check_max_iter(max_iter)
+    xa = check_points(x, "x")
+    ya = check_points(y, "y")
     if xa.shape[1] != ya.shape[1]:
         raise ValueError(f"x and y hold points of different dimensions ({xa.shape[1]} and {ya.shape[1]})")
     n, m = xa.shape[0], ya.shape[0]
-    aa, bb, total = balanced_weights(_weights(a, n, "a", "point of x"), _weights(b, m, "b", "point of y"))
+    aa, bb, total = balanced_weights(check_weights(a, n, "a", "point of x"),
+                                      check_weights(b, m, "b", "point of y"))
     fast = pp in (1.0, 2.0) and metric != "minkowski"
     dense_max = _DENSE_MAX_FAST if fast else _DENSE_MAX_POW
-    power = _cost_power(metric, ww, pp)
+    power = cost_power(metric, ww, pp)
     failed = (_core.EMD_INVALID_INPUT, _core.EMD_INFEASIBLE)
-    shift = _rescaling(xa, ya, power, n + m, always=False)
+    shift = rescaling(xa, ya, power, n + m, always=False)
     raw = None if shift is not None else _core.emd_points(aa, bb, xa, ya, code, pp, ww, iters, dense_max)
     if raw is None or raw[1] in failed:
         # Every pair is admissible, so a failure means that costs overflowed (an
         # infinite cost reads as a forbidden pair).  Scaled points give the same
         # distance times the scale.
-        shift = shift or _rescaling(xa, ya, power, n + m, always=True)
+        shift = shift or rescaling(xa, ya, power, n + m, always=True)
         if shift is not None:
             lo, e = shift
-            xs, ys = (_shifted(z, lo, e) for z in (xa, ya))
+            xs, ys = (shifted(z, lo, e) for z in (xa, ya))
             raw = _core.emd_points(aa, bb, xs, ys, code, pp, ww, iters, dense_max)
         if raw is None or raw[1] in failed:
             raise ValueError(
@@ -431,43 +351,3 @@ def wasserstein_nd(
         with np.errstate(over="ignore"):  # a distance beyond the float range is inf
             distance = float(np.ldexp(distance, shift[1] * (2 if metric == "sqeuclidean" else 1)))
     return distance
-
-
-def _cost_power(metric: str, w: float, p: float) -> float:
-    """The largest power of a coordinate difference the kernel forms: in the
-    sum of squares or w-th powers, or in the cost distance**p."""
-    inner = w if metric == "minkowski" and math.isfinite(w) else 2.0 if metric in ("euclidean", "sqeuclidean") else 1.0
-    return max(2.0 * p if metric == "sqeuclidean" else p, inner)
-
-
-def _shifted(z: np.ndarray, lo: np.ndarray, e: int) -> np.ndarray:
-    """(z - lo) / 2**e, exactly where z - lo does not overflow."""
-    with np.errstate(over="ignore"):
-        d = z - lo
-    out: np.ndarray = np.ldexp(d, -e) if np.isfinite(d).all() else np.ldexp(z * 0.5 - lo * 0.5, 1 - e)
-    return out
-
-
-def _rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: bool) -> tuple[np.ndarray, int] | None:
-    """(lo, e) such that the points (z - lo) / 2**e have coordinate differences
-    whose `power` stays below about 1e300 / (4 (count + 1)), the most the
-    solver takes, and small costs keep as many digits as possible;
-    None when the points need no scaling first (``always=False``): that power
-    is not so small that every cost is near underflow (costs that overflow are
-    found by the solver, and the points scaled then).
-    """
-    if x.shape[1] == 0:
-        return None  # points in zero dimensions: every cost is 0
-    lo = np.minimum(x.min(axis=0), y.min(axis=0))
-    hi = np.maximum(x.max(axis=0), y.max(axis=0))
-    with np.errstate(over="ignore"):
-        span = float((hi - lo).max())
-    if span == 0.0:
-        return None  # one point: every cost is 0
-    # log2 of a bound on every distance (any norm <= d * max |dz|).
-    log_span = math.log2(span) if span < math.inf else math.log2(float((hi * 0.5 - lo * 0.5).max())) + 1.0
-    bound = log_span + math.log2(x.shape[1])
-    top = math.log2(1e300 / (4.0 * (count + 1)))
-    if not always and -900.0 <= power * bound:
-        return None
-    return lo, math.ceil(bound - top / power)

@@ -21,6 +21,7 @@ from ._validation import (
     as_real_array,
     broadcast_shape,
     check_base,
+    check_bool,
     common_float,
     normalize_axis,
     raise_for_distribution,
@@ -39,8 +40,15 @@ def _rows_result(kind: int, blocks: list[tuple[np.ndarray, ...]]) -> np.ndarray:
     return results[0] if len(results) == 1 else np.concatenate(results)
 
 
+def _defaults(base: Any, axis: Any, keepdims: Any, dtype: Any) -> bool:
+    """Whether the options are the defaults, so the fast path may run (an
+    `axis` of -1.0 or a `keepdims` of 0 goes through the checks instead)."""
+    return base is None and type(axis) is int and axis == -1 and keepdims is False and dtype is None
+
+
 def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dtype: Any) -> Any:
     b = check_base(base)
+    keepdims = check_bool(keepdims, "keepdims")
     pa = as_real_array(p, "p")
     if q is None:
         (pa,) = common_float(pa)
@@ -144,7 +152,7 @@ def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False,
     >>> float(pydiv.entropy([1, 1, 1, 1], base=2))
     2.0
     """
-    if base is None and axis == -1 and not keepdims and dtype is None:
+    if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_ENTROPY, p, None)
         if r is not None:
             return r
@@ -191,7 +199,7 @@ def cross_entropy(
     >>> float(pydiv.cross_entropy([0.5, 0.5], [0.25, 0.75], base=2))
     1.207518749639422
     """
-    if base is None and axis == -1 and not keepdims and dtype is None:
+    if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_CROSS_ENTROPY, p, q)
         if r is not None:
             return r
@@ -246,7 +254,7 @@ def kl_divergence(
     >>> float(pydiv.kl_divergence([1, 0], [0, 1]))
     inf
     """
-    if base is None and axis == -1 and not keepdims and dtype is None:
+    if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_KL, p, q)
         if r is not None:
             return r
@@ -293,7 +301,7 @@ def js_divergence(
     >>> float(pydiv.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    if base is None and axis == -1 and not keepdims and dtype is None:
+    if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:
             return r
@@ -342,7 +350,7 @@ def jensenshannon(
     """
     if base is not None and check_base(base) < 1.0:  # type: ignore[operator]
         raise ValueError(f"base must be greater than 1 for a distance (the divergence would be negative), got {base!r}")
-    if base is None and axis == -1 and not keepdims and dtype is None:
+    if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:
             return np.sqrt(r)

@@ -15,10 +15,9 @@ from typing import Any
 import numpy as np
 
 from . import _core, _identical, _info_pairs
-from ._pairwise_inputs import _clouds, _ground, _samples, _scaled_clouds
+from ._pairwise_inputs import _clouds, _ground, _histograms, _samples, _scaled_clouds, _support
 from ._progress import progress_bar
-from ._validation import as_real_array, check_base, check_out_disjoint, thread_request
-from .emd import _check_p
+from ._validation import check_base, check_bool, check_out_disjoint, check_p, thread_request
 
 __all__ = ["METRICS", "pairwise"]
 
@@ -39,32 +38,6 @@ _OPTIONS = {
 _PAIRS_PER_BLOCK_ELEMENTS = 1 << 24
 
 
-def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Validate a 2-D array of histograms; return it (float64, C order) and its rows normalised."""
-    arr = as_real_array(a, name)
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
-    if arr.shape[1] == 0:
-        raise ValueError(f"{name} must have at least one column")
-    arr = np.ascontiguousarray(arr, dtype=np.float64)
-    if arr.shape[0] == 0:
-        return arr, arr
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        row = int(np.argwhere(bad)[0, 0])
-        raise ValueError(f"{name} row {row} contains NaN or infinite values")
-    if (arr < 0).any():
-        row = int(np.argwhere(arr < 0)[0, 0])
-        raise ValueError(f"{name} row {row} has negative entries")
-    peak = arr.max(axis=1)
-    if (peak == 0).any():
-        raise ValueError(f"{name} row {int(np.argmin(peak))} sums to zero, so it cannot be normalised")
-    # A power of two brings each row's maximum into [1, 2) first: exact, and
-    # the sum can then neither overflow nor lose digits to subnormals.
-    scaled = np.ldexp(arr, (1 - np.frexp(peak)[1])[:, None])
-    normalised: np.ndarray = scaled / scaled.sum(axis=1)[:, None]
-    return arr, normalised
-
 
 def _threads(n_jobs: Any) -> int:
     return thread_request(n_jobs, "n_jobs")
@@ -73,7 +46,7 @@ def _threads(n_jobs: Any) -> int:
 def _output(out: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     if out is None:
         return np.empty(shape, dtype=np.dtype(dtype) if dtype is not None else np.float64)
-    if not isinstance(out, np.ndarray):
+    if not isinstance(out, np.ndarray) or isinstance(out, np.ma.MaskedArray):  # a mask would be ignored
         raise TypeError(f"out must be a NumPy array or memmap, got {type(out).__name__}")
     if out.shape != shape:
         raise ValueError(f"out has shape {out.shape}, but the result has shape {shape}")
@@ -84,20 +57,6 @@ def _output(out: Any, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     if not out.flags.c_contiguous or not out.flags.writeable:
         raise ValueError("out must be C-contiguous and writeable")
     return out
-
-
-def _support(x: Any, k: int) -> np.ndarray:
-    if x is None:
-        support = np.arange(k, dtype=np.float64)
-    else:
-        support = as_real_array(x, "x").astype(np.float64, copy=False)
-        if support.shape != (k,):
-            raise ValueError(f"x must have one value per column ({k}), got shape {support.shape}")
-        if not np.isfinite(support).all():
-            raise ValueError("x must contain only finite values")
-        if (np.diff(support) < 0).any():
-            raise ValueError("x must be sorted in increasing order")
-    return np.ascontiguousarray(support)
 
 
 def pairwise(
@@ -210,6 +169,7 @@ def pairwise(
     p = 1 if p is None else p
     ground_metric = "euclidean" if ground_metric is None else ground_metric
     threads = _threads(n_jobs)
+    condensed, progress = check_bool(condensed, "condensed"), check_bool(progress, "progress")
     b = check_base(base)
     if b is not None and b < 1.0 and metric == "jensenshannon":
         raise ValueError(f"base must be greater than 1 for a distance (the divergence would be negative), got {base!r}")
@@ -223,7 +183,7 @@ def pairwise(
     same = Y is None or (Y is X and y_weights is x_weights)  # the same rows: their groups are found once
     BlockCall = Callable[[int, int, np.ndarray, bool], int]
     if metric in ("emd", "wasserstein_samples"):
-        pp = _check_p(p)
+        pp = check_p(p)
         result_exponent = 0
         call: BlockCall
         xs: tuple[Any, ...]
@@ -288,7 +248,7 @@ def pairwise(
     order = 1.0
     uniform_gap = 0.0
     if metric == "wasserstein":
-        order = _check_p(p)
+        order = check_p(p)
         support = _support(x, k)
         if order == 1.0:
             kind, weights = _core.PAIR_CDF_L1, np.append(np.diff(support), 0.0)

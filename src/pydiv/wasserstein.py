@@ -18,8 +18,6 @@ large inputs are sorted on several threads and merged with OpenMP.
 from __future__ import annotations
 
 import math
-import numbers
-import operator
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -30,6 +28,8 @@ from . import _core
 from ._validation import (
     as_real_array,
     broadcast_shape,
+    check_bool,
+    check_p,
     common_float,
     normalize_axis,
     raise_for_distribution,
@@ -47,20 +47,6 @@ _fast_dtypes = (np.dtype(np.float64), np.dtype(np.float32))
 _PARALLEL_SORT_FROM = 1 << 17
 _pool: ThreadPoolExecutor | None = None
 _pool_pid = 0
-
-
-def _check_p(p: Any, name: str) -> float:
-    if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iuf":
-        p = p[()]
-    if isinstance(p, (bool, np.bool_)) or not isinstance(p, numbers.Real):
-        raise TypeError(f"{name} must be a real number >= 1, got {p!r}")
-    try:
-        value = float(operator.index(p)) if isinstance(p, (int, np.integer)) else float(p)
-    except OverflowError:  # an int (or Fraction) beyond the float range
-        value = math.inf
-    if not (math.isfinite(value) and value >= 1.0):
-        raise ValueError(f"{name} must be a finite number >= 1, got {p!r}")
-    return value
 
 
 def _samples(values: Any, weights: Any, vname: str, wname: str) -> tuple[np.ndarray, np.ndarray | None]:
@@ -376,12 +362,13 @@ def wasserstein_1d(
     >>> pydiv.wasserstein_1d(np.array([[0.0, 1.0], [2.0, 3.0]]), [0.0, 1.0])
     array([0., 2.])
     """
-    pf = _check_p(p, "p")
+    pf = check_p(p)
+    sorted = check_bool(sorted, "sorted")
     if u_weights is None and v_weights is None and not sorted:
         r = _fast_pair(_core.W1D_WASSERSTEIN, u_values, v_values, pf)
         if r is not None:
             return r
-    return _distance(_core.W1D_WASSERSTEIN, u_values, v_values, u_weights, v_weights, pf, bool(sorted))
+    return _distance(_core.W1D_WASSERSTEIN, u_values, v_values, u_weights, v_weights, pf, sorted)
 
 
 def energy_distance(
@@ -435,11 +422,12 @@ def energy_distance(
     >>> float(pydiv.energy_distance([0, 8], [0, 8], [3, 1], [2, 2]))
     1.0
     """
+    sorted = check_bool(sorted, "sorted")
     if u_weights is None and v_weights is None and not sorted:
         r = _fast_pair(_core.W1D_ENERGY, u_values, v_values, 1.0)
         if r is not None:
             return r
-    return _distance(_core.W1D_ENERGY, u_values, v_values, u_weights, v_weights, 1.0, bool(sorted))
+    return _distance(_core.W1D_ENERGY, u_values, v_values, u_weights, v_weights, 1.0, sorted)
 
 
 def _hist_rows(blocks: list[tuple[np.ndarray, ...]], x: np.ndarray | None, order: float) -> np.ndarray:
@@ -516,7 +504,8 @@ def wasserstein_hist(
     >>> float(pydiv.wasserstein_hist([1, 1], [0, 2], x=[0.0, 0.5], order=2))
     0.3535533905932738
     """
-    r_order = _check_p(order, "order")
+    r_order = check_p(order, "order")
+    keepdims = check_bool(keepdims, "keepdims")
     pa = as_real_array(p, "p")
     qa = as_real_array(q, "q")
     pa, qa = common_float(pa, qa)
