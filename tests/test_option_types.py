@@ -179,14 +179,6 @@ def _outcome(option: Option, value_name: str) -> tuple[str, Any]:
     return ("ok", plain) if value_name in accepted else ("TypeError", None)
 
 
-# Checked by code outside src/pydiv/_validation.py that is being reworked: n_jobs
-# (the thread request, which refuses bools there) and pydiv.dask's chunks (a
-# huge value reaches dask, whose TypeError does not name the option).
-_PENDING = {
-    ("chunks", "10**400"): "pydiv.dask passes a huge chunks on to dask",
-}
-
-
 def _cases() -> list[Any]:
     cases = []
     for option in OPTIONS:
@@ -194,8 +186,6 @@ def _cases() -> list[Any]:
             marks = []
             if option.needs == "dask" and not HAVE_DASK:
                 marks.append(pytest.mark.skip(reason="dask is not installed"))
-            if (option.name, value_name) in _PENDING:
-                marks.append(pytest.mark.xfail(reason=_PENDING[option.name, value_name], strict=False))
             cases.append(pytest.param(option, value_name, id=f"{option.where}={value_name}", marks=marks))
     return cases
 
