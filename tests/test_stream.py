@@ -251,3 +251,12 @@ def test_weighted_q_stays_normal():
     for cls, want in [(KLDivergence, ref.kl_divergence_mp(p, q)), (CrossEntropy, ref.cross_entropy_mp(p, q))]:
         assert cls().update(p, q).result() == pytest.approx(want, rel=1e-13, abs=0)
         assert cls().update(p[:9], q[:9]).update(p[9:], q[9:]).result() == pytest.approx(want, rel=1e-13, abs=0)
+
+
+# Entries near 2e300 (one bin): the accurate JS pass's exact product error
+# must not overflow on the portable path (no FMA), streamed or one-shot.
+def test_js_of_entries_near_the_top_of_the_range():
+    p, q = np.array([2.19252317e300, 1e300]), np.array([2.25258151e300, 3e299])
+    acc = JSDivergence(p_total=math.fsum(p), q_total=math.fsum(q)).update(p[:1], q[:1]).update(p[1:], q[1:])
+    assert acc.result() == pytest.approx(ref.js_divergence_decimal(p, q), rel=1e-12, abs=0)
+    assert pydiv.js_divergence(p, q) == pytest.approx(ref.js_divergence_decimal(p, q), rel=1e-12, abs=0)

@@ -131,10 +131,18 @@ inline double product_error(double a, double b, double ab) {
 #ifdef FP_FAST_FMA
     return std::fma(a, b, -ab);
 #else
+    // Veltkamp's split; (2^27 + 1) v overflows above about 2^996, so such a v
+    // is split at 2^-28 of its size and the halves scaled back (exactly).
     const auto split = [](double v, double& hi, double& lo) {
-        const double c = 134217729.0 * v;  // 2^27 + 1
-        hi = c - (c - v);
-        lo = v - hi;
+        const bool big = std::fabs(v) > 0x1p995;
+        const double w = big ? v * 0x1p-28 : v;
+        const double c = 134217729.0 * w;  // 2^27 + 1
+        hi = c - (c - w);
+        lo = w - hi;
+        if (big) {
+            hi *= 0x1p28;
+            lo *= 0x1p28;
+        }
     };
     double ah, al, bh, bl;
     split(a, ah, al);
