@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ._cli_files import WRITE_FORMATS, CliError, check_extension, print_array, read_array, write_array
-from ._validation import thread_request
+from ._checks import thread_request
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import METRICS as PAIRWISE_METRICS
 from .pairwise import pairwise

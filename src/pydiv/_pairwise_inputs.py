@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import (
+from ._checks import (
     as_real_array,
     check_ground_metric,
     check_minkowski_order,
@@ -20,7 +20,7 @@ from ._validation import (
     normalised_weights,
     unit_max,
 )
-from ._point_scaling import cost_power, rescaling, shifted
+from ._checks import cost_power, rescaling, shifted
 
 
 def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:

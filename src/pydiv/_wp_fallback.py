@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import unit_max
+from ._checks import unit_max
 
 
 def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:

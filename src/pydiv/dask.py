@@ -35,7 +35,7 @@ except ImportError as exc:
     raise ImportError(f'pydiv.dask needs Dask ({exc}); install it with: pip install "pydiv[dask]"') from exc
 
 from ._pairwise_inputs import _clouds, _samples
-from ._validation import as_real_array
+from ._checks import as_real_array
 from ._pairwise_inputs import _histograms
 from .pairwise import _SYMMETRIC, METRICS
 from .pairwise import pairwise as _in_memory

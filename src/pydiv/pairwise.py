@@ -17,7 +17,7 @@ import numpy as np
 from . import _core, _identical, _info_pairs
 from ._pairwise_inputs import _clouds, _ground, _histograms, _samples, _scaled_clouds, _support
 from ._progress import progress_bar
-from ._validation import check_base, check_bool, check_out_disjoint, check_p, thread_request
+from ._checks import check_base, check_bool, check_out_disjoint, check_p, thread_request
 
 __all__ = ["METRICS", "pairwise"]
 

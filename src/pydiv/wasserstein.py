@@ -25,14 +25,15 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import (
+from ._checks import (
     as_real_array,
-    broadcast_shape,
     check_bool,
     check_p,
     common_float,
     normalize_axis,
     raise_for_distribution,
+    raise_for_weight_values,
+    real_operands,
     row_blocks,
     unit_max,
 )
@@ -142,12 +143,7 @@ def _raise_for_samples(a: np.ndarray, w: np.ndarray | None, vname: str, wname: s
             "pass sorted=False (the default) to sort it"
         )
     if w is not None:
-        if np.isnan(w).any():
-            raise ValueError(f"{wname} contains NaN; weights must be finite and non-negative")
-        if np.isinf(w).any():
-            raise ValueError(f"{wname} contains infinite values; weights must be finite and non-negative")
-        if (w < 0).any():
-            raise ValueError(f"{wname} has negative entries; weights must be non-negative")
+        raise_for_weight_values(w, wname)
         with np.errstate(over="ignore"):
             sums = w.sum(axis=-1)
         if (sums == 0).any():
@@ -506,10 +502,7 @@ def wasserstein_hist(
     """
     r_order = check_p(order, "order")
     keepdims = check_bool(keepdims, "keepdims")
-    pa = as_real_array(p, "p")
-    qa = as_real_array(q, "q")
-    pa, qa = common_float(pa, qa)
-    shape = broadcast_shape(pa, qa)
+    (pa, qa), shape = real_operands(p, q)
     if len(shape) == 0:
         raise ValueError("p must have at least one dimension (a 0-d scalar is not a histogram)")
     ax = normalize_axis(axis, len(shape))
