@@ -43,8 +43,8 @@ from typing import Any, Self
 
 import numpy as np
 
-from . import _stream_state as st
-from ._checks import (
+from . import state as st
+from .._checks import (
     check_base,
     normalize_axis,
     raise_for_distribution,
