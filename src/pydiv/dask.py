@@ -117,10 +117,16 @@ def _sequence_rows(items: list[Any], weights: Any, rows: int, name: str) -> _Row
     return _Rows.of_blocks(blocks, [i1 - i0 for i0, i1 in spans], name)
 
 
-def _prepare(a: Any, weights: Any, name: str, metric: Metric, chunks: int | None) -> tuple[Any, Callable[[], _Rows]]:
+def _prepare(
+    a: Any, weights: Any, name: str, metric: Metric, options: dict[str, Any], chunks: int | None
+) -> tuple[Any, Callable[[], _Rows]]:
     """An empty stand-in for one input, on which the in-memory function checks the
     options, and a function that then validates the input in full (the metric's
     own preparation, which names a bad item's index) and splits it."""
+
+    def prepared(values: Any, w: Any) -> Any:
+        return metric.prepare(values, w, name, metric.check_options({k: options.get(k) for k in metric.options}))
+
     if isinstance(a, da.Array):
         if not metric.array_rows:
             raise TypeError(f"{name} must be a sequence of {metric.items} for metric {metric.name!r}, not a dask array")
@@ -130,7 +136,7 @@ def _prepare(a: Any, weights: Any, name: str, metric: Metric, chunks: int | None
     if metric.item_rows and (not metric.array_rows or weights is not None or not isinstance(a, np.ndarray)):
 
         def split_sequence() -> _Rows:
-            rows = metric.prepare(a, weights, name, {})
+            rows = prepared(a, weights)
             items = list(a)
             cost = metric.pair_cost(rows, rows)
             return _sequence_rows(items, weights, chunks or _default_rows(len(items), cost), name)
@@ -139,7 +145,7 @@ def _prepare(a: Any, weights: Any, name: str, metric: Metric, chunks: int | None
     arr = as_real_array(a, name)
 
     def split_rows() -> _Rows:
-        rows = metric.prepare(arr, None, name, {})
+        rows = prepared(arr, None)
         raw = np.ascontiguousarray(arr, dtype=np.float64)
         return _array_rows(raw, chunks or _default_rows(raw.shape[0], metric.pair_cost(rows, rows)), name)
 
@@ -233,8 +239,8 @@ def pairwise(
     entry = metric_named(metric)
     _check_chunks(chunks)
     options = {k: v for k, v in dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w).items() if v is not None}
-    X_probe, split_x = _prepare(X, x_weights, "X", entry, chunks)
-    Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, chunks)
+    X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
+    Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)
     # The in-memory function, on empty stand-ins, checks every option with its own messages.
     probe_weights: dict[str, Any] = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
     _in_memory(X_probe, Y_probe, metric=metric, n_jobs=n_jobs, dtype=dtype, condensed=condensed, **options,

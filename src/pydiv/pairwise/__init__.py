@@ -15,6 +15,7 @@ those modules (or a new one imported below).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -129,9 +130,9 @@ def pairwise(
     >>> pydiv.pairwise(X, metric="js", base=2, condensed=True).round(6)
     array([0.311278, 1.      , 0.311278])
     """
+    arguments = locals()
     entry = metric_named(metric)
-    given = {"base": base, "x": x, "p": p, "ground_metric": ground_metric, "w": w, "x_weights": x_weights,
-             "y_weights": y_weights}
+    given = {name: arguments[name] for name in _OPTION_NAMES}
     unused = [name for name, value in given.items() if value is not None and name not in entry.options]
     if unused:
         raise ValueError(f"{unused[0]} is not used by metric {metric!r}, which takes {', '.join(entry.options)}")
@@ -143,8 +144,17 @@ def pairwise(
     if condensed and not (Y is None and entry.symmetric):
         raise ValueError(f"condensed output needs Y=None and a symmetric metric ({_SYMMETRIC_NAMES})")
     if out is not None:
-        check_out_disjoint(out, {"X": X, "Y": Y, "x": x, "x_weights": x_weights, "y_weights": y_weights})
+        check_out_disjoint(out, {"X": X, "Y": Y, **given})
     same_rows = Y is None or (Y is X and y_weights is x_weights)  # the same rows: their groups are found once
     job = Job(threads, condensed, Y is None, same_rows)
     plan = entry.plan(X, Y, (x_weights, y_weights), options, job)
     return run_blocks(entry.name, plan, job, Y is None and entry.symmetric, out, dtype, progress)
+
+
+# The metrics' options: the keyword parameters after the common ones, in the
+# signature's order (the order in which an unused one is named).  A metric
+# with a new option adds it to the signature (and its docstring) only.
+_COMMON = ("X", "Y", "metric", "n_jobs", "out", "condensed", "progress", "dtype")
+_OPTION_NAMES = tuple(name for name in inspect.signature(pairwise).parameters if name not in _COMMON)
+if not all(set(metric_named(name).options) <= set(_OPTION_NAMES) for name in METRICS):
+    raise RuntimeError("a registered metric reads an option that pairwise() does not take")

@@ -134,7 +134,8 @@ class ItemMetric(Metric):
     item_rows = True
 
     def plan(self, X: Any, Y: Any, weights: tuple[Any, Any], options: dict[str, Any], job: Job) -> BlockPlan:
-        options["p"] = check_p(1 if options["p"] is None else options["p"])
+        if "p" in options:  # the order of a transport metric, checked before the items are read
+            options["p"] = check_p(1 if options["p"] is None else options["p"])
         xs = self.prepare(X, weights[0], "X", options)
         ys = xs if Y is None else self.prepare(Y, weights[1], "Y", options)
         plan = self.blocks(xs, ys, options, job)
