@@ -42,8 +42,7 @@ class _GemmMetric(_InfoMetric):
         (X_raw, P), (Y_raw, Q) = xs, ys
         n, m = P.shape[0], Q.shape[0]
         run_block: BlockCall = _GemmBlocks(self.name, P, Q, X_raw, Y_raw, options["scale"], job) if n and m else _nothing
-        groups = self.groups(xs, ys, job) if self.zero_on_identical else None
-        return BlockPlan(n, m, float(P.shape[1]), run_block, groups)
+        return BlockPlan(n, m, float(P.shape[1]), run_block, self.groups(xs, ys, job))
 
 
 def _nothing(i0: int, i1: int, block: np.ndarray, symmetric: bool) -> int:

@@ -108,8 +108,10 @@ class HistogramMetric(Metric):
             raise ValueError(f"X and Y must have the same number of columns, got {xs[1].shape[1]} and {ys[1].shape[1]}")
         return self.blocks(xs, ys, options, job)
 
-    def groups(self, xs: Any, ys: Any, job: Job) -> tuple[np.ndarray, np.ndarray]:
-        """The identical rows (equal up to a power of two)."""
+    def groups(self, xs: Any, ys: Any, job: Job) -> tuple[np.ndarray, np.ndarray] | None:
+        """The identical rows (equal up to a power of two); None unless they give exactly 0."""
+        if not self.zero_on_identical:
+            return None
         return identical.histogram_groups((xs[1], xs[0]), None if job.same_rows else (ys[1], ys[0]))
 
     @staticmethod
@@ -143,8 +145,11 @@ class ItemMetric(Metric):
             raise ValueError("y_weights needs Y")
         return plan
 
-    def groups(self, xs: Any, ys: Any, job: Job) -> tuple[np.ndarray, np.ndarray]:
-        """The identical items (values and normalised weights equal, bit for bit)."""
+    def groups(self, xs: Any, ys: Any, job: Job) -> tuple[np.ndarray, np.ndarray] | None:
+        """The identical items (values and normalised weights equal, bit for bit); None
+        unless they give exactly 0."""
+        if not self.zero_on_identical:
+            return None
         return identical.item_groups(xs, None if job.same_rows else ys)
 
     @staticmethod
