@@ -1,6 +1,6 @@
 """Every boolean, integer and real option of every public function against odd scalars.
 
-The policy (src/pydiv/_validation.py): a boolean option takes a Python bool or
+The policy (src/pydiv/_checks): a boolean option takes a Python bool or
 numpy.bool_; an integer option a Python or NumPy integer, never a bool or a
 float; a real option a Python or NumPy integer or float, never a bool or a
 string; a 0-d array counts as the scalar it holds.  Anything else is a

@@ -61,7 +61,7 @@ def test_matches_scipy():
 # Symmetric mode (Y=None) equals full mode, across row blocks, with a zero diagonal.
 @pytest.mark.parametrize("metric", ["js", "jensenshannon", "wasserstein"])
 def test_symmetric_equals_full(metric, monkeypatch):
-    pw = importlib.import_module("pydiv.pairwise")
+    pw = importlib.import_module("pydiv.pairwise.blocks")
 
     monkeypatch.setattr(pw, "_PAIRS_PER_BLOCK_ELEMENTS", 7 * 50 * 20)  # several row blocks
     X = histograms(50, 20)
@@ -127,7 +127,7 @@ def test_threads_agree():
 
 # out= takes a memory-mapped file, written in row blocks.
 def test_memmap_out(tmp_path, monkeypatch):
-    pw = importlib.import_module("pydiv.pairwise")
+    pw = importlib.import_module("pydiv.pairwise.blocks")
 
     monkeypatch.setattr(pw, "_PAIRS_PER_BLOCK_ELEMENTS", 5 * 40 * 8)
     X = histograms(40, 8)

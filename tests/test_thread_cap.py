@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import pydiv
-from pydiv._validation import thread_request
+from pydiv._checks import thread_request
 
 CHILD_TIMEOUT = 120
 

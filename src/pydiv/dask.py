@@ -34,11 +34,9 @@ try:
 except ImportError as exc:
     raise ImportError(f'pydiv.dask needs Dask ({exc}); install it with: pip install "pydiv[dask]"') from exc
 
-from ._pairwise_inputs import _clouds, _samples
-from ._validation import as_real_array
-from ._pairwise_inputs import _histograms
-from .pairwise import _SYMMETRIC, METRICS
+from ._checks import as_real_array
 from .pairwise import pairwise as _in_memory
+from .pairwise.metric import Metric, metric_named
 
 __all__ = ["pairwise"]
 
@@ -119,34 +117,37 @@ def _sequence_rows(items: list[Any], weights: Any, rows: int, name: str) -> _Row
     return _Rows.of_blocks(blocks, [i1 - i0 for i0, i1 in spans], name)
 
 
-def _prepare(a: Any, weights: Any, name: str, metric: str, chunks: int | None) -> tuple[Any, Callable[[], _Rows]]:
+def _prepare(
+    a: Any, weights: Any, name: str, metric: Metric, options: dict[str, Any], chunks: int | None
+) -> tuple[Any, Callable[[], _Rows]]:
     """An empty stand-in for one input, on which the in-memory function checks the
-    options, and a function that then validates the input in full and splits it."""
+    options, and a function that then validates the input in full (the metric's
+    own preparation, which names a bad item's index) and splits it."""
+
+    def prepared(values: Any, w: Any) -> Any:
+        return metric.prepare(values, w, name, metric.check_options({k: options.get(k) for k in metric.options}))
+
     if isinstance(a, da.Array):
-        if metric == "emd":
-            raise TypeError(f"{name} must be a sequence of point clouds for metric 'emd', not a dask array")
+        if not metric.array_rows:
+            raise TypeError(f"{name} must be a sequence of {metric.items} for metric {metric.name!r}, not a dask array")
         if weights is not None:
             raise TypeError(f"{'x' if name == 'X' else 'y'}_weights needs {name} in memory, not a dask array")
         return np.empty((0, *a.shape[1:])), lambda: _Rows.of_dask_array(a, chunks)
-    if metric == "emd" or (metric == "wasserstein_samples" and (weights is not None or not isinstance(a, np.ndarray))):
+    if metric.item_rows and (not metric.array_rows or weights is not None or not isinstance(a, np.ndarray)):
 
         def split_sequence() -> _Rows:
-            flat = (_clouds if metric == "emd" else _samples)(a, weights, name)[0]  # names a bad item's index
+            rows = prepared(a, weights)
             items = list(a)
-            cost = float(flat.shape[0]) / max(1, len(items))
-            cost = cost * cost if metric == "emd" else cost
+            cost = metric.pair_cost(rows, rows)
             return _sequence_rows(items, weights, chunks or _default_rows(len(items), cost), name)
 
         return [], split_sequence
     arr = as_real_array(a, name)
 
     def split_rows() -> _Rows:
-        if metric == "wasserstein_samples":
-            _samples(arr, None, name)
-            raw = np.ascontiguousarray(arr, dtype=np.float64)
-        else:
-            raw = _histograms(arr, name)[0]
-        return _array_rows(raw, chunks or _default_rows(raw.shape[0], float(raw.shape[1])), name)
+        rows = prepared(arr, None)
+        raw = np.ascontiguousarray(arr, dtype=np.float64)
+        return _array_rows(raw, chunks or _default_rows(raw.shape[0], metric.pair_cost(rows, rows)), name)
 
     return (arr[:0] if arr.ndim else arr), split_rows  # a 0-d input is refused by the in-memory function
 
@@ -235,12 +236,11 @@ def pairwise(
     >>> pydiv.dask.pairwise(X, metric="js", chunks=4, condensed=True).chunks
     ((14, 1),)
     """
-    if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; choose one of {', '.join(METRICS)}")
+    entry = metric_named(metric)
     _check_chunks(chunks)
     options = {k: v for k, v in dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w).items() if v is not None}
-    X_probe, split_x = _prepare(X, x_weights, "X", metric, chunks)
-    Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", metric, chunks)
+    X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
+    Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)
     # The in-memory function, on empty stand-ins, checks every option with its own messages.
     probe_weights: dict[str, Any] = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
     _in_memory(X_probe, Y_probe, metric=metric, n_jobs=n_jobs, dtype=dtype, condensed=condensed, **options,
@@ -249,15 +249,15 @@ def pairwise(
     B = None if Y is None else split_y()
     out_dtype = np.dtype(dtype) if dtype is not None else np.dtype(np.float64)
     options.update(n_jobs=n_jobs, dtype=out_dtype)
-    result = _graph(A, B, metric, options, out_dtype, condensed)
+    result = _graph(A, B, entry, options, out_dtype, condensed)
     return _persist_with_progress(result) if progress else result
 
 
-def _graph(A: _Rows, B: _Rows | None, metric: str, options: dict[str, Any], dtype: np.dtype, condensed: bool) -> Any:
+def _graph(A: _Rows, B: _Rows | None, metric: Metric, options: dict[str, Any], dtype: np.dtype, condensed: bool) -> Any:
     """The blocks' graph.  With B None only blocks on and above the diagonal are computed."""
-    token = tokenize(A.keys, None if B is None else B.keys, metric, options, condensed)
-    name = f"pydiv-pairwise-{metric}-{token}"
-    block = functools.partial(_block, metric=metric, options=options)
+    token = tokenize(A.keys, None if B is None else B.keys, metric.name, options, condensed)
+    name = f"pydiv-pairwise-{metric.name}-{token}"
+    block = functools.partial(_block, metric=metric.name, options=options)
     dsk: dict[Any, Any] = {}
     nx = len(A.keys)
     if B is not None:
@@ -269,7 +269,7 @@ def _graph(A: _Rows, B: _Rows | None, metric: str, options: dict[str, Any], dtyp
     for i in range(nx):
         for j in range(i, nx):
             dsk[(upper, i, j)] = (block, A.keys[i], None if i == j else A.keys[j])
-            if i != j and metric not in _SYMMETRIC:
+            if i != j and not metric.symmetric:
                 dsk[(upper, j, i)] = (block, A.keys[j], A.keys[i])
             elif i != j and not condensed:
                 dsk[(upper, j, i)] = (np.transpose, (upper, i, j))

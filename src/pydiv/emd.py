@@ -31,8 +31,10 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._point_scaling import cost_power, rescaling, shifted
-from ._validation import (
+from ._checks import (
+    cost_power,
+    rescaling,
+    shifted,
     as_real_array,
     balanced_weights,
     check_bool,

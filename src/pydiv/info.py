@@ -17,14 +17,13 @@ from typing import Any
 import numpy as np
 
 from . import _core
-from ._validation import (
-    as_real_array,
-    broadcast_shape,
+from ._checks import (
     check_base,
     check_bool,
-    common_float,
+    check_distance_base,
     normalize_axis,
     raise_for_distribution,
+    real_operands,
     row_blocks,
 )
 
@@ -49,16 +48,7 @@ def _defaults(base: Any, axis: Any, keepdims: Any, dtype: Any) -> bool:
 def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dtype: Any) -> Any:
     b = check_base(base)
     keepdims = check_bool(keepdims, "keepdims")
-    pa = as_real_array(p, "p")
-    if q is None:
-        (pa,) = common_float(pa)
-        shape = pa.shape
-        arrays: tuple[np.ndarray, ...] = (pa,)
-    else:
-        qa = as_real_array(q, "q")
-        pa, qa = common_float(pa, qa)
-        shape = broadcast_shape(pa, qa)
-        arrays = (pa, qa)
+    arrays, shape = real_operands(p, q)
     if len(shape) == 0:
         raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
     ax = normalize_axis(axis, len(shape))
@@ -348,8 +338,7 @@ def jensenshannon(
     >>> float(pydiv.jensenshannon([1.0, 0.0], [0.5, 0.5], base=2))
     0.5579230452841438
     """
-    if base is not None and check_base(base) < 1.0:  # type: ignore[operator]
-        raise ValueError(f"base must be greater than 1 for a distance (the divergence would be negative), got {base!r}")
+    check_distance_base(base)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import unit_max
+from .._checks import unit_max
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _WEIGHT_SALT = np.uint64(0xD1B54A32D192ED03)

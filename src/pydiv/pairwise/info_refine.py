@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 # The product's error bound, in units of 1 + H(p, q) + H(p), against 1e-13 of the value.
 _ROUNDOFF = 4 * 2.0**-52 / 1e-13

@@ -1,11 +1,11 @@
-"""Arrays in and out of files for the ``pydiv`` command line.
+"""Arrays read from files for the ``pydiv`` command line.
 
 Reads ``.npy``, ``.npz`` (the first array, or a named one) and ``.csv``
 (numbers separated by commas, one row per line, ``#`` comments; a first data
 line that is not numeric is a header and skipped; a UTF-8 byte-order mark is
-ignored; a single column is read as one vector).  Writes ``.npy`` or ``.csv``
-(shortest exact decimals).  Every problem is a :class:`CliError` that names
-the argument and the file.
+ignored; a single column is read as one vector).  A ``.npy`` header is
+checked against the file's size before any allocation.  Every problem is a
+:class:`~pydiv.cli.errors.CliError` that names the argument and the file.
 """
 
 from __future__ import annotations
@@ -14,31 +14,20 @@ import math
 import os
 import warnings
 import zipfile
-from collections.abc import Iterable
-from typing import IO, TextIO
+from typing import IO
 
 import numpy as np
 
-__all__ = ["READ_FORMATS", "WRITE_FORMATS", "CliError", "check_extension", "print_array", "read_array", "write_array"]
+from .errors import CliError, check_extension
+
+__all__ = ["READ_FORMATS", "read_array"]
 
 READ_FORMATS = (".npy", ".npz", ".csv")
-WRITE_FORMATS = (".npy", ".csv")
 
 # "utf-8-sig" reads plain UTF-8 and drops the byte-order mark that Excel's
 # "CSV UTF-8" puts first, which would otherwise make the first row a "header".
 _CSV_ENCODING = "utf-8-sig"
 
-
-class CliError(ValueError):
-    """A problem with the command's files or arguments, already worded for the user."""
-
-
-def check_extension(path: str, allowed: tuple[str, ...], name: str, verb: str) -> str:
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in allowed:
-        shown = f"unknown extension {ext!r}" if ext else "no extension"
-        raise CliError(f"{name}: cannot {verb} {path!r}: {shown}; use one of {', '.join(allowed)}")
-    return ext
 
 
 def _as_float(arr: np.ndarray, path: str, name: str) -> np.ndarray:
@@ -198,48 +187,3 @@ def read_array(path: str, *, key: str | None = None, name: str = "input") -> np.
         raise CliError(f"{name}: {path!r} is not a valid {ext} file ({exc})") from None
     return _as_float(np.asarray(arr), path, name)
 
-
-def _format_rows(values: np.ndarray) -> Iterable[str]:
-    """Lines of comma-separated shortest round-trip decimals (``repr`` of each float)."""
-    if values.ndim == 0:
-        yield repr(float(values))
-    elif values.ndim == 1:
-        for v in values.tolist():
-            yield repr(float(v))
-    else:
-        # The row length spelled out: reshape(0, -1) is ambiguous for NumPy.
-        for row in values.reshape(values.shape[0], math.prod(values.shape[1:])).tolist():
-            yield ",".join(repr(float(v)) for v in row)
-
-
-def print_array(values: np.ndarray, out: TextIO) -> None:
-    """Write `values` as CSV lines (a single number for a 0-d array, nothing for an empty one)."""
-    for line in _format_rows(values):
-        out.write(line + "\n")
-
-
-def write_array(path: str, values: np.ndarray) -> None:
-    """Write an array to a ``.npy`` or ``.csv`` file.
-
-    Parameters
-    ----------
-    path : str
-        The file; its extension chooses the format.
-    values : ndarray
-        At most 2-D for CSV: a vector is written one value per line.
-
-    Raises
-    ------
-    ValueError
-        If the extension is not ``.npy`` or ``.csv``, or the file cannot be
-        written.
-    """
-    ext = check_extension(path, WRITE_FORMATS, "--out", "write")
-    try:
-        if ext == ".npy":
-            np.save(path, values, allow_pickle=False)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                print_array(values, f)
-    except OSError as exc:
-        raise CliError(f"--out: cannot write {path!r}: {exc.strerror or exc}") from None

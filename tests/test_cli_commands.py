@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import pydiv
-from pydiv._cli_io import add_compare_parser, add_pairwise_parser, read_array, write_array
+from pydiv.cli import add_compare_parser, add_pairwise_parser, read_array, write_array
 
 RNG = np.random.default_rng(7)
 X = RNG.random((6, 4))
@@ -290,7 +290,7 @@ def test_reader_closing_the_pipe_early_is_quiet(tmp_path):
     np.save(tmp_path / "X.npy", RNG.random((400, 8)))
     script = (
         "import argparse, sys\n"
-        "from pydiv._cli_io import add_pairwise_parser\n"
+        "from pydiv.cli import add_pairwise_parser\n"
         "parser = argparse.ArgumentParser(prog='pydiv')\n"
         "add_pairwise_parser(parser.add_subparsers(dest='command', required=True))\n"
         "args = parser.parse_args(sys.argv[1:])\n"

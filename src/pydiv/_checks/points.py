@@ -1,4 +1,5 @@
-"""Scaling of point clouds whose transport costs would leave the solver's range.
+"""Point clouds: validation, and scaling of clouds whose transport costs would
+leave the solver's range.
 
 A cost is a distance to a power; the solver takes costs up to about 1e300 /
 (4 (n + m + 1)) and loses digits to costs near underflow.  Shifting the
@@ -10,8 +11,27 @@ of two.  Used by :func:`pydiv.wasserstein_nd` and ``pairwise(metric="emd")``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+
+from .arrays import as_real_array
+
+
+def check_points(x: Any, name: str) -> np.ndarray:
+    """A point cloud as a C-ordered float64 (n, d) array; 1-D input is points on a line."""
+    arr = as_real_array(x, name)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (one point per row) or 1-D (points on a line), got {arr.ndim}-D")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one point")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} contains NaN or infinite coordinates; points must be finite")
+    return arr
+
 
 
 def cost_power(metric: str, w: float, p: float) -> float:
@@ -52,3 +72,4 @@ def rescaling(x: np.ndarray, y: np.ndarray, power: float, count: int, always: bo
     if not always and -900.0 <= power * bound:
         return None
     return lo, math.ceil(bound - top / power)
+

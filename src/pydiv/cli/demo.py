@@ -1,22 +1,22 @@
-"""The ``pydiv`` command: ``demo``, ``info``, ``pairwise``, ``compare``, ``--version``."""
+"""``pydiv demo``: the examples that motivate the library.
+
+Two parallel segments, where KL is infinite and JS stuck at log 2 for every
+separation while W1 measures it, and a draw of cards fitted by a uniform and
+a binomial model, compared by KL.
+"""
 
 from __future__ import annotations
 
-import argparse
 import math
-import signal
 import sys
-import threading
-from collections.abc import Sequence
 from typing import TextIO
 
 import numpy as np
 
-from . import __version__
-from ._cli_io import add_compare_parser, add_pairwise_parser, run_guarded
-from ._config import config
-from .emd import wasserstein_nd
-from .info import entropy, js_divergence, kl_divergence
+from ..emd import wasserstein_nd
+from ..info import entropy, js_divergence, kl_divergence
+
+__all__ = ["card_example", "demo", "seed_example"]
 
 
 def _fmt(x: float) -> str:
@@ -54,6 +54,8 @@ def seed_example(theta: float, n_y: int = 1000, with_w1: bool = True) -> dict[st
 
 # An illustrative draw of 100 cards, each showing one of five letters.
 CARD_LETTERS = ("A", "B", "C", "D", "E")
+
+
 CARD_COUNTS = np.array([2, 14, 36, 33, 15])
 
 
@@ -100,42 +102,3 @@ def demo(out: TextIO | None = None) -> None:
     better = "binomial" if c["kl_binomial"] < c["kl_uniform"] else "uniform"  # type: ignore[operator]
     w(f"The {better} model loses less information.\n")
 
-
-def info(out: TextIO | None = None) -> None:
-    for key, value in config().items():
-        (out or sys.stdout).write(f"{key:<9} {value}\n")
-
-
-def _exit_on_signal(signum: int, frame: object) -> None:
-    # SystemExit unwinds like Ctrl-C does, so a half-written --out is removed.
-    raise SystemExit(128 + signum)
-
-
-def _exit_cleanly_on_termination() -> None:
-    """SIGTERM (a timeout, a job scheduler) and SIGHUP end the command by unwinding, not abruptly."""
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            signal.signal(number, _exit_on_signal)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    if argv is None and threading.current_thread() is threading.main_thread():
-        _exit_cleanly_on_termination()  # the process's own command line: the process is ours
-    parser = argparse.ArgumentParser(prog="pydiv", description="Divergences and distances between distributions.")
-    parser.add_argument("--version", action="version", version=f"pydiv {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("demo", help="the examples that motivate the library")
-    sub.add_parser("info", help="version, compiler, SIMD level, OpenMP threads")
-    add_pairwise_parser(sub)
-    add_compare_parser(sub)
-    args = parser.parse_args(argv)
-    if args.command is None:  # a bare `pydiv`: the help, as pip gives
-        return run_guarded(lambda _: parser.print_help(), args)
-    if hasattr(args, "run"):
-        return int(args.run(args))
-    return run_guarded(lambda _: demo() if args.command == "demo" else info(), args)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -43,14 +43,12 @@ from typing import Any, Self
 
 import numpy as np
 
-from . import _stream_state as st
-from ._validation import (
-    as_real_array,
-    broadcast_shape,
+from . import state as st
+from .._checks import (
     check_base,
-    common_float,
     normalize_axis,
     raise_for_distribution,
+    real_operands,
 )
 
 __all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
@@ -74,16 +72,7 @@ class _Accumulator:
         self._units: tuple[np.ndarray, np.ndarray] | None = None
 
     def _rows(self, p: Any, q: Any) -> tuple[tuple[int, ...], list[np.ndarray], tuple[np.ndarray, ...]]:
-        pa = as_real_array(p, "p_chunk")
-        if self._two_inputs:
-            qa = as_real_array(q, "q_chunk")
-            pa, qa = common_float(pa, qa)
-            shape = broadcast_shape(pa, qa, ("p_chunk", "q_chunk"))
-            arrays: tuple[np.ndarray, ...] = (pa, qa)
-        else:
-            (pa,) = common_float(pa)
-            shape = pa.shape
-            arrays = (pa,)
+        arrays, shape = real_operands(p, q if self._two_inputs else None, ("p_chunk", "q_chunk"))
         if len(shape) == 0:
             raise ValueError("p_chunk must have at least one dimension")
         ax = normalize_axis(self._axis, len(shape))

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import unit_max
+from .._checks import unit_max
 
 
-def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
+def underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
     """Where a W_p (p != 1) from the kernel may have been lost to underflow.
 
     The kernel raises |x - y| / s to the power p with s < 2 (hi - lo), the span
@@ -30,20 +30,20 @@ def _underflowed(result: Any, lo: Any, hi: Any, p: float) -> np.ndarray:
     return np.asarray((span > 0) & ~(p * ratio >= -900.0) | ~np.isfinite(result))
 
 
-def _replacement(kernel: Any, fallback: float, lo: Any, hi: Any, p: float) -> Any:
+def replacement(kernel: Any, fallback: float, lo: Any, hi: Any, p: float) -> Any:
     """The fallback's W_p where the kernel's could not represent it (out of
     its range), else the kernel's: both round, differently, and near 0 the
     p-th root magnifies rounding (W_2 of a 1e-16 sliver of mass is 1e-8)."""
-    if not math.isfinite(kernel) or _underflowed(fallback, lo, hi, p):
+    if not math.isfinite(kernel) or underflowed(fallback, lo, hi, p):
         return fallback
     return kernel
 
 
-def _wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.ndarray | None, p: float) -> float:
+def wp_quantiles(x: np.ndarray, xw: np.ndarray | None, y: np.ndarray, yw: np.ndarray | None, p: float) -> float:
     """W_p of two sorted 1-D samples from their quantile functions, in NumPy.
 
     Every piece is divided by the largest gap transported (not by the span), so
-    none underflows however large p is: the fallback for :func:`_underflowed`.
+    none underflows however large p is: the fallback for :func:`underflowed`.
     """
     def levels(w: np.ndarray | None, n: int) -> np.ndarray:
         c: np.ndarray

@@ -204,7 +204,7 @@ def test_weights_normalised_exactly_at_any_scale(scale):
 @pytest.mark.parametrize("metric", ["kl", "js", "wasserstein_samples", "emd"])
 def test_identical_rows_exact_under_hash_collisions(metric, monkeypatch):
     # With every hash equal, rows are still grouped by equality, not by hash.
-    monkeypatch.setattr(importlib.import_module("pydiv._identical"), "_multipliers",
+    monkeypatch.setattr(importlib.import_module("pydiv.pairwise.identical"), "_multipliers",
                         lambda pos: np.zeros(np.shape(pos), dtype=np.uint64))
     X, Y, kw = _inputs(metric)
     D = pydiv.pairwise(X, Y, metric=metric, **kw)

@@ -1,4 +1,4 @@
-"""Validation and preparation of the inputs of :func:`pydiv.pairwise`:
+"""The rows of :func:`pydiv.pairwise`, validated and prepared once:
 histograms and their support, point clouds (``"emd"``) and 1-D samples
 (``"wasserstein_samples"``), the last two each concatenated into one array
 with per-item offsets, weights normalised.
@@ -11,16 +11,18 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import (
+from .._checks import (
     as_real_array,
     check_ground_metric,
     check_minkowski_order,
     check_points,
     check_weights,
+    cost_power,
     normalised_weights,
+    rescaling,
+    shifted,
     unit_max,
 )
-from ._point_scaling import cost_power, rescaling, shifted
 
 
 def _items_and_weights(items: Any, weights: Any, name: str, what: str) -> tuple[list[Any], list[Any] | None, str]:
@@ -70,7 +72,7 @@ def _cloud_sequence(clouds: Any, name: str) -> Any:
     )
 
 
-def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated coordinates, per-cloud weights (scaled by a power of two) and offsets."""
     items, weights, wname = _items_and_weights(_cloud_sequence(clouds, name), weights, name, "clouds")
     coords, ws, offsets = [], [], [0]
@@ -88,7 +90,7 @@ def _clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarra
     return np.concatenate(coords), np.concatenate(ws), np.asarray(offsets, dtype=np.int64)
 
 
-def _scaled_clouds(
+def scaled_clouds(
     xs: tuple[np.ndarray, np.ndarray, np.ndarray],
     ys: tuple[np.ndarray, np.ndarray, np.ndarray],
     same: bool,
@@ -115,11 +117,11 @@ def _scaled_clouds(
     return xs, ys, e * (2 if ground_metric == "sqeuclidean" else 1)
 
 
-def _ground(ground_metric: Any, w: Any) -> tuple[int, float]:
+def ground(ground_metric: Any, w: Any) -> tuple[int, float]:
     return check_ground_metric(ground_metric, "ground_metric"), check_minkowski_order(w, ground_metric, "ground_metric")
 
 
-def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+def samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Sorted concatenated 1-D samples, their normalised weights (None: unit) and offsets."""
     if isinstance(samples, np.ndarray) and samples.ndim != 2:
         raise ValueError(f"{name} must be 2-D (one sample per row) or a sequence of 1-D samples, got {samples.ndim}-D")
@@ -147,7 +149,7 @@ def _samples(samples: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndar
     return flat, flat_w, np.asarray(offsets, dtype=np.int64)
 
 
-def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+def histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Validate a 2-D array of histograms; return it (float64, C order) and its rows normalised."""
     arr = as_real_array(a, name)
     if arr.ndim != 2:
@@ -174,7 +176,7 @@ def _histograms(a: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     return arr, normalised
 
 
-def _support(x: Any, k: int) -> np.ndarray:
+def support(x: Any, k: int) -> np.ndarray:
     if x is None:
         support = np.arange(k, dtype=np.float64)
     else:

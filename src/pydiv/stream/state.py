@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 State = dict[str, np.ndarray]
 Check = Callable[[np.ndarray, tuple[np.ndarray, ...]], None]

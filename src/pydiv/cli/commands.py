@@ -1,0 +1,174 @@
+"""The sub-commands ``pydiv pairwise``, ``pydiv compare`` and ``pydiv info``.
+
+Each ``run_*`` function executes its command for parsed arguments and returns
+the exit status (:func:`~pydiv.cli.errors.run_guarded` words the failures).
+Options are checked, and an unusable ``--out`` refused, before any input is
+read; ``pairwise --out X.npy`` writes the matrix block by block into a
+memory-mapped file under a temporary name, renamed when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+import numpy as np
+
+from .._checks import thread_request
+from .._config import config
+from ..info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
+from ..pairwise import pairwise
+from ..wasserstein import wasserstein_hist
+from .errors import CliError, check_extension, run_guarded
+from .readers import read_array
+from .writers import WRITE_FORMATS, print_array, write_array
+
+__all__ = ["COMPARE_METRICS", "info", "run_compare", "run_pairwise"]
+
+INFO_METRICS = frozenset({"kl", "cross_entropy", "js", "jensenshannon", "entropy"})
+
+
+COMPARE_METRICS: dict[str, Callable[..., Any]] = {
+    "kl": kl_divergence,
+    "js": js_divergence,
+    "jensenshannon": jensenshannon,
+    "cross_entropy": cross_entropy,
+    "entropy": entropy,
+    "wasserstein": wasserstein_hist,
+}
+
+
+
+def _check_options(metric: str, base: float | None, support: str | None) -> None:
+    if base is not None and metric not in INFO_METRICS:
+        raise CliError(f"--base applies to the information metrics ({', '.join(sorted(INFO_METRICS))}), not {metric!r}")
+    if support is not None and metric != "wasserstein":
+        raise CliError(f"--support applies to --metric wasserstein only, not {metric!r}")
+
+
+def _support(args: argparse.Namespace) -> np.ndarray | None:
+    if args.support is None:
+        return None
+    return read_array(args.support, name="--support")
+
+
+def _check_out(path: str | None) -> None:
+    """Refuse an unusable --out before any work is done."""
+    if path is None:
+        return
+    check_extension(path, WRITE_FORMATS, "--out", "write")
+    folder = os.path.dirname(path) or os.curdir
+    if not os.path.isdir(folder):
+        raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
+
+
+def _emit(values: np.ndarray, out: str | None) -> None:
+    if out is None:
+        print_array(values, sys.stdout)
+    else:
+        write_array(out, values)
+
+
+def _pairwise(args: argparse.Namespace) -> None:
+    _check_options(args.metric, args.base, args.support)
+    thread_request(args.jobs, "--jobs")
+    _check_out(args.out)
+    X = read_array(args.X, key=args.key, name="X")
+    Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
+    options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
+    options.update(progress=args.progress, dtype=np.dtype(args.dtype))
+    if args.base is not None:
+        options["base"] = args.base
+    if args.support is not None:
+        options["x"] = _support(args)
+    if args.out is not None and args.out.lower().endswith(".npy") and args.metric != "emd":
+        for name, arr in (("X", X), ("Y", Y)):
+            if arr is not None and arr.ndim != 2:
+                raise CliError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
+        _pairwise_to_npy(X, Y, args.out, options)
+    else:
+        _emit(pairwise(X, Y, **options), args.out)
+
+
+def _pairwise_to_npy(X: np.ndarray, Y: np.ndarray | None, path: str, options: dict[str, Any]) -> None:
+    """Write the matrix block by block into a memory-mapped .npy file: no copy in memory.
+
+    The file is written under a temporary name and renamed when complete, so a
+    failed or interrupted run leaves no partial matrix (and an older `path`
+    untouched).
+    """
+    n = X.shape[0]
+    m = n if Y is None else Y.shape[0]
+    shape = (n * (n - 1) // 2,) if options["condensed"] else (n, m)
+    if 0 in shape:  # nothing to map
+        write_array(path, pairwise(X, Y, **options))
+        return
+    partial = f"{path}.{os.getpid()}.partial"
+    try:
+        out = np.lib.format.open_memmap(partial, mode="w+", dtype=options["dtype"], shape=shape)
+    except OSError as exc:
+        raise CliError(f"--out: cannot write {path!r}: {exc.strerror or exc}") from None
+    try:
+        pairwise(X, Y, out=out, **options)
+        out.flush()
+        del out
+        os.replace(partial, path)
+    except BaseException:
+        try:
+            os.remove(partial)
+        except OSError:
+            pass
+        raise
+
+
+def run_pairwise(args: argparse.Namespace) -> int:
+    """Execute ``pydiv pairwise`` for parsed arguments; returns the exit status.
+
+    The matrix goes to ``--out`` (``.npy``: written block by block into a
+    memory-mapped file, so it may be larger than memory; ``.csv``), or as CSV
+    to stdout.  Errors print ``pydiv: error: ...`` to stderr and return 2.
+    """
+    return run_guarded(_pairwise, args)
+
+
+def _compare(args: argparse.Namespace) -> None:
+    metric = args.metric
+    _check_options(metric, args.base, args.support)
+    if metric == "entropy" and args.Q is not None:
+        raise CliError("Q: --metric entropy takes a single input P")
+    if metric != "entropy" and args.Q is None:
+        raise CliError(f"Q: --metric {metric} compares two inputs; give P and Q")
+    _check_out(args.out)
+    P = read_array(args.P, key=args.key, name="P")
+    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q")
+    for name, arr in (("P", P), ("Q", Q)):
+        if arr is not None and arr.ndim not in (1, 2):
+            raise CliError(f"{name} must be 1-D or 2-D (one distribution per row), got {arr.ndim}-D")
+    f = COMPARE_METRICS[metric]
+    if metric == "entropy":
+        result = f(P, base=args.base)
+    elif metric == "wasserstein":
+        result = f(P, Q, _support(args))
+    else:
+        result = f(P, Q, base=args.base)
+    _emit(np.asarray(result, dtype=np.float64), args.out)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """Execute ``pydiv compare`` for parsed arguments; returns the exit status.
+
+    Prints one value per row of the result (a single value for 1-D inputs), or
+    writes them to ``--out``.  Errors print ``pydiv: error: ...`` to stderr
+    and return 2.
+    """
+    return run_guarded(_compare, args)
+
+
+
+def info(out: TextIO | None = None) -> None:
+    for key, value in config().items():
+        (out or sys.stdout).write(f"{key:<9} {value}\n")
+

@@ -1,0 +1,52 @@
+"""The ``pydiv`` command: ``demo``, ``info``, ``pairwise``, ``compare``, ``--version``.
+
+SIGTERM and SIGHUP end a command of the process's own command line by
+unwinding (as Ctrl-C does), so a half-written ``--out`` is removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Sequence
+
+from .. import __version__
+from .commands import info
+from .demo import demo
+from .errors import run_guarded
+from .parsers import add_compare_parser, add_pairwise_parser
+
+__all__ = ["main"]
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    # SystemExit unwinds like Ctrl-C does, so a half-written --out is removed.
+    raise SystemExit(128 + signum)
+
+
+def _exit_cleanly_on_termination() -> None:
+    """SIGTERM (a timeout, a job scheduler) and SIGHUP end the command by unwinding, not abruptly."""
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, _exit_on_signal)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and threading.current_thread() is threading.main_thread():
+        _exit_cleanly_on_termination()  # the process's own command line: the process is ours
+    parser = argparse.ArgumentParser(prog="pydiv", description="Divergences and distances between distributions.")
+    parser.add_argument("--version", action="version", version=f"pydiv {__version__}")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("demo", help="the examples that motivate the library")
+    sub.add_parser("info", help="version, compiler, SIMD level, OpenMP threads")
+    add_pairwise_parser(sub)
+    add_compare_parser(sub)
+    args = parser.parse_args(argv)
+    if args.command is None:  # a bare `pydiv`: the help, as pip gives
+        return run_guarded(lambda _: parser.print_help(), args)
+    if hasattr(args, "run"):
+        return int(args.run(args))
+    return run_guarded(lambda _: demo() if args.command == "demo" else info(), args)
+
