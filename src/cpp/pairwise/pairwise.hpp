@@ -8,10 +8,13 @@
 //           with the support gaps as weights (W1 on a shared support), four
 //           columns per loaded row (info_kernels().l1_rows).
 //   hist_wp rows normalised; per pair the quantile merge of W_p (p != 1) on
-//           the shared support (wasserstein_1d.hpp).
+//           the shared support (wasserstein/histograms.hpp).
 // The caller walks the matrix in row blocks (for progress, interrupts and
 // memory-mapped output); inside a block, (row tile, column chunk) tasks are
 // spread over OpenMP threads with dynamic scheduling (pair_walk.hpp).
+// One file of kernels per metric family: pairwise_js.cpp, pairwise_hist.cpp
+// (cdf_l1, hist_wp), pairwise_samples.cpp (1-D samples), pairwise_emd.cpp
+// (point clouds); pairwise.cpp dispatches pair_block to them.
 #pragma once
 
 #include <cstdint>
