@@ -1,3 +1,6 @@
+// The SIMD level of cpu_features.hpp, decided once: the compiler's CPU
+// checks (__builtin_cpu_supports, x86-64 with GCC or Clang; baseline
+// elsewhere) say what the CPU offers, and PYDIV_SIMD caps it.
 #include "core/cpu_features.hpp"
 
 #include <cctype>

@@ -1,3 +1,6 @@
+// Fork detection for threads.hpp: a pthread_atfork child handler marks a
+// forked child, whose kernels then run on one thread (GNU OpenMP's pool
+// does not survive fork).
 #include "core/threads.hpp"
 
 #include <atomic>

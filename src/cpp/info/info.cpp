@@ -1,3 +1,7 @@
+// The information reductions of info.hpp: the choice of the SIMD table,
+// the fused pass per row (in fixed blocks merged in block order), and the
+// second, normalised or accurate, pass when the identities of info.hpp
+// would lose digits.  The constants below say when each pass is taken.
 #include "info/info.hpp"
 
 #include <cfloat>

@@ -1,3 +1,6 @@
+// The per-row partials and the two-bin merge of info_stream.hpp, from the
+// accurate kernels of the current SIMD table; rows on OpenMP threads, each
+// row's values independent of the thread count.
 #include "info/info_stream.hpp"
 
 #include <cmath>

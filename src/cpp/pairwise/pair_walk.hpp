@@ -1,4 +1,13 @@
 // The row-block walk shared by the distance-matrix kernels (pairwise.hpp).
+//
+// A block of rows [i0, i1) of the matrix is cut into tasks (a tile of up to
+// kMaxTileRows rows against a chunk of kChunk columns) that OpenMP threads
+// take with dynamic scheduling; each task fills a small stack buffer, then
+// copies its rows out.  Invariants: every entry of the block is written by
+// exactly one task (in a symmetric matrix only j > i, mirrored afterwards
+// inside the block, so threads never share output cache lines); the values
+// do not depend on the thread count, because each entry is computed alone.
+// Condensed output follows scipy.spatial.distance.pdist's order.
 #pragma once
 
 #include <cstdint>
