@@ -1,16 +1,13 @@
-// Native tests of src/cpp/wasserstein/wasserstein_1d.hpp against naive references.
+// Native tests of src/cpp/wasserstein/wasserstein_1d.hpp (sorted samples)
+// against naive references.
 //
 //   g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
-//       -Isrc/cpp tests/native/wasserstein/test_wasserstein_1d.cpp -o /tmp/tw1 && /tmp/tw1
+//       -Isrc/cpp tests/native/wasserstein/test_wasserstein_1d.cpp src/cpp/core/threads.cpp
+//       -o /tmp/tw1 && /tmp/tw1
 //
-// (also with -fopenmp, to cover the threaded paths).  References, all in
-// long double:
-//   * W_1 / energy: the CDFs evaluated by counting at every merged point, O(N^2);
-//   * W_p: the exact quantile integral, one piece per interval between the
-//     union of both distributions' cumulative levels, each piece's quantile
-//     found by a linear scan at its midpoint, O(N^2);
-//   * equal sizes and weights: W_p^p = mean |sort(u) - sort(v)|^p;
-//   * a quantile grid of 2^20 levels (an approximation, checked loosely).
+// (also with -fopenmp, to cover the threaded paths).  The
+// sorted-sample kernels: CDF merge, quantile merge, the paired pass, batches
+// of rows; the references are in w1d_reference.hpp.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -19,173 +16,9 @@
 #include <vector>
 
 #include "wasserstein/wasserstein_1d.hpp"
+#include "w1d_reference.hpp"
 
 namespace {
-
-int g_pass = 0;
-int g_fail = 0;
-
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (cond) {                                                    \
-            ++g_pass;                                                  \
-        } else {                                                       \
-            ++g_fail;                                                  \
-            std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                              \
-    } while (0)
-
-#define CHECK_CLOSE(got, want, rtol, what)                                                    \
-    do {                                                                                      \
-        const double g_ = static_cast<double>(got);                                           \
-        const double w_ = static_cast<double>(want);                                          \
-        const double tol_ = (rtol) * std::max(std::fabs(w_), 1e-300) + 1e-300;                \
-        if (std::fabs(g_ - w_) <= tol_) {                                                     \
-            ++g_pass;                                                                         \
-        } else {                                                                              \
-            ++g_fail;                                                                         \
-            std::printf("FAIL %s:%d: %s: got %.17g want %.17g (rel %.3g)\n", __FILE__, __LINE__, \
-                        what, g_, w_, std::fabs(g_ - w_) / std::max(std::fabs(w_), 1e-300)); \
-        }                                                                                     \
-    } while (0)
-
-using Vec = std::vector<double>;
-using LD = long double;
-
-struct Dist {
-    Vec x;  // sorted
-    Vec w;  // empty: unit weights
-};
-
-const double* wptr(const Dist& d) { return d.w.empty() ? nullptr : d.w.data(); }
-
-std::vector<LD> cum_levels(const Dist& d) {
-    std::vector<LD> c(d.x.size());
-    LD s = 0;
-    for (std::size_t i = 0; i < d.x.size(); ++i) {
-        s += d.w.empty() ? 1.0L : static_cast<LD>(d.w[i]);
-        c[i] = s;
-    }
-    for (auto& v : c) v /= s;
-    return c;
-}
-
-// F(t) = weight of points <= t, normalised.
-LD cdf_at(const Dist& d, LD t) {
-    LD s = 0, tot = 0;
-    for (std::size_t i = 0; i < d.x.size(); ++i) {
-        const LD w = d.w.empty() ? 1.0L : static_cast<LD>(d.w[i]);
-        tot += w;
-        if (static_cast<LD>(d.x[i]) <= t) s += w;
-    }
-    return s / tot;
-}
-
-// int term(F_u - F_v) dt by brute force; square=false: |.|, true: (.)^2.
-LD ref_cdf_integral(const Dist& u, const Dist& v, bool square) {
-    std::vector<LD> t;
-    for (double x : u.x) t.push_back(x);
-    for (double x : v.x) t.push_back(x);
-    std::sort(t.begin(), t.end());
-    LD acc = 0;
-    for (std::size_t k = 0; k + 1 < t.size(); ++k) {
-        const LD d = cdf_at(u, t[k]) - cdf_at(v, t[k]);
-        acc += (square ? d * d : std::fabs(d)) * (t[k + 1] - t[k]);
-    }
-    return acc;
-}
-
-double ref_w1(const Dist& u, const Dist& v) { return static_cast<double>(ref_cdf_integral(u, v, false)); }
-double ref_energy(const Dist& u, const Dist& v) {
-    return static_cast<double>(std::sqrt(2.0L * ref_cdf_integral(u, v, true)));
-}
-
-// Quantile of level s (strictly inside a piece): first i with cum_i > s.
-LD quantile(const Dist& d, const std::vector<LD>& cum, LD s) {
-    for (std::size_t i = 0; i < cum.size(); ++i) {
-        if (cum[i] > s) return d.x[i];
-    }
-    return d.x.back();
-}
-
-// Exact W_p by pieces between the union of the cumulative levels.
-double ref_wp(const Dist& u, const Dist& v, double p) {
-    const auto cu = cum_levels(u);
-    const auto cv = cum_levels(v);
-    std::vector<LD> lv{0.0L, 1.0L};
-    lv.insert(lv.end(), cu.begin(), cu.end());
-    lv.insert(lv.end(), cv.begin(), cv.end());
-    std::sort(lv.begin(), lv.end());
-    LD acc = 0;
-    for (std::size_t k = 0; k + 1 < lv.size(); ++k) {
-        const LD a = lv[k], b = std::min<LD>(lv[k + 1], 1.0L);
-        if (!(b > a)) continue;
-        const LD s = (a + b) / 2;
-        acc += (b - a) * std::pow(std::fabs(quantile(u, cu, s) - quantile(v, cv, s)), static_cast<LD>(p));
-    }
-    return static_cast<double>(std::pow(acc, 1.0L / static_cast<LD>(p)));
-}
-
-// W_p on a uniform grid of quantile levels (midpoints): an approximation.
-double grid_wp(const Dist& u, const Dist& v, double p, int levels) {
-    const auto cu = cum_levels(u);
-    const auto cv = cum_levels(v);
-    std::size_t i = 0, j = 0;
-    LD acc = 0;
-    for (int k = 0; k < levels; ++k) {
-        const LD s = (k + 0.5L) / levels;
-        while (i + 1 < cu.size() && !(cu[i] > s)) ++i;
-        while (j + 1 < cv.size() && !(cv[j] > s)) ++j;
-        acc += std::pow(std::fabs(static_cast<LD>(u.x[i]) - v.x[j]), static_cast<LD>(p));
-    }
-    return static_cast<double>(std::pow(acc / levels, 1.0L / static_cast<LD>(p)));
-}
-
-// Equal sizes, equal weights: W_p^p = mean |u_k - v_k|^p.
-double sorted_pairs_wp(const Vec& u, const Vec& v, double p) {
-    LD acc = 0;
-    for (std::size_t k = 0; k < u.size(); ++k) acc += std::pow(std::fabs(static_cast<LD>(u[k]) - v[k]), static_cast<LD>(p));
-    return static_cast<double>(std::pow(acc / u.size(), 1.0L / static_cast<LD>(p)));
-}
-
-double w_p(const Dist& u, const Dist& v, double p, int threads = 1) {
-    return pydiv::wasserstein_1d_sorted(u.x.data(), wptr(u), static_cast<std::int64_t>(u.x.size()), v.x.data(),
-                                        wptr(v), static_cast<std::int64_t>(v.x.size()), p, threads);
-}
-double energy(const Dist& u, const Dist& v, int threads = 1) {
-    return pydiv::energy_distance_sorted(u.x.data(), wptr(u), static_cast<std::int64_t>(u.x.size()), v.x.data(),
-                                         wptr(v), static_cast<std::int64_t>(v.x.size()), threads);
-}
-
-std::mt19937_64 rng(12345);
-
-// A random sorted sample; kind 0: normal, 1: ties (coarse grid), 2: few distinct.
-Dist random_dist(int n, int kind, int weights) {
-    std::normal_distribution<double> nd(0.0, 1.0);
-    std::uniform_real_distribution<double> ud(0.0, 1.0);
-    Dist d;
-    d.x.resize(n);
-    const double shift = nd(rng);
-    for (auto& x : d.x) {
-        x = nd(rng) * (0.5 + ud(rng)) + shift;
-        if (kind == 1) x = std::round(x * 4.0) / 4.0;
-        if (kind == 2) x = std::round(x);
-    }
-    std::sort(d.x.begin(), d.x.end());
-    if (weights == 1) {  // positive weights
-        d.w.resize(n);
-        for (auto& w : d.w) w = 0.05 + ud(rng);
-    } else if (weights == 2) {  // zero weights sprinkled, at least one positive
-        d.w.resize(n);
-        for (auto& w : d.w) w = ud(rng) < 0.3 ? 0.0 : ud(rng);
-        d.w[static_cast<std::size_t>(n / 2)] = 1.0;
-    } else if (weights == 3) {  // all weights equal (but given)
-        d.w.assign(n, 0.37);
-    }
-    return d;
-}
-
-const double kPs[] = {1.0, 1.5, 2.0, 3.0};
 
 void test_random_small() {
     std::uniform_int_distribution<int> nd(1, 40);
@@ -505,96 +338,6 @@ void test_rows() {
     }
 }
 
-// Histograms on a shared support, strided rows, against the sample kernel
-// (support points weighted by the masses) and the brute-force CDF integral.
-void test_hist() {
-    std::uniform_real_distribution<double> ud(0.0, 1.0);
-    for (int k : {1, 2, 3, 10, 57}) {
-        const std::int64_t rows = 9;
-        Vec x(k);
-        double acc = -1.0;
-        for (auto& xi : x) {
-            acc += ud(rng) < 0.2 ? 0.0 : ud(rng);  // some repeated support points
-            xi = acc;
-        }
-        // p: rows x k with element stride 2 (every other column), q: transposed layout
-        std::vector<double> P(rows * k * 2), Q(k * rows);
-        for (std::int64_t r = 0; r < rows; ++r) {
-            for (int i = 0; i < k; ++i) {
-                P[r * 2 * k + 2 * i] = ud(rng) < 0.25 ? 0.0 : ud(rng);
-                P[r * 2 * k + 2 * i + 1] = -7.0;  // never read
-                Q[i * rows + r] = ud(rng) < 0.25 ? 0.0 : ud(rng);
-            }
-            P[r * 2 * k + 2 * (r % k)] += 0.5;  // non-zero row
-            Q[(r % k) * rows + r] += 0.5;
-        }
-        const pydiv::HistRows<double> ph{P.data(), 2 * k, 2}, qh{Q.data(), 1, rows};
-        for (double order : kPs) {
-            std::vector<double> out(rows), out_iota(rows), out_thr(rows);
-            pydiv::wasserstein_hist_rows(ph, qh, rows, k, x.data(), 1, order, out.data(), 1);
-            pydiv::wasserstein_hist_rows(ph, qh, rows, k, static_cast<const double*>(nullptr), 1, order,
-                                         out_iota.data(), 1);
-            pydiv::wasserstein_hist_rows(ph, qh, rows, k, x.data(), 1, order, out_thr.data(), 4);
-            for (std::int64_t r = 0; r < rows; ++r) {
-                Dist a{x, Vec(k)}, b{x, Vec(k)};
-                Vec iota(k);
-                for (int i = 0; i < k; ++i) {
-                    a.w[i] = P[r * 2 * k + 2 * i];
-                    b.w[i] = Q[i * rows + r];
-                    iota[i] = i;
-                }
-                CHECK_CLOSE(out[r], w_p(a, b, order), 1e-12, "hist vs weighted samples");
-                CHECK_CLOSE(out[r], order == 1.0 ? ref_w1(a, b) : ref_wp(a, b, order), 1e-12, "hist vs brute force");
-                const Dist ai{iota, a.w}, bi{iota, b.w};
-                CHECK_CLOSE(out_iota[r], ref_wp(ai, bi, order), 1e-12, "hist on 0..k-1");
-                CHECK(out_thr[r] == out[r]);
-            }
-        }
-        // the same rows through an outer dimension: 3 blocks of 3 rows each
-        {
-            const pydiv::HistRows<double> po{P.data(), 2 * k, 2, 3, 6 * k}, qo{Q.data(), 1, rows, 3, 3};
-            std::vector<double> out(rows), out_outer(rows);
-            pydiv::wasserstein_hist_rows(ph, qh, rows, k, x.data(), 1, 1.0, out.data(), 1);
-            pydiv::wasserstein_hist_rows(po, qo, rows, k, x.data(), 1, 1.0, out_outer.data(), 1);
-            for (std::int64_t r = 0; r < rows; ++r) CHECK(out_outer[r] == out[r]);
-        }
-        // broadcasting one histogram (row stride 0)
-        const pydiv::HistRows<double> p0{P.data(), 0, 2};
-        std::vector<double> o(rows);
-        pydiv::wasserstein_hist_rows(p0, qh, rows, k, x.data(), 1, 1.0, o.data(), 1);
-        for (std::int64_t r = 0; r < rows; ++r) {
-            Dist a{x, Vec(k)}, b{x, Vec(k)};
-            for (int i = 0; i < k; ++i) {
-                a.w[i] = P[2 * i];
-                b.w[i] = Q[i * rows + r];
-            }
-            CHECK_CLOSE(o[r], ref_w1(a, b), 1e-12, "hist broadcast row");
-        }
-    }
-    // float masses, empty and zero rows
-    {
-        const std::vector<float> p{0.f, 1.f, 3.f, 0.f}, q{2.f, 0.f, 0.f, 2.f}, z{0.f, 0.f, 0.f, 0.f};
-        const Vec x{0.0, 1.0, 2.5, 4.0};
-        double o = 0;
-        pydiv::wasserstein_hist_rows(pydiv::HistRows<float>{p.data(), 0, 1}, pydiv::HistRows<float>{q.data(), 0, 1}, 1,
-                                     4, x.data(), 1, 1.0, &o, 1);
-        // F_p = 0, .25, 1, 1; F_q = .5, .5, .5, 1
-        CHECK_CLOSE(o, 0.5 * 1.0 + 0.25 * 1.5 + 0.5 * 1.5, 1e-15, "hand-computed hist W1");
-        pydiv::wasserstein_hist_rows(pydiv::HistRows<float>{p.data(), 0, 1}, pydiv::HistRows<float>{z.data(), 0, 1}, 1,
-                                     4, x.data(), 1, 2.0, &o, 1);
-        CHECK(std::isnan(o));
-        const std::vector<float> neg{1.f, -1.f, 3.f, 0.f};
-        for (double order : kPs) {
-            pydiv::wasserstein_hist_rows(pydiv::HistRows<float>{neg.data(), 0, 1},
-                                         pydiv::HistRows<float>{q.data(), 0, 1}, 1, 4, x.data(), 1, order, &o, 1);
-            CHECK(std::isnan(o));
-        }
-        pydiv::wasserstein_hist_rows(pydiv::HistRows<float>{p.data(), 0, 1}, pydiv::HistRows<float>{q.data(), 0, 1}, 1,
-                                     4, x.data(), 1, 0.5, &o, 1);
-        CHECK(std::isnan(o));
-    }
-}
-
 }  // namespace
 
 int main() {
@@ -606,7 +349,6 @@ int main() {
     test_long();
     test_float();
     test_rows();
-    test_hist();
     std::printf("%d passed, %d failed\n", g_pass, g_fail);
     return g_fail == 0 ? 0 : 1;
 }
