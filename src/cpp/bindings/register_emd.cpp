@@ -1,0 +1,139 @@
+// Bindings of the exact EMD solver (network_simplex.hpp): convert arrays,
+// release the GIL, solve, hand the results back as NumPy arrays.  Validation
+// and the meaning of the status codes are the Python layer's work (emd.py).
+//
+// Ctrl-C: while the GIL is released the solver calls should_stop() every few
+// thousand pivots; at most every kSignalCheckSeconds it re-takes the GIL and
+// runs PyErr_CheckSignals().  If a handler raised (KeyboardInterrupt), the
+// solver stops with status `interrupted` and the pending Python error is
+// re-raised here.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include <nanobind/stl/tuple.h>
+
+#include "bindings/bindings.hpp"
+#include "emd/ground_cost.hpp"
+#include "emd/network_simplex.hpp"
+
+using namespace pydiv_bind;
+
+namespace {
+
+using Vec1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
+using Mat2 = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using OutF = nb::ndarray<nb::numpy, double, nb::ndim<1>>;
+using OutI = nb::ndarray<nb::numpy, std::int64_t, nb::ndim<1>>;
+
+// (cost, status, n_iter, u, v, rows, cols, mass)
+using EmdTuple = std::tuple<double, int, std::int64_t, OutF, OutF, OutI, OutI, OutF>;
+
+constexpr double kSignalCheckSeconds = 0.1;
+
+// One workspace per thread: buffers are reused across calls.
+pydiv::NetworkSimplex& workspace() {
+    thread_local pydiv::NetworkSimplex ns;
+    return ns;
+}
+
+template <class T>
+nb::ndarray<nb::numpy, T, nb::ndim<1>> to_numpy(const std::vector<T>& v) {
+    T* out = new T[v.empty() ? 1 : v.size()];
+    std::copy(v.begin(), v.end(), out);
+    nb::capsule owner(out, [](void* p) noexcept { delete[] static_cast<T*>(p); });
+    return nb::ndarray<nb::numpy, T, nb::ndim<1>>(out, {v.size()}, owner);
+}
+
+// Runs solve(stop) with the GIL released (for non-trivial sizes) and turns a
+// signal raised during the solve back into the Python exception.
+template <class Solve>
+EmdTuple run_solver(std::int64_t work, Solve&& solve) {
+    pydiv::NetworkSimplex& ns = workspace();
+    bool signalled = false;
+    using clock = std::chrono::steady_clock;
+    auto last = clock::now();
+    auto stop = [&]() -> bool {
+        const auto now = clock::now();
+        if (std::chrono::duration<double>(now - last).count() < kSignalCheckSeconds) return false;
+        last = now;
+        if (interpreter_finalizing()) return true;  // never take the GIL back then (bindings.hpp)
+        nb::gil_scoped_acquire acquire;  // also fine when the GIL is already held
+        if (PyErr_CheckSignals() != 0) {
+            signalled = true;  // the exception stays pending in this thread
+            return true;
+        }
+        return false;
+    };
+    pydiv::EmdSolution sol{};
+    {
+        std::optional<GilRelease> release;
+        if (work >= kReleaseGilFrom) release.emplace();
+        sol = solve(ns, stop);
+    }
+    if (signalled) throw nb::python_error();
+    return EmdTuple(sol.cost, static_cast<int>(sol.status), sol.n_iter, to_numpy(ns.u()), to_numpy(ns.v()),
+                    to_numpy(ns.plan_rows()), to_numpy(ns.plan_cols()), to_numpy(ns.plan_mass()));
+}
+
+std::int64_t len(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+// Dense cost matrix M (n, m), C-contiguous float64.
+EmdTuple emd_dense(Vec1 a, Vec1 b, Mat2 M, std::int64_t max_iter) {
+    const std::int64_t n = len(a.shape(0)), m = len(b.shape(0));
+    if (len(M.shape(0)) != n || len(M.shape(1)) != m) {
+        throw std::invalid_argument("M: shape must be (len(a), len(b))");
+    }
+    const pydiv::DenseCost cost{M.data(), m};
+    return run_solver(n * m, [&](pydiv::NetworkSimplex& ns, auto& stop) {
+        return ns.solve(a.data(), n, b.data(), m, cost, max_iter, stop);
+    });
+}
+
+// Point clouds x (n, d), y (m, d), C-contiguous float64; cost = dist^p.
+// Up to dense_max_entries costs the matrix is built first (faster pricing
+// while it fits in cache-friendly sizes); beyond, costs are computed on the
+// fly and memory stays O(n + m).
+EmdTuple emd_points(Vec1 a, Vec1 b, Mat2 x, Mat2 y, int metric, double p, double w, std::int64_t max_iter,
+                    std::int64_t dense_max_entries) {
+    const std::int64_t n = len(a.shape(0)), m = len(b.shape(0));
+    const std::int64_t d = len(x.shape(1));
+    if (len(x.shape(0)) != n || len(y.shape(0)) != m) {
+        throw std::invalid_argument("x, y: one point per weight is required");
+    }
+    if (len(y.shape(1)) != d) throw std::invalid_argument("x and y: point dimensions differ");
+    if (metric < 0 || metric > static_cast<int>(pydiv::GroundMetric::minkowski)) {
+        throw std::invalid_argument("metric: unknown code");
+    }
+    const auto gm = static_cast<pydiv::GroundMetric>(metric);
+    const bool dense = n * m <= dense_max_entries;
+    return run_solver(n * m * (d > 0 ? d : 1), [&](pydiv::NetworkSimplex& ns, auto& stop) {
+        return pydiv::with_ground_cost(gm, x.data(), y.data(), d, p, w, [&](auto cost) {
+            if (!dense) return ns.solve(a.data(), n, b.data(), m, cost, max_iter, stop);
+            std::vector<double> C(static_cast<std::size_t>(n * m));
+            for (std::int64_t i = 0; i < n; ++i) cost.row(i, 0, m, C.data() + i * m);
+            return ns.solve(a.data(), n, b.data(), m, pydiv::DenseCost{C.data(), m}, max_iter, stop);
+        });
+    });
+}
+
+}  // namespace
+
+void register_emd(nb::module_& m) {
+    m.attr("EMD_OPTIMAL") = static_cast<int>(pydiv::EmdStatus::optimal);
+    m.attr("EMD_MAX_ITER_REACHED") = static_cast<int>(pydiv::EmdStatus::max_iter_reached);
+    m.attr("EMD_INFEASIBLE") = static_cast<int>(pydiv::EmdStatus::infeasible);
+    m.attr("EMD_INTERRUPTED") = static_cast<int>(pydiv::EmdStatus::interrupted);
+    m.attr("EMD_INVALID_INPUT") = static_cast<int>(pydiv::EmdStatus::invalid_input);
+    m.attr("METRIC_EUCLIDEAN") = static_cast<int>(pydiv::GroundMetric::euclidean);
+    m.attr("METRIC_SQEUCLIDEAN") = static_cast<int>(pydiv::GroundMetric::sqeuclidean);
+    m.attr("METRIC_CITYBLOCK") = static_cast<int>(pydiv::GroundMetric::cityblock);
+    m.attr("METRIC_CHEBYSHEV") = static_cast<int>(pydiv::GroundMetric::chebyshev);
+    m.attr("METRIC_MINKOWSKI") = static_cast<int>(pydiv::GroundMetric::minkowski);
+    m.def("emd_dense", &emd_dense, nb::arg("a"), nb::arg("b"), nb::arg("M"), nb::arg("max_iter"));
+    m.def("emd_points", &emd_points, nb::arg("a"), nb::arg("b"), nb::arg("x"), nb::arg("y"), nb::arg("metric"),
+          nb::arg("p"), nb::arg("w"), nb::arg("max_iter"), nb::arg("dense_max_entries"));
+}
