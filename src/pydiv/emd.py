@@ -8,7 +8,7 @@ Solves the transportation problem
     \quad \text{s.t.} \quad P \mathbf{1} = a, \; P^\top \mathbf{1} = b
 
 exactly, with a primal network simplex in C++ (block-search pivoting,
-strongly feasible spanning trees; see ``src/cpp/network_simplex.hpp``).
+strongly feasible spanning trees; see ``src/cpp/emd/network_simplex.hpp``).
 Besides the cost, every solve returns an optimality certificate: dual
 potentials ``u``, ``v`` with :math:`u_i + v_j \le M_{ij}` for all pairs,
 equality on the plan's entries, and :math:`a \cdot u + b \cdot v` equal to the
