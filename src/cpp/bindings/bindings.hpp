@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <thread>
+#if defined(__GLIBCXX__)
+#include <cxxabi.h>
+#endif
 
 namespace pydiv_bind {
 
@@ -38,25 +41,61 @@ inline bool interpreter_finalizing() {
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
+// Runs take_gil, which takes the GIL back.  When the interpreter shuts down
+// while a thread waits for the GIL, CPython 3.11-3.13 ends that thread with
+// pthread_exit; glibc implements it as a forced unwind, which would abort the
+// whole process ("terminate called without an active exception") when it
+// reaches a noexcept frame such as a destructor.  The check of
+// interpreter_finalizing() before waiting cannot close that window: the
+// interpreter may begin to shut down during the wait.  So the unwind is caught
+// here and the thread waits until the process exits, as CPython 3.14 makes
+// such threads do itself.  (A forced unwind may be caught if its handler
+// never returns; other C libraries end the thread without unwinding.)
+template <class TakeGil>
+void take_gil_or_wait_for_exit(TakeGil&& take_gil) noexcept {
+#if defined(__GLIBCXX__)
+    try {
+        take_gil();
+    } catch (abi::__forced_unwind&) {
+        wait_for_process_exit();
+    }
+#else
+    take_gil();
+#endif
+}
+
 // Releases the GIL for the lifetime of the object (use instead of
-// nb::gil_scoped_release).  When the interpreter is shutting down, a daemon
-// thread that takes the GIL back is ended by CPython 3.11-3.13 with
-// pthread_exit, whose forced unwind through this noexcept destructor would
-// abort the whole process ("terminate called without an active exception").
-// Such a thread never takes the GIL back: it waits until the process exits,
-// as CPython 3.14 makes such threads do itself.
+// nb::gil_scoped_release, which aborts at interpreter exit, see above).  A
+// thread that ends its work after the interpreter began to shut down never
+// takes the GIL back.
 class GilRelease {
 public:
     GilRelease() : state_(PyEval_SaveThread()) {}
     ~GilRelease() {
         if (interpreter_finalizing()) wait_for_process_exit();
-        PyEval_RestoreThread(state_);
+        take_gil_or_wait_for_exit([this] { PyEval_RestoreThread(state_); });
     }
     GilRelease(const GilRelease&) = delete;
     GilRelease& operator=(const GilRelease&) = delete;
 
 private:
     PyThreadState* state_;
+};
+
+// Holds the GIL for the lifetime of the object, whether or not this thread
+// held it before (use instead of nb::gil_scoped_acquire, for the same reason).
+// Check interpreter_finalizing() first: a thread never starts waiting then.
+class GilAcquire {
+public:
+    GilAcquire() {
+        take_gil_or_wait_for_exit([this] { state_ = PyGILState_Ensure(); });
+    }
+    ~GilAcquire() { PyGILState_Release(state_); }
+    GilAcquire(const GilAcquire&) = delete;
+    GilAcquire& operator=(const GilAcquire&) = delete;
+
+private:
+    PyGILState_STATE state_{};
 };
 
 }  // namespace pydiv_bind

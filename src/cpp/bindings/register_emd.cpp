@@ -61,7 +61,7 @@ EmdTuple run_solver(std::int64_t work, Solve&& solve) {
         if (std::chrono::duration<double>(now - last).count() < kSignalCheckSeconds) return false;
         last = now;
         if (interpreter_finalizing()) return true;  // never take the GIL back then (bindings.hpp)
-        nb::gil_scoped_acquire acquire;  // also fine when the GIL is already held
+        GilAcquire acquire;  // also fine when the GIL is already held
         if (PyErr_CheckSignals() != 0) {
             signalled = true;  // the exception stays pending in this thread
             return true;
