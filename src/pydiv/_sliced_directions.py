@@ -89,7 +89,8 @@ def _qmc(rng: np.random.Generator, L: int, d: int) -> np.ndarray:
         angle = (np.arange(L) + rng.random()) * (math.pi / L)
         return np.stack([np.cos(angle), np.sin(angle)], axis=1)
     if d == 3:
-        return _fibonacci_sphere(L, rng.random()) @ _orthogonal(rng, 3, 3).T
+        rotated: np.ndarray = _fibonacci_sphere(L, rng.random()) @ _orthogonal(rng, 3, 3).T
+        return rotated
     # R_d: alpha_j = phi_d^-(j+1), phi_d the positive root of x^(d+1) = x + 1.
     phi = 2.0
     for _ in range(64):

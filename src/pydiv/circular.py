@@ -160,4 +160,4 @@ def wasserstein_circle(
     y, b = _angles(v, v_weights, "v", "v_weights", per)
     if p_value == 1.0:
         return per * _level_median_w1(x, a, y, b)
-    return per * _cut_minimum(x, a, y, b, p_value) ** (1.0 / p_value)
+    return per * float(_cut_minimum(x, a, y, b, p_value) ** (1.0 / p_value))
