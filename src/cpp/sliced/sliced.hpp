@@ -4,9 +4,9 @@
 // the sums of these powers between every pair of clouds of two sets.
 //
 // Algorithm (fused, never holding the L x n projected matrix): the
-// directions are cut into blocks of kBlock (project.hpp).  For a block, each
+// directions are cut into blocks (project.hpp, block_directions).  For a block, each
 // cloud is projected on the block's directions (a small register-blocked
-// GEMM whose (kBlock, n) result fits in cache), each projected row is sorted
+// GEMM whose (block, n) result fits in cache), each projected row is sorted
 // (radix_sort.hpp, weights carried along), and the sorted rows of the two
 // clouds are merged by the one-dimensional sorted-CDF / quantile kernel of
 // wasserstein_1d.hpp, which gives W_p.  Blocks run on OpenMP threads.
