@@ -4,6 +4,7 @@ against POT with the same projections, and the laws of the estimators."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import textwrap
@@ -216,6 +217,8 @@ BAD = [
     (dict(weighting="exp"), ValueError, "weighting must be one of"),
     (dict(return_details=1), TypeError, "return_details"),
     (dict(n_jobs=0), ValueError, "n_jobs"),
+    (dict(seed=-1), TypeError, "seed must be"),
+    (dict(seed="x"), TypeError, "seed must be"),
     (dict(X=np.zeros((2, 4, 2)), Y=np.zeros((3, 4, 2))), ValueError, "different numbers of clouds"),
     (dict(X=np.zeros((2, 4, 2)), Y=np.zeros((4, 2))), ValueError, "Y must be a 3-D"),
 ]
@@ -258,3 +261,58 @@ def test_ctrl_c_interrupts_a_long_sliced_call():
     lines = proc.stdout.split()
     assert lines[0] == "interrupted" and float(lines[1]) < 3.0
     assert float(lines[2]) == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["ties", "signed_zeros", "narrow", "wide", "integers"])
+def test_the_radix_sort_of_awkward_projections(kind):
+    rng = np.random.default_rng(14)
+    n = 3000
+    X = {
+        "ties": rng.integers(-3, 3, (n, 2)).astype(float),
+        "signed_zeros": np.where(rng.random((n, 2)) < 0.5, -0.0, 0.0) + (rng.random((n, 2)) < 0.1),
+        "narrow": 1e6 + rng.standard_normal((n, 2)) * 1e-7,
+        "wide": rng.standard_normal((n, 2)) * 10.0 ** rng.integers(-300, 100, (n, 1)),
+        "integers": rng.integers(0, 2**40, (n, 2)).astype(float),
+    }[kind]
+    Y = X[rng.permutation(n)[: n // 2]] * 1.5
+    theta = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+    for p in (1.0, 2.0):
+        got = pydiv.sliced_wasserstein(X, Y, p=p, directions=theta, return_details=True).wpp
+        expect = [pydiv.wasserstein_1d(X @ t, Y @ t, p=p) ** p for t in theta]
+        np.testing.assert_allclose(got, expect, rtol=1e-12)
+
+
+def test_huge_and_tiny_coordinates_scale_exactly():
+    rng = np.random.default_rng(16)
+    X, Y = rng.standard_normal((200, 3)), rng.standard_normal((150, 3)) + 1
+    theta = unit_rows(rng, 10, 3)
+    base = pydiv.sliced_wasserstein(X, Y, p=2, directions=theta)
+    for e in (-900, -700, 700, 1020):  # W_2^2 would underflow or overflow unscaled
+        x, y = np.ldexp(X, e), np.ldexp(Y, e)
+        expect = math.ldexp(base, e)
+        assert pydiv.sliced_wasserstein(x, y, p=2, directions=theta) / expect == pytest.approx(1.0, rel=1e-12)
+        assert _sliced_matrix([x, y], None, theta, 2.0)[0, 1] / expect == pytest.approx(1.0, rel=1e-12)
+    big = pydiv.max_sliced_wasserstein(np.ldexp(X, 1000), np.ldexp(Y, 1000), p=3, seed=0)
+    small = pydiv.max_sliced_wasserstein(X, Y, p=3, seed=0)
+    assert big.distance / math.ldexp(small.distance, 1000) == pytest.approx(1.0, rel=1e-9)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+coords = st.floats(-100, 100, allow_nan=False, allow_subnormal=False)
+clouds = st.integers(1, 12).flatmap(lambda n: arrays(np.float64, (n, 3), elements=coords))
+THETA = unit_rows(np.random.default_rng(15), 16, 3)
+
+
+@settings(max_examples=40)
+@given(clouds, clouds, clouds, st.sampled_from([1.0, 2.0, 3.0]))
+def test_metric_laws_along_fixed_directions(x, y, z, p):
+    def sw(u, v):
+        return pydiv.sliced_wasserstein(u, v, p=p, directions=THETA)
+
+    xy, yx = sw(x, y), sw(y, x)
+    assert xy == pytest.approx(yx, rel=1e-12, abs=1e-12)
+    assert sw(x, x) == 0.0
+    assert xy <= sw(x, z) + sw(z, y) + 1e-9 * (1 + xy)

@@ -42,7 +42,10 @@ def directions_for(directions: Any, n_projections: Any, d: int, seed: Any) -> np
         L = check_int(n_projections, "n_projections", "a positive integer")
         if L < 1:
             raise ValueError(f"n_projections must be a positive integer, got {L}")
-        rng = np.random.default_rng(seed)
+        try:
+            rng = np.random.default_rng(seed)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"seed must be None, a non-negative integer or a numpy Generator, got {seed!r} ({exc})") from None
         make = {"random": _random, "orthogonal": _orthogonal, "qmc": _qmc}[directions]
         return np.ascontiguousarray(make(rng, L, d))
     return user_directions(directions, d)

@@ -117,6 +117,19 @@ def _batch_weights(w: Any, shape: tuple[int, ...], name: str, other: str) -> lis
     return [check_weights(row, n, f"{name}[{i}]", other) for i, row in enumerate(arr)]
 
 
+def _scale_exponent(clouds: list[np.ndarray], p: float) -> int:
+    """e such that the clouds divided by 2**e (exact) keep every W_p^p in range,
+    or 0 when they are in range already: a projected difference is at most
+    2 sqrt(d) max|x|, and its p-th power must neither overflow nor underflow."""
+    top = max(float(np.max(np.abs(c))) for c in clouds)
+    if top == 0.0:
+        return 0
+    log_span = math.log2(top) + 1.0 + 0.5 * math.log2(clouds[0].shape[-1])
+    if -900.0 <= p * log_span <= 900.0:
+        return 0
+    return math.ceil(log_span)
+
+
 def _estimate(wpp: np.ndarray, p: float, weighting: str) -> tuple[float, np.ndarray]:
     L = wpp.shape[-1]
     if weighting == "uniform":
@@ -159,17 +172,23 @@ def sliced_wasserstein(
     details = check_bool(return_details, "return_details")
     threads = thread_request(n_jobs)
     theta = directions_for(directions, n_projections, x.shape[-1], seed)
+    e = _scale_exponent([x, y], p_value)
+    if e:  # coordinates so large or small that W_p^p would leave the float range
+        x, y = np.ldexp(x, -e).astype(x.dtype), np.ldexp(y, -e).astype(y.dtype)
     if not batched:
         wa, wb = _weights(a, x.shape[0], "a", "point of X"), _weights(b, y.shape[0], "b", "point of Y")
         wpp = _core.sliced_wpp(x, wa, y, wb, theta, p_value, threads)
         value, weights = _estimate(wpp, p_value, weighting)
-        return SlicedResult(value, wpp, weights, theta, p_value) if details else value
+        value = math.ldexp(value, e)
+        return SlicedResult(value, np.ldexp(wpp, e * p_value) if e else wpp, weights, theta, p_value) if details else value
     was = _batch_weights(a, x.shape, "a", "point of X")
     wbs = _batch_weights(b, y.shape, "b", "point of Y")
     rows = [_core.sliced_wpp(x[i], was[i], y[i], wbs[i], theta, p_value, threads) for i in range(x.shape[0])]
     wpp_all = np.array(rows).reshape(x.shape[0], theta.shape[0])
     est = [_estimate(row, p_value, weighting) for row in wpp_all]
-    values = np.array([e[0] for e in est])
+    values = np.ldexp(np.array([e[0] for e in est]), e)
+    if e:
+        wpp_all = wpp_all * 2.0 ** (e * p_value)
     if not details:
         return values
     return SlicedResult(values, wpp_all, np.array([e[1] for e in est]).reshape(wpp_all.shape), theta, p_value)
@@ -255,15 +274,16 @@ def max_sliced_wasserstein(
     wa = check_weights(a, x.shape[0], "a", "point of X")
     wb = check_weights(b, y.shape[0], "b", "point of Y")
     theta = directions_for("random", starts, x.shape[-1], seed)
-    wpp = _core.sliced_wpp(x, None if a is None else wa, y, None if b is None else wb, theta, p_value, 0)
-    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    e = _scale_exponent([x, y], p_value)
+    x64, y64 = np.ldexp(x.astype(np.float64), -e), np.ldexp(y.astype(np.float64), -e)
+    wpp = _core.sliced_wpp(x64, None if a is None else wa, y64, None if b is None else wb, theta, p_value, 0)
     best_value, best_dir = -1.0, theta[0]
     for k in np.argsort(-wpp, kind="stable")[: min(ascents, starts)]:
         value, direction = _ascend(x64, wa, y64, wb, theta[k], p_value, iters)
         value = max(value, float(wpp[k]))
         if value > best_value:
             best_value, best_dir = value, direction if value > wpp[k] else theta[k]
-    return MaxSlicedResult(best_value ** (1.0 / p_value), best_dir)
+    return MaxSlicedResult(math.ldexp(best_value ** (1.0 / p_value), e), best_dir)
 
 
 def _sliced_matrix(
@@ -291,6 +311,9 @@ def _sliced_matrix(
     xb, wb, ob = (xa, wa, oa) if same else pack(clouds_b, weights_b)  # type: ignore[arg-type]
     if xa.dtype != xb.dtype:
         xa, xb = xa.astype(np.float64), xb.astype(np.float64)
+    e = _scale_exponent([xa, xb], p)
+    if e:
+        xa, xb = np.ldexp(xa, -e).astype(xa.dtype), np.ldexp(xb, -e).astype(xb.dtype)
     sums = _core.sliced_pairs(xa, wa, oa, xb, wb, ob, same, directions, p, thread_request(n_jobs))
-    out: np.ndarray = (sums / directions.shape[0]) ** (1.0 / p)
+    out: np.ndarray = np.ldexp((sums / directions.shape[0]) ** (1.0 / p), e)
     return out
