@@ -6,10 +6,15 @@
 // non-negative one; NaN never reaches here).  Six stable counting passes
 // over 11-bit digits (the last one 9 bits) sort the keys; the six digit
 // histograms come from one pass over the data, and a pass whose digit is
-// the same for every key (common in the high bits) is skipped.  The last
-// pass writes the values back as doubles.
-// Invariants: after pass t the keys are sorted by their low 11 * (t + 1)
-// bits, ties in input order (stability makes the passes compose).  The
+// the same for every key (common in the high bits) is skipped.  Without
+// weights the three high passes come first and an insertion pass finishes
+// the order: keys that share their top 33 bits (a relative spacing of
+// 2^-21) are rare unless the values crowd, and when the insertion pass
+// exceeds its budget of moves all six passes run (LSD radix sorts keys in
+// any order).  The values are written back as doubles.
+// Invariants: after LSD passes over digits t0..t the keys are sorted by
+// those digits, ties in the previous order (stability makes passes compose);
+// the insertion pass keeps a sorted prefix and the keys a permutation.  The
 // output is the multiset of the input values in non-decreasing order, and
 // each weight stays with its value; -0.0 sorts just before +0.0 (equal
 // values, so every distance is unaffected).
@@ -32,6 +37,11 @@ constexpr int kRadixBits = 11;
 constexpr int kRadixPasses = 6;
 constexpr std::uint32_t kRadixBuckets = 1u << kRadixBits;
 constexpr std::int64_t kRadixFrom = 96;
+// Unweighted sorts first order by the top digits kHighPasses.. (33 bits:
+// sign, exponent and 21 bits of mantissa) and finish with an insertion pass
+// of at most kInsertionMoves moves per key.
+constexpr int kHighPasses = 3;
+constexpr std::int64_t kInsertionMoves = 4;
 // The histograms count in 32 bits.
 constexpr std::int64_t kRadixUpTo = std::int64_t{0xFFFFFFFF};
 
@@ -69,11 +79,23 @@ public:
         std::uint64_t* a = keys_.data();
         std::uint64_t* b = a + n;
         for (std::int64_t i = 0; i < n; ++i) a[i] = sort_key(values[i]);
-        count(a, n, [](std::uint64_t k) { return k; });
-        for (int t = 0; t < kRadixPasses; ++t) {
+        const auto key_of = [](std::uint64_t k) { return k; };
+        count(a, n, key_of, kHighPasses);
+        // The high digits first: keys in order of their top bits, which an
+        // insertion pass finishes when few keys share them (the usual case).
+        for (int t = kHighPasses; t < kRadixPasses; ++t) {
             if (trivial(t, n)) continue;
-            scatter(a, b, n, t, [](std::uint64_t k) { return k; });
+            scatter(a, b, n, t, key_of);
             std::swap(a, b);
+        }
+        if (!finish_by_insertion(a, n)) {
+            // Many keys share their top bits: all passes (LSD sorts any order).
+            count(a, n, key_of);
+            for (int t = 0; t < kRadixPasses; ++t) {
+                if (trivial(t, n)) continue;
+                scatter(a, b, n, t, key_of);
+                std::swap(a, b);
+            }
         }
         for (std::int64_t i = 0; i < n; ++i) values[i] = key_value(a[i]);
     }
@@ -102,18 +124,38 @@ public:
     }
 
 private:
+    // Insertion sort of keys already in order of their high digits, given up
+    // (false, the keys still a permutation) after kInsertionMoves * n moves.
+    static bool finish_by_insertion(std::uint64_t* a, std::int64_t n) {
+        std::int64_t budget = kInsertionMoves * n;
+        for (std::int64_t i = 1; i < n; ++i) {
+            const std::uint64_t k = a[i];
+            std::int64_t j = i;
+            while (j > 0 && a[j - 1] > k) {
+                a[j] = a[j - 1];
+                --j;
+                if (--budget < 0) {
+                    a[j] = k;
+                    return false;
+                }
+            }
+            a[j] = k;
+        }
+        return true;
+    }
+
     static std::uint32_t digit(std::uint64_t k, int t) {
         return static_cast<std::uint32_t>(k >> (kRadixBits * t)) & (kRadixBuckets - 1);
     }
 
-    // All six digit histograms in one pass.
+    // The histograms of digits first.. in one pass.
     template <class E, class KeyOf>
-    void count(const E* a, std::int64_t n, KeyOf key_of) {
+    void count(const E* a, std::int64_t n, KeyOf key_of, int first = 0) {
         hist_.assign(static_cast<std::size_t>(kRadixPasses) * kRadixBuckets, 0);
         std::uint32_t* h = hist_.data();
         for (std::int64_t i = 0; i < n; ++i) {
             const std::uint64_t k = key_of(a[i]);
-            for (int t = 0; t < kRadixPasses; ++t) ++h[t * kRadixBuckets + digit(k, t)];
+            for (int t = first; t < kRadixPasses; ++t) ++h[t * kRadixBuckets + digit(k, t)];
         }
     }
 
