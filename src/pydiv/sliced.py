@@ -162,7 +162,8 @@ def sliced_wasserstein(
     of them, drawn from ``seed``), or an (L, d) array (rows normalised).
     ``weighting``: ``"uniform"`` (the mean of W_p^p) or ``"energy"`` (the
     energy-based estimator, see the module notes).  X, Y of shape (B, n, d)
-    and (B, m, d) give B distances, all along the same directions.  Returns
+    and (B, m, d) give B distances, all along the same directions.  ``n_jobs``:
+    threads (None or -1: all); the result does not depend on it.  Returns
     SW_p (with the root), or a :class:`SlicedResult` when ``return_details``.
     """
     x, y, batched = _clouds(X, Y)
