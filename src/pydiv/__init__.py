@@ -16,7 +16,8 @@ from ._config import show_config, warn_unknown_simd_request
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
-from .wasserstein import energy_distance, wasserstein_1d, wasserstein_hist
+from .sliced import MaxSlicedResult, SlicedResult, max_sliced_wasserstein, sliced_wasserstein
+from .wasserstein import energy_distance, wasserstein_1d, wasserstein_circle, wasserstein_hist
 
 warn_unknown_simd_request()
 
@@ -29,6 +30,8 @@ __all__ = [
     "EmdInfeasibleError",
     "EmdMaxIterWarning",
     "EmdResult",
+    "MaxSlicedResult",
+    "SlicedResult",
     "__version__",
     "cross_entropy",
     "emd",
@@ -38,10 +41,13 @@ __all__ = [
     "jensenshannon",
     "js_divergence",
     "kl_divergence",
+    "max_sliced_wasserstein",
     "pairwise",
     "show_config",
+    "sliced_wasserstein",
     "stream",
     "wasserstein_1d",
+    "wasserstein_circle",
     "wasserstein_hist",
     "wasserstein_nd",
 ]

@@ -184,6 +184,9 @@ def pairwise(
     w: float | None = None,
     x_weights: Any = None,
     y_weights: Any = None,
+    n_projections: int | None = None,
+    directions: Any = None,
+    seed: Any = None,
 ) -> Any:
     """The matrix of :func:`pydiv.pairwise`, as a lazy dask array.
 
@@ -217,8 +220,10 @@ def pairwise(
         (``distributed.progress`` under a client, else
         ``dask.diagnostics.ProgressBar``); the result is then a persisted
         dask array.
-    base, x, p, ground_metric, w, x_weights, y_weights
+    base, x, p, ground_metric, w, x_weights, y_weights, n_projections, directions, seed
         As for :func:`pydiv.pairwise`; bad values raise here, not at compute.
+        With ``metric="sliced"`` and no `seed`, one seed is drawn here, so
+        every block uses the same random directions.
 
     Returns
     -------
@@ -238,13 +243,16 @@ def pairwise(
     """
     entry = metric_named(metric)
     _check_chunks(chunks)
-    options = {k: v for k, v in dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w).items() if v is not None}
+    given = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,
+                 directions=directions, seed=seed)
+    options = {k: v for k, v in given.items() if v is not None}
     X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
     Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)
     # The in-memory function, on empty stand-ins, checks every option with its own messages.
     probe_weights: dict[str, Any] = {k: [] for k, v in (("x_weights", x_weights), ("y_weights", y_weights)) if v is not None}
     _in_memory(X_probe, Y_probe, metric=metric, n_jobs=n_jobs, dtype=dtype, condensed=condensed, **options,
                **probe_weights)
+    options = entry.fixed_options(options)  # e.g. one seed for every block's random directions
     A = split_x()
     B = None if Y is None else split_y()
     out_dtype = np.dtype(dtype) if dtype is not None else np.dtype(np.float64)

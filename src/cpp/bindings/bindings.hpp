@@ -1,5 +1,6 @@
 // Shared helpers of the binding files: array aliases, the rule for when
-// the GIL is worth releasing, and the one way to release it.
+// the GIL is worth releasing, the one way to release it and to take it back,
+// and the Ctrl-C check of long kernels.
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -96,6 +97,38 @@ public:
 
 private:
     PyGILState_STATE state_{};
+};
+
+// Ctrl-C for long kernels that run without the GIL.  The kernel calls
+// should_stop() between steps; at most every kCheckSeconds it takes the GIL
+// and runs PyErr_CheckSignals().  If a handler raised (KeyboardInterrupt), the
+// exception stays pending in this thread, should_stop() returns true, and the
+// binding re-raises it once the GIL is back (throw nb::python_error() when
+// signalled()).  During interpreter shutdown it stops the kernel without
+// taking the GIL.
+class SignalWatch {
+public:
+    static constexpr double kCheckSeconds = 0.1;
+
+    bool should_stop() {
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_).count() < kCheckSeconds) return false;
+        last_ = now;
+        if (interpreter_finalizing()) return true;
+        GilAcquire acquire;  // also fine when the GIL is already held
+        if (PyErr_CheckSignals() != 0) {
+            signalled_ = true;
+            return true;
+        }
+        return false;
+    }
+    // For kernels that take a C callback and a context pointer.
+    static bool check(void* watch) { return static_cast<SignalWatch*>(watch)->should_stop(); }
+    bool signalled() const { return signalled_; }
+
+private:
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+    bool signalled_ = false;
 };
 
 }  // namespace pydiv_bind

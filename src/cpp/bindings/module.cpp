@@ -9,6 +9,7 @@ void register_wasserstein(nb::module_& m);
 void register_emd(nb::module_& m);
 void register_config(nb::module_& m);
 void register_pairwise(nb::module_& m);
+void register_sliced(nb::module_& m);
 
 NB_MODULE(_core, m) {
     register_config(m);
@@ -16,4 +17,5 @@ NB_MODULE(_core, m) {
     register_wasserstein(m);
     register_emd(m);
     register_pairwise(m);
+    register_sliced(m);
 }

@@ -3,11 +3,9 @@
 // and the meaning of the status codes are the Python layer's work (emd.py).
 //
 // Ctrl-C: while the GIL is released the solver calls should_stop() every few
-// thousand pivots; at most every kSignalCheckSeconds it re-takes the GIL and
-// runs PyErr_CheckSignals().  If a handler raised (KeyboardInterrupt), the
-// solver stops with status `interrupted` and the pending Python error is
-// re-raised here.
-#include <chrono>
+// thousand pivots (SignalWatch, bindings.hpp).  If a handler raised
+// (KeyboardInterrupt), the solver stops with status `interrupted` and the
+// pending Python error is re-raised here.
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -32,8 +30,6 @@ using OutI = nb::ndarray<nb::numpy, std::int64_t, nb::ndim<1>>;
 // (cost, status, n_iter, u, v, rows, cols, mass)
 using EmdTuple = std::tuple<double, int, std::int64_t, OutF, OutF, OutI, OutI, OutF>;
 
-constexpr double kSignalCheckSeconds = 0.1;
-
 // One workspace per thread: buffers are reused across calls.
 pydiv::NetworkSimplex& workspace() {
     thread_local pydiv::NetworkSimplex ns;
@@ -53,28 +49,15 @@ nb::ndarray<nb::numpy, T, nb::ndim<1>> to_numpy(const std::vector<T>& v) {
 template <class Solve>
 EmdTuple run_solver(std::int64_t work, Solve&& solve) {
     pydiv::NetworkSimplex& ns = workspace();
-    bool signalled = false;
-    using clock = std::chrono::steady_clock;
-    auto last = clock::now();
-    auto stop = [&]() -> bool {
-        const auto now = clock::now();
-        if (std::chrono::duration<double>(now - last).count() < kSignalCheckSeconds) return false;
-        last = now;
-        if (interpreter_finalizing()) return true;  // never take the GIL back then (bindings.hpp)
-        GilAcquire acquire;  // also fine when the GIL is already held
-        if (PyErr_CheckSignals() != 0) {
-            signalled = true;  // the exception stays pending in this thread
-            return true;
-        }
-        return false;
-    };
+    SignalWatch watch;
+    auto stop = [&watch]() -> bool { return watch.should_stop(); };
     pydiv::EmdSolution sol{};
     {
         std::optional<GilRelease> release;
         if (work >= kReleaseGilFrom) release.emplace();
         sol = solve(ns, stop);
     }
-    if (signalled) throw nb::python_error();
+    if (watch.signalled()) throw nb::python_error();
     return EmdTuple(sol.cost, static_cast<int>(sol.status), sol.n_iter, to_numpy(ns.u()), to_numpy(ns.v()),
                     to_numpy(ns.plan_rows()), to_numpy(ns.plan_cols()), to_numpy(ns.plan_mass()));
 }

@@ -7,7 +7,8 @@ memory-mapped `out`.
 
 :func:`pairwise` is a dispatcher over the registry of metrics
 (:mod:`pydiv.pairwise.metric`): each metric is declared in the module of its
-family (``info_metrics``, ``wasserstein_metrics``, ``emd_metrics``), and one
+family (``info_metrics``, ``wasserstein_metrics``, ``emd_metrics``,
+``sliced_metrics``), and one
 block runner (:mod:`pydiv.pairwise.blocks`) fills every matrix.  A new
 metric is a new :class:`~pydiv.pairwise.metric.Metric` subclass in one of
 those modules (or a new one imported below).
@@ -22,7 +23,7 @@ import numpy as np
 
 from .._checks import check_bool, check_out_disjoint, thread_request
 # The families register their metrics on import, in this order (the order of METRICS).
-from . import info_metrics, wasserstein_metrics, emd_metrics  # noqa: F401, I001
+from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics  # noqa: F401, I001
 from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 
@@ -49,6 +50,9 @@ def pairwise(
     w: float | None = None,
     x_weights: Any = None,
     y_weights: Any = None,
+    n_projections: int | None = None,
+    directions: Any = None,
+    seed: Any = None,
 ) -> np.ndarray:
     r"""Distances or divergences between every row of `X` and every row of `Y`.
 
@@ -71,7 +75,9 @@ def pairwise(
         `y_weights`; order `p`), or ``"emd"`` (`X` and `Y` are sequences of point
         clouds of shape (n_i, d), optionally weighted by `x_weights` and
         `y_weights`; exact :math:`W_p` with the ground distance
-        `ground_metric`, as in :func:`pydiv.wasserstein_nd`).
+        `ground_metric`, as in :func:`pydiv.wasserstein_nd`), or ``"sliced"``
+        (point clouds as for ``"emd"``; the sliced :math:`SW_p` of
+        :func:`pydiv.sliced_wasserstein`, one set of directions for every pair).
     n_jobs : int, optional
         Threads; ``None`` or ``-1`` uses all cores (or ``OMP_NUM_THREADS``).
         The KL and cross-entropy matrices are matrix products done by NumPy's
@@ -91,9 +97,9 @@ def pairwise(
         float64 (default) or float32 result; computation is always float64.
     x : array_like, shape (k,), optional
         Support of the ``"wasserstein"`` histograms (default 0, 1, ..., k-1).
-    p : float, default 1
+    p : float, default 1 (2 for ``"sliced"``)
         Order of the Wasserstein metrics (``"wasserstein"``,
-        ``"wasserstein_samples"``, ``"emd"``), ``p >= 1``.
+        ``"wasserstein_samples"``, ``"emd"``, ``"sliced"``), ``p >= 1``.
     ground_metric : str, default "euclidean"
         ``"emd"`` only: euclidean, sqeuclidean, cityblock, chebyshev or
         minkowski (with order `w`).
@@ -101,7 +107,10 @@ def pairwise(
         ``"emd"`` only: the Minkowski order.
     x_weights, y_weights : sequence of array_like, optional
         ``"emd"`` and ``"wasserstein_samples"``: one weight vector per cloud
-        or sample (uniform by default), normalised to sum 1.
+        or sample (uniform by default), normalised to sum 1; also ``"sliced"``.
+    n_projections, directions, seed : optional
+        ``"sliced"`` only: the directions, as in :func:`pydiv.sliced_wasserstein`
+        (default 256 random directions; ``seed`` makes them reproducible).
 
     Returns
     -------

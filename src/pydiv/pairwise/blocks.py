@@ -50,7 +50,7 @@ def run_blocks(metric: str, plan: BlockPlan, job: Job, symmetric: bool, out: Any
     result = output_array(out, shape, dtype)
     if n == 0 or m == 0:
         return result
-    rows_per_block = max(1, int(_PAIRS_PER_BLOCK_ELEMENTS // max(1.0, m * plan.pair_cost)))
+    rows_per_block = max(plan.min_rows, int(_PAIRS_PER_BLOCK_ELEMENTS // max(1.0, m * plan.pair_cost)))
     flat = result.reshape(-1)
     failed = 0
     bar = progress_bar(progress, n, f"pairwise {metric}")

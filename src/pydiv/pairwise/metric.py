@@ -56,6 +56,7 @@ class BlockPlan:
     run_block: BlockCall
     groups: tuple[np.ndarray, np.ndarray] | None = None  # identical rows: their entries are set to 0
     finish: Callable[[np.ndarray], None] | None = None  # applied to the whole result before the zeros
+    min_rows: int = 1  # rows per block at least (a block that repeats a preparation of the columns)
 
 
 class Metric:
@@ -72,6 +73,11 @@ class Metric:
 
     def check_options(self, options: dict[str, Any]) -> dict[str, Any]:
         """The options validated before the input is read (default: unchanged)."""
+        return options
+
+    def fixed_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        """The options with anything random drawn once, for a matrix computed in
+        several calls (:func:`pydiv.dask.pairwise`); default: unchanged."""
         return options
 
     def prepare(self, a: Any, weights: Any, name: str, options: dict[str, Any]) -> Any:

@@ -19,10 +19,12 @@ Modules: :mod:`~pydiv.wasserstein.samples` (:func:`wasserstein_1d`,
 (:func:`wasserstein_hist`), :mod:`~pydiv.wasserstein.sorting` (sample
 validation and the sorting threads), :mod:`~pydiv.wasserstein.quantile_fallback`
 (the NumPy quantile merge where the kernels' :math:`W_p` pieces under- or
-overflow).
+overflow), :mod:`~pydiv.wasserstein.circle` (:func:`wasserstein_circle`, exact
+:math:`W_p` between distributions on a circle).
 """
 
+from .circle import wasserstein_circle
 from .histograms import wasserstein_hist
 from .samples import energy_distance, wasserstein_1d
 
-__all__ = ["energy_distance", "wasserstein_1d", "wasserstein_hist"]
+__all__ = ["energy_distance", "wasserstein_1d", "wasserstein_circle", "wasserstein_hist"]
