@@ -4,7 +4,7 @@ Run: python bench/bench_sliced.py [--quick]
 Prints medians (and minima) of repeated timings and ratios to pydiv; the
 machines are shared and noisy, so compare ratios, not absolute times.
 
-Targets (issue: sliced and circular Wasserstein):
+Targets:
 * n = 1e4 points per cloud, d = 64, L = 1000 directions given to both:
   pydiv within 1.5x of the floor (the projection GEMMs theta @ X.T,
   theta @ Y.T plus np.sort of both (L, n) matrices along their rows) and
