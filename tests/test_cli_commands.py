@@ -309,3 +309,12 @@ def test_usage_errors_exit_2(argv):
     with pytest.raises(SystemExit) as exc:
         cli(*argv)
     assert exc.value.code == 2
+
+
+def test_pairwise_sliced_on_point_clouds_with_a_seed(tmp_path):
+    clouds = RNG.random((5, 6, 3))
+    np.save(tmp_path / "clouds.npy", clouds)
+    argv = ["--metric", "sliced", "--seed", "3", "--out", tmp_path / "S.npy"]
+    assert cli("pairwise", tmp_path / "clouds.npy", *argv) == 0
+    np.testing.assert_array_equal(np.load(tmp_path / "S.npy"), pydiv.pairwise(clouds, metric="sliced", seed=3))
+    assert cli("pairwise", tmp_path / "clouds.npy", "--metric", "emd", "--seed", "3") == 2

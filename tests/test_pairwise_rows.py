@@ -31,7 +31,7 @@ def _repeated(rows):
 
 
 def _inputs(metric):
-    if metric == "emd":
+    if metric in ("emd", "sliced"):
         clouds = [rng.random((int(rng.integers(3, 7)), 2)) for _ in range(7)]
         X, Y = _repeated(clouds)
         return X, Y, {}

@@ -21,6 +21,7 @@ from .._checks import thread_request
 from .._config import config
 from ..info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from ..pairwise import pairwise
+from ..pairwise.metric import metric_named
 from ..wasserstein import wasserstein_hist
 from .errors import CliError, check_extension, run_guarded
 from .readers import read_array
@@ -84,7 +85,12 @@ def _pairwise(args: argparse.Namespace) -> None:
         options["base"] = args.base
     if args.support is not None:
         options["x"] = _support(args)
-    if args.out is not None and args.out.lower().endswith(".npy") and args.metric != "emd":
+    if args.seed is not None:
+        if args.metric != "sliced":
+            raise CliError(f"--seed applies to --metric sliced only, not {args.metric!r}")
+        options["seed"] = args.seed
+    rows_are_arrays = metric_named(args.metric).array_rows  # not point clouds (emd, sliced)
+    if args.out is not None and args.out.lower().endswith(".npy") and rows_are_arrays:
         for name, arr in (("X", X), ("Y", Y)):
             if arr is not None and arr.ndim != 2:
                 raise CliError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")

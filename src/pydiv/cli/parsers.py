@@ -65,7 +65,7 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
         help="the matrix of divergences between the rows of X (and Y)",
         description="Distances or divergences between every row of X and every row of Y "
         "(or of X with itself), as pydiv.pairwise.  X and Y are .npy, .npz or .csv files "
-        "with one distribution per row (for --metric emd: a 3-D .npy/.npz of point clouds).",
+        "with one distribution per row (for --metric emd or sliced: a 3-D .npy/.npz of point clouds).",
     )
     parser.add_argument("X", help="the first set of distributions, one per row")
     parser.add_argument("Y", nargs="?", default=None, help="the second set (default: X against itself)")
@@ -84,6 +84,8 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
     )
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="the result's dtype")
     parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="--metric sliced only: the seed of the random directions (reproducible output)")
     _add_common(parser)
     parser.set_defaults(run=run_pairwise)
     return parser

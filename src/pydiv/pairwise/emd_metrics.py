@@ -29,7 +29,7 @@ class EMD(ItemMetric):
     items = "point clouds"
 
     def prepare(self, a: Any, weights: Any, name: str, options: dict[str, Any]) -> Any:
-        return clouds(a, weights, name)
+        return clouds(a, weights, name, self.name)
 
     def pair_cost(self, xs: Any, ys: Any) -> float:
         return float(np.diff(xs[2]).mean() * np.diff(ys[2]).mean()) if xs[2].size > 1 and ys[2].size > 1 else 1.0

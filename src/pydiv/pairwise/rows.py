@@ -47,7 +47,7 @@ def _is_number_row(item: Any) -> bool:
     return isinstance(item, (list, tuple)) and bool(item) and all(isinstance(v, numbers.Real) for v in item)
 
 
-def _cloud_sequence(clouds: Any, name: str) -> Any:
+def _cloud_sequence(clouds: Any, name: str, metric: str) -> Any:
     """The clouds of `clouds`: a sequence of arrays, or the clouds of a 3-D
     array.  A 2-D array of numbers (an ndarray, or a list of lists of
     numbers) is refused: read as clouds on a line, its rows would silently
@@ -66,15 +66,15 @@ def _cloud_sequence(clouds: Any, name: str) -> Any:
     else:
         return clouds  # any other iterable of clouds
     raise ValueError(
-        f"{name} is a {ndim}-D array of numbers, but metric='emd' takes point clouds: a list of (n_i, d) arrays, "
+        f"{name} is a {ndim}-D array of numbers, but metric={metric!r} takes point clouds: a list of (n_i, d) arrays, "
         f"or a 3-D array of equal-size clouds. For one histogram per row use metric='wasserstein'; for one 1-D "
         f"sample per row metric='wasserstein_samples'; for 1-D clouds pass a list of 1-D arrays"
     )
 
 
-def clouds(clouds: Any, weights: Any, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def clouds(clouds: Any, weights: Any, name: str, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Concatenated coordinates, per-cloud weights (scaled by a power of two) and offsets."""
-    items, weights, wname = _items_and_weights(_cloud_sequence(clouds, name), weights, name, "clouds")
+    items, weights, wname = _items_and_weights(_cloud_sequence(clouds, name, metric), weights, name, "clouds")
     coords, ws, offsets = [], [], [0]
     for c, cloud in enumerate(items):
         pts = check_points(cloud, f"{name}[{c}]")

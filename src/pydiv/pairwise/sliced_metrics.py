@@ -60,7 +60,7 @@ class Sliced(ItemMetric):
         return options
 
     def prepare(self, a: Any, weights: Any, name: str, options: dict[str, Any]) -> Any:
-        coords, ws, offsets = clouds(a, weights, name)
+        coords, ws, offsets = clouds(a, weights, name, self.name)
         return coords, None if weights is None else ws, offsets
 
     def pair_cost(self, xs: Any, ys: Any, n_projections: int = _DEFAULT_PROJECTIONS) -> float:
