@@ -44,6 +44,7 @@ from typing import Any, Self
 import numpy as np
 
 from . import _stream_state as st
+from ._moments import Moments
 from ._validation import (
     as_real_array,
     broadcast_shape,
@@ -53,7 +54,7 @@ from ._validation import (
     raise_for_distribution,
 )
 
-__all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
+__all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence", "Moments"]
 
 _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
