@@ -80,7 +80,7 @@ class Moments:
         total = self._n + n
         delta = mean - self._mean
         self._mean = self._mean + delta * (n / total)
-        self._m2 = self._m2 + m2 + np.outer(delta, delta * (self._n * n / total))
+        self._m2 = self._m2 + m2 + np.outer(delta, delta) * (self._n * n / total)  # exactly symmetric
         self._n = total
 
     def update(self, chunk: Any) -> Self:
