@@ -137,7 +137,8 @@ def _w2_squared(a: _Side, b: _Side) -> np.ndarray:
         term = _diagonal_term(a.root, b.root)
         same_cov = (a.cov == b.cov).all(axis=-1)
     else:
-        term = gf.trace_term(*np.broadcast_arrays(a.root, b.root), a.trace, b.trace)
+        root_a, root_b = np.broadcast_arrays(a.root, b.root)
+        term = gf.trace_term(root_a, root_b, a.trace, b.trace)
         same_cov = (a.cov == b.cov).all(axis=(-2, -1))
     dm = np.square(a.mean - b.mean).sum(axis=-1)
     same = (a.mean == b.mean).all(axis=-1) & same_cov
