@@ -214,3 +214,22 @@ def test_bad_input_types_and_samples():
         pydiv.frechet_distance(np.ones((4, 3)), np.ones((5, 2)))
     with pytest.raises(ValueError, match="Y must be finite"):
         pydiv.frechet_distance(np.ones((4, 3)), np.full((5, 3), np.nan))
+
+
+def test_both_nuclear_norm_routes_agree_with_the_singular_values():
+    from pydiv import _gaussian_factor as gf
+
+    rng = np.random.default_rng(8)
+    well = rng.standard_normal((3, 60, 60)) + 12 * np.eye(60)  # singular values within a factor ~2: eigenvalue route
+    ill = rng.standard_normal((2, 60, 60)) * np.geomspace(1, 1e-9, 60)  # singular-value route
+    for m in (well, ill):
+        want = np.linalg.svd(m, compute_uv=False).sum(axis=-1)
+        np.testing.assert_allclose(gf.nuclear_norm(m, np.zeros(len(m))), want, rtol=2e-15)
+
+
+def test_well_conditioned_fid_against_sample_factors():
+    rng = np.random.default_rng(9)
+    x, y = rng.standard_normal((1500, 200)), rng.standard_normal((1200, 200)) * 1.2 + 0.03
+    want = ref.frechet_from_sample_factors(x, y)
+    scale = np.trace(np.cov(x, rowvar=False)) + np.trace(np.cov(y, rowvar=False))
+    assert abs(pydiv.frechet_distance(x, y) - want) <= 1e-14 * scale
