@@ -52,12 +52,16 @@ def once(func):
     return time.perf_counter() - t0, value
 
 
-def fid_section(d, n, rng):
+def fid_section(d, n, rng, decaying=False):
     x = rng.standard_normal((n, d))
     y = rng.standard_normal((n, d)) @ (np.eye(d) + 0.05 * rng.standard_normal((d, d)) / np.sqrt(d)) + 0.05
+    if decaying:  # a spectrum falling like 1/k^2, as image features' do: F2^T F1 is ill-conditioned
+        scale = np.arange(1, d + 1) ** -1.0
+        x, y = x * scale, y * scale
     a = pydiv.gaussian.stats_from_samples(x, "x")
     b = pydiv.gaussian.stats_from_samples(y, "y")
-    print(f"\nFID, d = {d} from {n} samples each (one run per route)")
+    kind = "eigenvalues ~ 1/k^2" if decaying else "white"
+    print(f"\nFID, d = {d} from {n} samples each, {kind} (one run per route)")
     print(f"  {'implementation':<44} {'time':>11} {'x pydiv':>8}  value")
     rows = [("pydiv.frechet_distance (stats given)", lambda: pydiv.frechet_distance(a, b)),
             ("scipy.linalg.sqrtm route (pytorch-fid)", lambda: sqrtm_fid(a.mean, a.cov, b.mean, b.cov))]
@@ -143,6 +147,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     d = 256 if args.quick else 2048
     fid_section(d, 10000 if not args.quick else 2000, rng)
+    fid_section(d, 10000 if not args.quick else 2000, rng, decaying=True)
     stream_section(d, 100_000 if not args.quick else 10_000, 1000, rng)
     diagonal_section(1000 if args.quick else 10000, d, rng)
     accuracy_section(rng)
