@@ -318,3 +318,10 @@ def test_pairwise_sliced_on_point_clouds_with_a_seed(tmp_path):
     assert cli("pairwise", tmp_path / "clouds.npy", *argv) == 0
     np.testing.assert_array_equal(np.load(tmp_path / "S.npy"), pydiv.pairwise(clouds, metric="sliced", seed=3))
     assert cli("pairwise", tmp_path / "clouds.npy", "--metric", "emd", "--seed", "3") == 2
+
+
+def test_pairwise_gaussian_on_sample_sets(tmp_path):
+    sets = RNG.random((4, 12, 3))
+    np.save(tmp_path / "sets.npy", sets)
+    assert cli("pairwise", tmp_path / "sets.npy", "--metric", "gaussian", "--out", tmp_path / "G.npy") == 0
+    np.testing.assert_array_equal(np.load(tmp_path / "G.npy"), pydiv.pairwise(sets, metric="gaussian"))

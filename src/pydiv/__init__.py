@@ -14,6 +14,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 from . import stream
 from ._config import show_config, warn_unknown_simd_request
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
+from .gaussian import GaussianStats, frechet_distance, gaussian_wasserstein
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
 from .sliced import MaxSlicedResult, SlicedResult, max_sliced_wasserstein, sliced_wasserstein
@@ -30,6 +31,7 @@ __all__ = [
     "EmdInfeasibleError",
     "EmdMaxIterWarning",
     "EmdResult",
+    "GaussianStats",
     "MaxSlicedResult",
     "SlicedResult",
     "__version__",
@@ -38,6 +40,8 @@ __all__ = [
     "emd2",
     "energy_distance",
     "entropy",
+    "frechet_distance",
+    "gaussian_wasserstein",
     "jensenshannon",
     "js_divergence",
     "kl_divergence",

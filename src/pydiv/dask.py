@@ -187,6 +187,7 @@ def pairwise(
     n_projections: int | None = None,
     directions: Any = None,
     seed: Any = None,
+    squared: bool | None = None,
 ) -> Any:
     """The matrix of :func:`pydiv.pairwise`, as a lazy dask array.
 
@@ -220,7 +221,7 @@ def pairwise(
         (``distributed.progress`` under a client, else
         ``dask.diagnostics.ProgressBar``); the result is then a persisted
         dask array.
-    base, x, p, ground_metric, w, x_weights, y_weights, n_projections, directions, seed
+    base, x, p, ground_metric, w, x_weights, y_weights, n_projections, directions, seed, squared
         As for :func:`pydiv.pairwise`; bad values raise here, not at compute.
         With ``metric="sliced"`` and no `seed`, one seed is drawn here, so
         every block uses the same random directions.
@@ -244,7 +245,7 @@ def pairwise(
     entry = metric_named(metric)
     _check_chunks(chunks)
     given = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,
-                 directions=directions, seed=seed)
+                 directions=directions, seed=seed, squared=squared)
     options = {k: v for k, v in given.items() if v is not None}
     X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
     Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)

@@ -89,7 +89,7 @@ def _pairwise(args: argparse.Namespace) -> None:
         if args.metric != "sliced":
             raise CliError(f"--seed applies to --metric sliced only, not {args.metric!r}")
         options["seed"] = args.seed
-    rows_are_arrays = metric_named(args.metric).array_rows  # not point clouds (emd, sliced)
+    rows_are_arrays = metric_named(args.metric).array_rows  # not point clouds or sample sets (emd, sliced, gaussian)
     if args.out is not None and args.out.lower().endswith(".npy") and rows_are_arrays:
         for name, arr in (("X", X), ("Y", Y)):
             if arr is not None and arr.ndim != 2:

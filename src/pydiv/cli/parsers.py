@@ -65,7 +65,7 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
         help="the matrix of divergences between the rows of X (and Y)",
         description="Distances or divergences between every row of X and every row of Y "
         "(or of X with itself), as pydiv.pairwise.  X and Y are .npy, .npz or .csv files "
-        "with one distribution per row (for --metric emd or sliced: a 3-D .npy/.npz of point clouds).",
+        "with one distribution per row (for --metric emd or sliced: a 3-D .npy/.npz of point clouds; for gaussian: of sample sets).",
     )
     parser.add_argument("X", help="the first set of distributions, one per row")
     parser.add_argument("Y", nargs="?", default=None, help="the second set (default: X against itself)")

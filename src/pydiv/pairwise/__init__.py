@@ -8,7 +8,7 @@ memory-mapped `out`.
 :func:`pairwise` is a dispatcher over the registry of metrics
 (:mod:`pydiv.pairwise.metric`): each metric is declared in the module of its
 family (``info_metrics``, ``wasserstein_metrics``, ``emd_metrics``,
-``sliced_metrics``), and one
+``sliced_metrics``, ``gaussian_metrics``), and one
 block runner (:mod:`pydiv.pairwise.blocks`) fills every matrix.  A new
 metric is a new :class:`~pydiv.pairwise.metric.Metric` subclass in one of
 those modules (or a new one imported below).
@@ -23,7 +23,7 @@ import numpy as np
 
 from .._checks import check_bool, check_out_disjoint, thread_request
 # The families register their metrics on import, in this order (the order of METRICS).
-from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics  # noqa: F401, I001
+from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics  # noqa: F401, I001
 from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 
@@ -53,6 +53,7 @@ def pairwise(
     n_projections: int | None = None,
     directions: Any = None,
     seed: Any = None,
+    squared: bool | None = None,
 ) -> np.ndarray:
     r"""Distances or divergences between every row of `X` and every row of `Y`.
 
@@ -77,7 +78,10 @@ def pairwise(
         `y_weights`; exact :math:`W_p` with the ground distance
         `ground_metric`, as in :func:`pydiv.wasserstein_nd`), or ``"sliced"``
         (point clouds as for ``"emd"``; the sliced :math:`SW_p` of
-        :func:`pydiv.sliced_wasserstein`, one set of directions for every pair).
+        :func:`pydiv.sliced_wasserstein`, one set of directions for every pair),
+        or ``"gaussian"`` (sequences of Gaussians: :class:`pydiv.GaussianStats`,
+        :class:`pydiv.stream.Moments` or (n_i, d) samples; the W2 of
+        :func:`pydiv.gaussian_wasserstein`).
     n_jobs : int, optional
         Threads; ``None`` or ``-1`` uses all cores (or ``OMP_NUM_THREADS``).
         The KL and cross-entropy matrices are matrix products done by NumPy's
@@ -111,6 +115,8 @@ def pairwise(
     n_projections, directions, seed : optional
         ``"sliced"`` only: the directions, as in :func:`pydiv.sliced_wasserstein`
         (default 256 random directions; ``seed`` makes them reproducible).
+    squared : bool, default False
+        ``"gaussian"`` only: W2^2 (the FID convention) instead of W2.
 
     Returns
     -------

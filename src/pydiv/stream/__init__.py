@@ -44,6 +44,7 @@ from typing import Any, Self
 import numpy as np
 
 from . import state as st
+from .moments import Moments
 from .._checks import (
     check_base,
     normalize_axis,
@@ -51,7 +52,7 @@ from .._checks import (
     real_operands,
 )
 
-__all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence"]
+__all__ = ["CrossEntropy", "Entropy", "JSDivergence", "KLDivergence", "Moments"]
 
 _TOO_LARGE = (
     "the chunks' sums overflow float64 (entries near 1e308, or too many large ones); "
