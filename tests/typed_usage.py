@@ -79,6 +79,21 @@ def streaming(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[fl
     return [merged.result(base=2), entropy.result(), ce.result(), js.result(base=2.0)]
 
 
+def slicing_and_gaussians(rng: np.random.Generator) -> list[float]:
+    X, Y = rng.standard_normal((50, 3)), rng.standard_normal((40, 3)) + 1.0
+    sw: float = pydiv.sliced_wasserstein(X, Y, n_projections=32, seed=0)
+    details: pydiv.SlicedResult = pydiv.sliced_wasserstein(X, Y, directions="qmc", return_details=True)
+    best: pydiv.MaxSlicedResult = pydiv.max_sliced_wasserstein(X, Y, seed=0)
+    circle: float = pydiv.wasserstein_circle([0.1, 0.9], [0.5], p=2)
+    acc = pydiv.stream.Moments(3)
+    acc.update(X)
+    fid: float = pydiv.frechet_distance(acc, Y)
+    stats: pydiv.GaussianStats = acc.stats()
+    w2 = pydiv.gaussian_wasserstein(stats.mean, stats.cov, np.zeros(3), np.eye(3))
+    matrix = pydiv.pairwise([X, Y], metric="sliced", seed=1)
+    return [sw, float(details.wpp.mean()), best.distance, circle, fid, float(w2), float(matrix[0, 1])]
+
+
 def errors(p: npt.NDArray[np.float64]) -> list[str]:
     caught: list[str] = []
     try:
@@ -98,7 +113,7 @@ def main() -> None:
     rows = np.array([[1.0, 0.0, 1.0], [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
     version: str = pydiv.__version__
     pydiv.show_config()
-    values = information(p, q) + transport(p, q) + streaming(p, q)
+    values = information(p, q) + transport(p, q) + streaming(p, q) + slicing_and_gaussians(np.random.default_rng(0))
     assert all(np.isfinite(values)), values
     assert all(m.shape[0] in (2, 3) for m in matrices(rows))
     assert errors(p) and version
