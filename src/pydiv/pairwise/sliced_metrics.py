@@ -56,7 +56,7 @@ class Sliced(ItemMetric):
     def fixed_options(self, options: dict[str, Any]) -> dict[str, Any]:
         # Every block of a distributed matrix must draw the same random directions.
         if isinstance(options.get("directions"), (str, type(None))) and options.get("seed") is None:
-            options["seed"] = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+            options["seed"] = int(np.random.SeedSequence().generate_state(1, np.uint64)[0]) >> 1
         return options
 
     def prepare(self, a: Any, weights: Any, name: str, options: dict[str, Any]) -> Any:
