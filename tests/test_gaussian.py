@@ -251,3 +251,26 @@ def test_well_conditioned_fid_against_sample_factors():
     want = ref.frechet_from_sample_factors(x, y)
     scale = np.trace(np.cov(x, rowvar=False)) + np.trace(np.cov(y, rowvar=False))
     assert abs(pydiv.frechet_distance(x, y) - want) <= 1e-14 * scale
+
+
+def test_scales_near_the_ends_of_the_float_range():
+    # W2 scales exactly with powers of two, also where S, its trace or the samples' covariance
+    # would overflow or underflow (a covariance of 1e308 gave inf, samples of 1e154 "S1 must be finite").
+    rng = np.random.default_rng(17)
+    m1, m2 = rng.standard_normal(4), rng.standard_normal(4)
+    f1, f2 = rng.standard_normal((4, 4)), rng.standard_normal((4, 4))
+    S1, S2 = f1 @ f1.T, f2 @ f2.T
+    base = pydiv.gaussian_wasserstein(m1, S1, m2, S2)
+    for k in (-1000, -520, 300, 505):
+        got = pydiv.gaussian_wasserstein(np.ldexp(m1, k), np.ldexp(S1, 2 * k), np.ldexp(m2, k), np.ldexp(S2, 2 * k))
+        assert got == pytest.approx(np.ldexp(base, k), rel=1e-12)
+    v = np.full(3, 1e308)
+    expect = np.sqrt(3.0) * 0.5 * np.sqrt(1e308)  # sum (sqrt v - sqrt(v / 4))^2, rooted
+    assert pydiv.gaussian_wasserstein(np.zeros(3), v, np.zeros(3), v / 4) == pytest.approx(expect, rel=1e-12)
+    assert pydiv.gaussian_wasserstein(np.zeros(3), np.diag(v), np.zeros(3), np.diag(v / 4)) == pytest.approx(expect,
+                                                                                                            rel=1e-12)
+    X, Y = rng.standard_normal((40, 3)), rng.standard_normal((50, 3)) + 1.0
+    fid = pydiv.frechet_distance(X, Y)
+    for k in (-480, 480):
+        assert pydiv.frechet_distance(np.ldexp(X, k), np.ldexp(Y, k)) == pytest.approx(np.ldexp(fid, 2 * k), rel=1e-12)
+    assert pydiv.frechet_distance(np.ldexp(X, 600), np.ldexp(Y, 600)) == np.inf  # beyond the float range

@@ -65,7 +65,11 @@ class Side(NamedTuple):
 
 
 def _finite(a: np.ndarray, name: str) -> None:
-    if not np.isfinite(a).all():
+    # One reduction without a temporary first: a NaN or inf makes the sum non-finite
+    # (an overflowing sum of finite entries only costs the exact check).
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = a.sum()
+    if not np.isfinite(total) and not np.isfinite(a).all():
         raise ValueError(f"{name} must be finite (it holds NaN or inf)")
 
 
@@ -78,7 +82,7 @@ def _symmetrised(cov: np.ndarray, dtype: np.dtype, name: str) -> np.ndarray:
         ratio = float((skew[bad] / top[bad]).max())
         raise ValueError(f"{name} must be symmetric: it differs from its transpose by {ratio:.3g} "
                          f"of its largest entry (the tolerance is {rtol:.3g})")
-    out: np.ndarray = 0.5 * (cov + np.swapaxes(cov, -1, -2))
+    out: np.ndarray = 0.5 * cov + 0.5 * np.swapaxes(cov, -1, -2)  # (never overflows)
     return out
 
 
@@ -99,11 +103,15 @@ def side(mean: Any, cov: Any, names: tuple[str, str]) -> Side:
         raise ValueError(f"{names[1]} has shape {s.shape}, which does not match d = {d} of {names[0]}")
     m, s = m.astype(np.float64, copy=False), s.astype(np.float64, copy=False)
     _finite(m, names[0])
-    _finite(s, names[1])
     if diagonal:
-        if (s < 0).any():
-            raise ValueError(f"{names[1]} (a diagonal covariance) must be >= 0; its smallest entry is {s.min():.6g}")
-        return Side(m, s, np.sqrt(s), s.sum(axis=-1), True)
+        smallest = s.min()  # NaN if any entry is NaN
+        if not (smallest >= 0.0 and s.max() < np.inf):
+            _finite(s, names[1])
+            raise ValueError(f"{names[1]} (a diagonal covariance) must be >= 0; its smallest entry is {smallest:.6g}")
+        with np.errstate(over="ignore"):  # the trace only enters full-covariance terms
+            trace = s.sum(axis=-1)
+        return Side(m, s, np.sqrt(s), trace, True)
+    _finite(s, names[1])
     s = _symmetrised(s, dtype, names[1])
     stack = s.reshape(-1, d, d)
     root = gf.factor(stack, names[1], gf.negative_tolerance(d, dtype)).reshape(s.shape)
@@ -135,7 +143,8 @@ def w2_squared(a: Side, b: Side) -> np.ndarray:
                              "pass np.diag(v) for the diagonal one")
         a, b = _as_diagonal(a), _as_diagonal(b)
         # Equal inputs give exactly 0 here without a check: every difference is 0.
-        diagonal: np.ndarray = np.square(a.mean - b.mean).sum(axis=-1) + _diagonal_term(a.root, b.root)
+        with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+            diagonal: np.ndarray = np.square(a.mean - b.mean).sum(axis=-1) + _diagonal_term(a.root, b.root)
         return diagonal
     root_a, root_b = np.broadcast_arrays(a.root, b.root)
     term = gf.trace_term(root_a, root_b, a.trace, b.trace)
@@ -189,9 +198,41 @@ def gaussian_wasserstein(m1: Any, S1: Any, m2: Any, S2: Any, *, squared: bool = 
     array([6., 6.])
     """
     sq = check_bool(squared, "squared")
+    m1, S1 = as_real_array(m1, "m1"), as_real_array(S1, "S1")
+    m2, S2 = as_real_array(m2, "m2"), as_real_array(S2, "S2")
+    # Means and square roots of covariances near the ends of the float range are
+    # divided by 2^e (covariances by 4^e), exactly; W2^2 is multiplied back by 4^e.
+    e = _range_exponent(m1, m2, _root_size(S1), _root_size(S2))
+    if e:
+        m1, m2, S1, S2 = np.ldexp(m1, -e), np.ldexp(m2, -e), np.ldexp(S1, -2 * e), np.ldexp(S2, -2 * e)
     a = side(m1, S1, ("m1", "S1"))
     b = side(m2, S2, ("m2", "S2"))
-    return _finish(w2_squared(a, b), sq)
+    w2sq = w2_squared(a, b)
+    if e:
+        with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+            w2sq = np.ldexp(w2sq, 2 * e)
+    return _finish(w2sq, sq)
+
+
+# Means and factors within 2^+-200 keep everything in range down to the Gram matrix
+# (F2^T F1)^T (F2^T F1) of the nuclear norm, a fourth power.
+_SAFE_EXPONENT = 200
+
+
+def _root_size(S: np.ndarray) -> np.ndarray:
+    """An array whose largest magnitude is sqrt(max |S|) (what a factor of S reaches)."""
+    top = float(np.abs(S).max(initial=0.0)) if S.size else 0.0
+    return np.array([math.sqrt(top) if math.isfinite(top) else top])
+
+
+def _range_exponent(*arrays: np.ndarray) -> int:
+    """e with the largest magnitude of the arrays divided by 2^e near 1, or 0 when
+    it is within 2^+-200 already, zero, or not finite (validation then speaks)."""
+    top = max((float(np.abs(a).max(initial=0.0)) if a.size else 0.0) for a in arrays)
+    if top == 0.0 or not math.isfinite(top):
+        return 0
+    e = math.frexp(top)[1]
+    return e if abs(e) > _SAFE_EXPONENT else 0
 
 
 def stats_from_samples(x: Any, name: str) -> GaussianStats:
@@ -245,6 +286,22 @@ def frechet_distance(X: Any, Y: Any) -> float:
     >>> round(frechet_distance(X, X + 1.0), 12)  # only the means differ
     2.0
     """
+    e = 0
+    if not isinstance(X, GaussianStats) and not isinstance(Y, GaussianStats) and not _is_moments(X) \
+            and not _is_moments(Y):
+        # Samples near the ends of the float range: fitted at a common scale 2^-e (exact).
+        X, Y = as_real_array(X, "X"), as_real_array(Y, "Y")
+        e = _range_exponent(X, Y)
+        if e:
+            X, Y = np.ldexp(X, -e), np.ldexp(Y, -e)
     a = gaussian_stats(X, "X")
     b = gaussian_stats(Y, "Y")
-    return float(gaussian_wasserstein(a.mean, a.cov, b.mean, b.cov, squared=True))
+    w2sq = gaussian_wasserstein(a.mean, a.cov, b.mean, b.cov, squared=True)
+    with np.errstate(over="ignore"):  # a distance beyond the float range is inf
+        return float(np.ldexp(w2sq, 2 * e))
+
+
+def _is_moments(x: Any) -> bool:
+    from ..stream.moments import Moments  # (stream.moments imports this module)
+
+    return isinstance(x, Moments)
