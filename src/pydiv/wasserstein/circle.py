@@ -32,13 +32,17 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import as_real_array, check_p, check_real, check_weights, normalised_weights
+from .._checks import as_real_array, check_p, check_real, check_weights, unit_max
 
 __all__ = ["wasserstein_circle"]
 
 
 def _angles(values: Any, weights: Any, name: str, wname: str, period: float) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted positions in [0, 1) and their normalised positive weights."""
+    """Sorted positions in [0, 1) and their positive weights, scaled by a power of two
+    (exactly) but not normalised: the CDFs are prefix sums divided by the total once,
+    so that equal distributions written differently (six points of weight 1/12 or
+    one of weight 1/2) reach exactly the same levels, as their exact CDFs do, and
+    no spurious piece of rounding length enters (its cost would be eps^(1/p))."""
     arr = as_real_array(values, name)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array of angles, got {arr.ndim}-D with shape {arr.shape}")
@@ -47,20 +51,31 @@ def _angles(values: Any, weights: Any, name: str, wname: str, period: float) -> 
     arr = arr.astype(np.float64)
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or infinite values; angles must be finite")
-    w = check_weights(weights, arr.shape[0], wname, f"value of {name}")
+    # Uniform weights as ones: 1/n would already be rounded.
+    w = np.ones(arr.shape[0]) if weights is None else check_weights(weights, arr.shape[0], wname, f"value of {name}")
     x = np.mod(arr, period) / period
     x[x >= 1.0] = 0.0  # mod of a tiny negative rounds up to the period
     order = np.argsort(x, kind="stable")
     x, w = x[order], w[order]
     keep = w > 0
-    return x[keep], normalised_weights(w[keep])
+    return x[keep], unit_max(w[keep])
+
+
+def _cdf(w: np.ndarray) -> np.ndarray:
+    """The CDF levels of weights w: prefix sums over the total, the last exactly 1."""
+    levels = np.cumsum(w)
+    out: np.ndarray = levels / levels[-1]
+    out[-1] = 1.0
+    return out
 
 
 def _level_median_w1(x: np.ndarray, a: np.ndarray, y: np.ndarray, b: np.ndarray) -> float:
     pos = np.concatenate((x, y))
-    delta = np.concatenate((a, -b))
     order = np.argsort(pos, kind="stable")
-    pos, diff = pos[order], np.cumsum(delta[order])  # diff[k] = (F - G) on [pos[k], pos[k + 1])
+    from_u = order < x.size
+    F = np.concatenate(([0.0], _cdf(a)))[np.cumsum(from_u)]  # F and G after each merged point
+    G = np.concatenate(([0.0], _cdf(b)))[np.cumsum(~from_u)]
+    pos, diff = pos[order], F - G  # diff[k] = (F - G) on [pos[k], pos[k + 1])
     gaps = np.diff(pos, append=pos[0] + 1.0)
     values = diff.copy()
     values[-1] = 0.0  # [last point, first point + 1): F - G = 0 on the wrap-around gap
@@ -75,10 +90,8 @@ class _CutCost:
 
     def __init__(self, x: np.ndarray, a: np.ndarray, y: np.ndarray, b: np.ndarray, p: float) -> None:
         self.x, self.y, self.p = x, y, p
-        self.A = np.cumsum(a)
-        self.A[-1] = 1.0
-        self.B = np.cumsum(b)
-        self.B[-1] = 1.0
+        self.A = _cdf(a)
+        self.B = _cdf(b)
         self.n = len(x)
 
     def pieces(self, theta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
