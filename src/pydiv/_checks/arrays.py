@@ -11,6 +11,7 @@ NumPy, so valid inputs never pay for these checks twice.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,19 @@ def as_real_array(x: Any, name: str) -> np.ndarray:
     if kind == "c":
         raise TypeError(f"{name} must hold real numbers, got complex dtype {arr.dtype}")
     raise TypeError(f"{name} must be a numeric array-like, got dtype {arr.dtype}")
+
+
+def largest_magnitude(*arrays: np.ndarray) -> float:
+    """max |a| over the arrays (0.0 for empty ones, NaN if any holds NaN), by
+    two reductions per array and no temporary the size of the input."""
+    top = 0.0
+    for a in arrays:
+        if a.size:
+            hi, lo = float(a.max()), float(a.min())
+            if hi != hi or lo != lo:
+                return math.nan
+            top = max(top, hi, -lo)
+    return top
 
 
 def common_float(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:

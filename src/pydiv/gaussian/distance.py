@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import factor as gf
-from .._checks import as_real_array, check_bool
+from .._checks import as_real_array, check_bool, largest_magnitude
 
 __all__ = ["GaussianStats", "frechet_distance", "gaussian_wasserstein"]
 
@@ -202,7 +202,7 @@ def gaussian_wasserstein(m1: Any, S1: Any, m2: Any, S2: Any, *, squared: bool = 
     m2, S2 = as_real_array(m2, "m2"), as_real_array(S2, "S2")
     # Means and square roots of covariances near the ends of the float range are
     # divided by 2^e (covariances by 4^e), exactly; W2^2 is multiplied back by 4^e.
-    e = _range_exponent(m1, m2, _root_size(S1), _root_size(S2))
+    e = _range_exponent(largest_magnitude(m1, m2), math.sqrt(largest_magnitude(S1, S2)))
     if e:
         m1, m2, S1, S2 = np.ldexp(m1, -e), np.ldexp(m2, -e), np.ldexp(S1, -2 * e), np.ldexp(S2, -2 * e)
     a = side(m1, S1, ("m1", "S1"))
@@ -219,16 +219,10 @@ def gaussian_wasserstein(m1: Any, S1: Any, m2: Any, S2: Any, *, squared: bool = 
 _SAFE_EXPONENT = 200
 
 
-def _root_size(S: np.ndarray) -> np.ndarray:
-    """An array whose largest magnitude is sqrt(max |S|) (what a factor of S reaches)."""
-    top = float(np.abs(S).max(initial=0.0)) if S.size else 0.0
-    return np.array([math.sqrt(top) if math.isfinite(top) else top])
-
-
-def _range_exponent(*arrays: np.ndarray) -> int:
-    """e with the largest magnitude of the arrays divided by 2^e near 1, or 0 when
-    it is within 2^+-200 already, zero, or not finite (validation then speaks)."""
-    top = max((float(np.abs(a).max(initial=0.0)) if a.size else 0.0) for a in arrays)
+def _range_exponent(*magnitudes: float) -> int:
+    """e with the largest of the magnitudes divided by 2^e near 1, or 0 when it
+    is within 2^+-200 already, zero, or not finite (validation then speaks)."""
+    top = max(magnitudes)
     if top == 0.0 or not math.isfinite(top):
         return 0
     e = math.frexp(top)[1]
@@ -287,11 +281,10 @@ def frechet_distance(X: Any, Y: Any) -> float:
     2.0
     """
     e = 0
-    if not isinstance(X, GaussianStats) and not isinstance(Y, GaussianStats) and not _is_moments(X) \
-            and not _is_moments(Y):
+    if _is_samples(X) and _is_samples(Y):
         # Samples near the ends of the float range: fitted at a common scale 2^-e (exact).
         X, Y = as_real_array(X, "X"), as_real_array(Y, "Y")
-        e = _range_exponent(X, Y)
+        e = _range_exponent(largest_magnitude(X, Y))
         if e:
             X, Y = np.ldexp(X, -e), np.ldexp(Y, -e)
     a = gaussian_stats(X, "X")
@@ -301,7 +294,7 @@ def frechet_distance(X: Any, Y: Any) -> float:
         return float(np.ldexp(w2sq, 2 * e))
 
 
-def _is_moments(x: Any) -> bool:
+def _is_samples(x: Any) -> bool:
     from ..stream.moments import Moments  # (stream.moments imports this module)
 
-    return isinstance(x, Moments)
+    return not isinstance(x, (GaussianStats, Moments))

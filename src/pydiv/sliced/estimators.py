@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._checks import as_real_array, check_bool, check_int, check_p, check_weights, thread_request
+from .._checks import as_real_array, check_bool, check_int, check_p, check_weights, largest_magnitude, thread_request
 from .directions import directions_for
 
 __all__ = ["SlicedResult", "clouds_of", "scale_exponent", "sliced_wasserstein"]
@@ -88,7 +88,7 @@ def scale_exponent(clouds: list[np.ndarray], p: float) -> int:
     """e such that the clouds divided by 2**e (exact) keep every W_p^p in range,
     or 0 when they are in range already: a projected difference is at most
     2 sqrt(d) max|x|, and its p-th power must neither overflow nor underflow."""
-    top = max(float(np.max(np.abs(c))) for c in clouds)
+    top = largest_magnitude(*clouds)
     if top == 0.0:
         return 0
     log_span = math.log2(top) + 1.0 + 0.5 * math.log2(clouds[0].shape[-1])
