@@ -58,13 +58,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # pydiv.dask is imported on first use, so `import pydiv` never imports Dask.
-    if name == "dask":
+    # pydiv.dask, pydiv.torch and pydiv.jax are imported on first use, so
+    # `import pydiv` never imports Dask, PyTorch or JAX.
+    if name in ("dask", "torch", "jax"):
         import importlib
 
-        return importlib.import_module(".dask", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return [*__all__, "dask"]
+    return [*__all__, "dask", "jax", "torch"]

@@ -49,6 +49,11 @@ class Op:
                  NumPy (None for an omitted optional one), ``wants[i]`` says
                  whether ``G_i`` is needed; the value is float64
     hidden:      options of ``function`` the adapters do not offer
+    vmap_method: how JAX's ``vmap`` calls the host: ``"expand_dims"`` where
+                 ``evaluate`` broadcasts extra leading batch dimensions (the
+                 options unchanged, after ``canonical``), else ``"sequential"``
+    canonicalise: (input shapes, options) -> options that mean the same with
+                 extra leading dimensions (e.g. a negative axis)
     """
 
     name: str
@@ -59,6 +64,8 @@ class Op:
     axes: Callable[[Shapes, dict[str, Any], int], tuple[int, ...]]
     evaluate: Callable[[list[Any], dict[str, Any], tuple[bool, ...]], tuple[np.ndarray, Grads]]
     hidden: tuple[str, ...] = ()
+    vmap_method: str = "sequential"
+    canonicalise: Callable[[Shapes, dict[str, Any]], dict[str, Any]] | None = None
     signature: inspect.Signature = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -76,6 +83,9 @@ class Op:
         arrays = [given.get(name) for name in self.arrays]
         options = {k: v for k, v in given.items() if k not in self.arrays}
         return arrays, options
+
+    def canonical(self, shapes: Shapes, options: dict[str, Any]) -> dict[str, Any]:
+        return options if self.canonicalise is None else self.canonicalise(shapes, options)
 
     def grad_shape(self, shapes: Shapes, options: dict[str, Any], i: int) -> Shape:
         """Shape of ``G_i``."""

@@ -50,6 +50,11 @@ def _axes(shapes: Shapes, options: dict[str, Any], i: int) -> tuple[int, ...]:
     return () if options.get("keepdims", False) else (ax,)
 
 
+def _negative_axis(shapes: Shapes, options: dict[str, Any]) -> dict[str, Any]:
+    full, ax = _geometry(shapes, options)
+    return {**options, "axis": ax - len(full)}
+
+
 def _normalised(x: Any, shape: tuple[int, ...], ax: int) -> tuple[np.ndarray, np.ndarray]:
     a = np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
     total = a.sum(axis=ax, keepdims=True)
@@ -95,8 +100,9 @@ def _evaluate(kind: str, arrays: list[Any], options: dict[str, Any], wants: tupl
         return value, [None] * len(arrays)
     shapes = [np.shape(a) for a in arrays]
     full, ax = _geometry(shapes, options)
-    normalised = [_normalised(a, full, ax) for a in arrays]
-    raw = _raw_gradients(kind, normalised[0][0], normalised[1][0] if len(arrays) > 1 else None)
+    with np.errstate(divide="ignore", invalid="ignore"):  # where a value is +inf; zeroed below
+        normalised = [_normalised(a, full, ax) for a in arrays]
+        raw = _raw_gradients(kind, normalised[0][0], normalised[1][0] if len(arrays) > 1 else None)
     base = options.get("base")
     scale = 1.0 / math.log(base) if base is not None else 1.0
     keep = value if options.get("keepdims", False) else np.expand_dims(value, ax)
@@ -108,7 +114,7 @@ def _evaluate(kind: str, arrays: list[Any], options: dict[str, Any], wants: tupl
         if not want:
             grads.append(None)
             continue
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):
             G = _through_normalisation(g, P, total, ax) * scale
         grads.append(np.where(finite, G, 0.0))
     return value, grads
@@ -118,7 +124,8 @@ def _op(kind: str, arrays: tuple[str, ...]) -> Op:
     def evaluate(arrays_: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> Any:
         return _evaluate(kind, arrays_, options, wants)
 
-    return register(Op(kind, getattr(info, kind), arrays, arrays, _value_shape, _axes, evaluate, hidden=("dtype",)))
+    return register(Op(kind, getattr(info, kind), arrays, arrays, _value_shape, _axes, evaluate, hidden=("dtype",),
+                       vmap_method="expand_dims", canonicalise=_negative_axis))
 
 
 for _kind in ("cross_entropy", "kl_divergence", "js_divergence", "jensenshannon"):

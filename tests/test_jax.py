@@ -1,0 +1,109 @@
+"""pydiv.jax: values equal the NumPy API's; gradients pass check_grads under grad, jit and vmap."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+jax = pytest.importorskip("jax")
+jax.config.update("jax_enable_x64", True)
+import jax.numpy as jnp  # noqa: E402
+from jax.test_util import check_grads  # noqa: E402
+
+import pydiv  # noqa: E402
+import pydiv.jax as pj  # noqa: E402
+from autodiff_cases import CASES, cases  # noqa: E402
+from pydiv.autodiff import ops  # noqa: E402
+
+NAMES = sorted(CASES)
+
+
+def _split(op, args):
+    """The differentiable array arguments, and a function of them with the rest fixed."""
+    diff = [k for k, (name, a) in enumerate(zip(op.arrays, args)) if isinstance(a, np.ndarray)
+            and name in op.differentiable]
+    return diff, [jnp.asarray(args[k]) for k in diff]
+
+
+def _fixed(fn, args, diff, kwargs):
+    def f(*xs):
+        full = [jnp.asarray(a) if isinstance(a, np.ndarray) else a for a in args]
+        for k, x in zip(diff, xs):
+            full[k] = x
+        return fn(*full, **kwargs)
+    return f
+
+
+def test_every_op_has_an_adapter():
+    for name in ops():
+        assert callable(getattr(pj, name)) and name in pj.__all__
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_value_equals_numpy_also_under_jit(name):
+    op = ops()[name]
+    for args, kwargs in cases(name):
+        diff, xs = _split(op, args)
+        f = _fixed(getattr(pj, name), args, diff, kwargs)
+        want = np.asarray(getattr(pydiv, name)(*args, **kwargs))
+        np.testing.assert_array_equal(np.asarray(f(*xs)), want)
+        np.testing.assert_array_equal(np.asarray(jax.jit(f)(*xs)), want)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_check_grads(name):
+    op = ops()[name]
+    for args, kwargs in cases(name):
+        diff, xs = _split(op, args)
+        f = _fixed(getattr(pj, name), args, diff, kwargs)
+        check_grads(f, xs, order=1, modes=["rev"], eps=1e-6, atol=1e-7, rtol=1e-6)
+        check_grads(jax.jit(f), xs, order=1, modes=["rev"], eps=1e-6, atol=1e-7, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_vmap_equals_a_loop(name):
+    op = ops()[name]
+    args, kwargs = cases(name)[0]
+    diff, xs = _split(op, args)
+    f = _fixed(getattr(pj, name), args, diff, kwargs)
+    stacked = [jnp.stack([x, 1.5 * x + 0.01]) for x in xs]
+    loss = lambda *a: jnp.sum(f(*a))  # noqa: E731
+    got = jax.vmap(jax.grad(loss, argnums=tuple(range(len(xs)))))(*stacked)
+    for b in range(2):
+        want = jax.grad(loss, argnums=tuple(range(len(xs))))(*(s[b] for s in stacked))
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(np.asarray(g[b]), np.asarray(w), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(np.asarray(jax.vmap(f)(*stacked)[1]), np.asarray(f(*(s[1] for s in stacked))),
+                               rtol=1e-15)
+
+
+def test_kl_gradient_equals_jax_grad_of_the_plain_formula():
+    rng = np.random.default_rng(3)
+    p, q = jnp.asarray(rng.random(6) + 0.05), jnp.asarray(rng.random(6) + 0.05)
+
+    def plain(p, q):
+        P, Q = p / p.sum(), q / q.sum()
+        return jnp.sum(P * jnp.log(P / Q))
+
+    for got, want in zip(jax.grad(pj.kl_divergence, (0, 1))(p, q), jax.grad(plain, (0, 1))(p, q)):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-12, atol=1e-14)
+
+
+def test_float32_by_default_dtype():
+    p = jnp.asarray([0.2, 0.3, 0.5], dtype=jnp.float32)
+    q = jnp.asarray([0.1, 0.6, 0.3], dtype=jnp.float32)
+    assert pj.kl_divergence(p, q).dtype == jnp.float32
+    g = jax.grad(pj.kl_divergence)(p, q)
+    assert g.dtype == jnp.float32 and bool(jnp.isfinite(g).all())
+
+
+def test_bad_input_is_refused_naming_the_argument():
+    p = jnp.asarray([0.2, 0.8])
+    with pytest.raises(TypeError, match="q must be a floating-point tensor"):
+        pj.kl_divergence(p, jnp.asarray([1, 2]))
+    with pytest.raises(TypeError, match="different dtypes"):
+        pj.kl_divergence(p, jnp.asarray([0.5, 0.5], dtype=jnp.float32))
+    with pytest.raises(ValueError, match="axis"):
+        pj.kl_divergence(p, p, axis=3)
+    with pytest.raises(TypeError, match="kl_divergence"):
+        pj.kl_divergence(p, p, bogus=1)
