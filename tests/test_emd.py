@@ -241,7 +241,7 @@ def test_float32_and_lists():
         (([0.5, 0.5], [np.nan], [[0.0], [1.0]]), ValueError, "b contains NaN"),
         (([0.5, 0.5], [1.0, 0.0], [[0.0], [1.0]]), ValueError, "b has 2 weights"),
         (([1.0], [1.0], [1.0]), ValueError, "M must be a 2-D"),
-        (([1.0], [1.0], [[[1.0]]]), ValueError, "M must be a 2-D"),
+        (([1.0], [1.0], [[[[1.0]]]]), ValueError, "M must be a 2-D"),  # 3-D is a batch
         (([1.0], [1.0], np.zeros((0, 1))), ValueError, "M must not be empty"),
         (([0.0, 0.0], [1.0], [[0.0], [1.0]]), ValueError, "a sums to zero"),
         (([1.0], [1.0], [["x"]]), TypeError, "M must"),

@@ -7,6 +7,7 @@ namespace nb = nanobind;
 void register_info(nb::module_& m);
 void register_wasserstein(nb::module_& m);
 void register_emd(nb::module_& m);
+void register_emd_batch(nb::module_& m);
 void register_config(nb::module_& m);
 void register_pairwise(nb::module_& m);
 void register_sliced(nb::module_& m);
@@ -16,6 +17,7 @@ NB_MODULE(_core, m) {
     register_info(m);
     register_wasserstein(m);
     register_emd(m);
+    register_emd_batch(m);
     register_pairwise(m);
     register_sliced(m);
 }

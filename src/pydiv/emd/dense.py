@@ -1,0 +1,167 @@
+r"""Exact optimal transport for a given cost matrix: :func:`emd` and :func:`emd2`.
+
+Solves
+
+.. math::
+
+    \min_{P \ge 0} \sum_{ij} M_{ij} P_{ij}
+    \quad \text{s.t.} \quad P \mathbf{1} = a, \; P^\top \mathbf{1} = b
+
+with the network simplex of ``src/cpp/emd/network_simplex.hpp``.  A 3-D `M`
+(a batch of cost matrices) goes to :mod:`pydiv.emd.batch`, which solves
+every problem exactly as one call here would (bitwise the same results).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, cast
+
+import numpy as np
+
+from .. import _core
+from .._checks import as_real_array, check_bool, check_max_iter, check_weights, normalised_weights, thread_request
+from .batch import emd2_batch, emd_batch
+from .result import EmdResult, make_result, raise_for_costs
+
+__all__ = ["MASS_RTOL", "balance", "emd", "emd2"]
+
+# Relative difference of sum(a) and sum(b) accepted without normalize=True.
+MASS_RTOL = 1e-9
+
+
+def balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The weights the solver gets: normalised (``normalize=True``), or as given
+    once their totals are checked to agree."""
+    with np.errstate(over="ignore"):
+        sa, sb = float(a.sum()), float(b.sum())
+    if normalize:
+        return normalised_weights(a), normalised_weights(b)
+    for name, total in (("a", sa), ("b", sb)):
+        if total == math.inf:
+            raise ValueError(
+                f"{name} sums to more than the largest float64; pass normalize=True or scale the weights down"
+            )
+    if abs(sa - sb) > MASS_RTOL * max(sa, sb):
+        raise ValueError(
+            f"a and b have different total mass ({sa!r} and {sb!r}, relative difference "
+            f"{abs(sa - sb) / max(sa, sb):.3g} > {MASS_RTOL:g}); pass normalize=True to rescale both to 1"
+        )
+    return a, b
+
+
+def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
+        n_jobs: int | None = None) -> EmdResult:
+    r"""Exact optimal transport between two discrete distributions.
+
+    .. math::
+
+        \operatorname{EMD}(a, b; M) = \min_{P \ge 0,\; P\mathbf{1} = a,\; P^\top\mathbf{1} = b}
+        \; \sum_{ij} M_{ij} P_{ij}
+
+    Parameters
+    ----------
+    a : array_like of shape (n,), or None
+        Non-negative source weights (uniform when None).  Zero weights are allowed.
+    b : array_like of shape (m,), or None
+        Non-negative target weights (uniform when None).
+    M : array_like of shape (n, m)
+        Ground costs; any real numbers, ``+inf`` forbids a pair.  float32
+        input is converted to float64.
+    max_iter : int, optional
+        Stop after this many simplex pivots (unlimited by default); if reached,
+        an :class:`EmdMaxIterWarning` is issued and the non-optimal result is
+        returned with ``status == "max_iter_reached"``.
+    normalize : bool, default False
+        Rescale `a` and `b` to sum to 1.  Without it their sums must agree to
+        a relative ``1e-9`` (tiny differences are absorbed by the solver).
+    n_jobs : int, optional
+        Threads across the problems of a batch (see below); ``None`` or -1:
+        the OpenMP default.  A single problem runs on one thread.
+
+    Returns
+    -------
+    EmdResult
+        Cost, dual potentials, sparse plan, iteration count and status.  For
+        a batch, a list of them (see :func:`pydiv.emd.batch.emd_batch`, the
+        same call with its return type spelled out).
+
+    Raises
+    ------
+    ValueError
+        Invalid input (the message names the argument).
+    EmdInfeasibleError
+        No plan exists because of ``+inf`` costs (a subclass of ValueError).
+
+    Notes
+    -----
+    Complexity is not polynomial in the worst case but about
+    :math:`O(n^{2.1})` in practice for :math:`n = m`; memory is
+    :math:`O(n + m)` besides `M`.  Compared with ``ot.emd``: same problem and
+    optimum; the plan is returned sparse (use :meth:`EmdResult.plan` for the
+    dense matrix).
+
+    **Batches.**  A 3-D `M` of shape (B, n, m) is B problems, with `a` of
+    shape (B, n) or (n,) (shared by every problem) or None, and `b` alike;
+    they are solved in C++ on OpenMP threads, each exactly as its own call
+    would solve it, whatever the thread count.  Errors and warnings name the
+    indices of the problems concerned.
+
+    Examples
+    --------
+    >>> import numpy as np, pydiv
+    >>> r = pydiv.emd([0.5, 0.5], [0.5, 0.5], [[0.0, 1.0], [1.0, 0.0]])
+    >>> r.cost, r.plan().tolist()
+    (0.0, [[0.5, 0.0], [0.0, 0.5]])
+    """
+    Ma = as_real_array(M, "M")
+    if Ma.ndim == 3:
+        # A batch: typed as the single case, which is what a static checker can
+        # tell apart from the arguments' types; emd_batch has the exact type.
+        return cast(EmdResult, emd_batch(a, b, Ma, max_iter=max_iter, normalize=normalize, n_jobs=n_jobs))
+    thread_request(n_jobs)
+    return make_result(_solve_one(a, b, Ma, max_iter, normalize), "emd")
+
+
+def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: bool) -> tuple[Any, ...]:
+    iters = check_max_iter(max_iter)
+    normalize = check_bool(normalize, "normalize")
+    if Ma.ndim != 2:
+        raise ValueError(
+            f"M must be a 2-D cost matrix of shape (len(a), len(b)) or a 3-D batch of them, got {Ma.ndim}-D"
+        )
+    n, m = Ma.shape
+    if n == 0 or m == 0:
+        raise ValueError(f"M must not be empty, got shape {Ma.shape}")
+    aa = check_weights(a, n, "a", "row of M")
+    bb = check_weights(b, m, "b", "column of M")
+    aa, bb = balance(aa, bb, normalize)
+    Ma = np.ascontiguousarray(Ma, dtype=np.float64)
+    if not (aa.all() and bb.all()):
+        # The kernel drops zero-mass rows/columns and never reads their costs.
+        if np.isnan(Ma).any() or np.isneginf(Ma).any():
+            raise_for_costs(Ma)
+    raw = _core.emd_dense(aa, bb, Ma, iters)
+    if raw[1] == _core.EMD_INVALID_INPUT:
+        raise_for_costs(Ma)
+    return cast(tuple[Any, ...], raw)
+
+
+def emd2(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
+         n_jobs: int | None = None) -> float:
+    """The optimal transport cost only: ``emd(a, b, M, ...).cost``.
+
+    Same parameters, errors and warnings as :func:`emd`.  For a batch (3-D
+    `M`), an ndarray of shape (B,) (see :func:`pydiv.emd.batch.emd2_batch`).
+
+    Examples
+    --------
+    >>> import pydiv
+    >>> pydiv.emd2([1.0], [0.25, 0.75], [[2.0, 4.0]])
+    3.5
+    """
+    Ma = as_real_array(M, "M")
+    if Ma.ndim == 3:
+        return cast(float, emd2_batch(a, b, Ma, max_iter=max_iter, normalize=normalize, n_jobs=n_jobs))
+    thread_request(n_jobs)
+    return make_result(_solve_one(a, b, Ma, max_iter, normalize), "emd2").cost
