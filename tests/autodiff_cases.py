@@ -27,8 +27,25 @@ def info_cases(name: str, rng: np.random.Generator) -> list[Case]:
             ((_simplex(rng, 4),) if one else (_simplex(rng, 4), _simplex(rng, 4)), {})]
 
 
+def emd2_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    a, b = _simplex(rng, 4), _simplex(rng, 3)
+    batch = ((_simplex(rng, 2, 4), b, rng.random((2, 4, 3))), {"normalize": True})
+    return [((a, b, rng.random((4, 3))), {"normalize": True}), batch,
+            ((a, _simplex(rng, 5), rng.random((4, 5)) * 1e3), {"normalize": True})]
+
+
+def wasserstein_nd_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    x, y = rng.standard_normal((5, 2)), rng.standard_normal((4, 2))
+    a, b = _simplex(rng, 5), _simplex(rng, 4)
+    return [((x, y), {}), ((x, y, a, b), {"p": 2}), ((x, y), {"p": 1.5, "metric": "cityblock"}),
+            ((x, y, a), {"metric": "sqeuclidean"}), ((x, y), {"p": 3, "metric": "minkowski", "w": 3.0}),
+            ((x, y), {"metric": "chebyshev"}), ((rng.standard_normal(6), rng.standard_normal(5)), {"p": 2}),
+            ((rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 3, 3))), {"p": 2})]
+
+
 CASES: dict[str, Any] = {name: info_cases for name in
                          ("entropy", "cross_entropy", "kl_divergence", "js_divergence", "jensenshannon")}
+CASES.update(emd2=emd2_cases, wasserstein_nd=wasserstein_nd_cases)
 
 
 def cases(name: str, seed: int = 0) -> list[Case]:
