@@ -5,11 +5,14 @@ import importlib
 
 import pytest
 
-MODULES = ["pydiv.info", "pydiv.stream", "pydiv.gaussian.distance", "pydiv.stream.moments", "pydiv.pairwise", "pydiv.dask", "pydiv._config"]
+MODULES = ["pydiv.info", "pydiv.stream", "pydiv.gaussian.distance", "pydiv.stream.moments", "pydiv.pairwise", "pydiv.dask", "pydiv._config",
+           "pydiv.torch", "pydiv.jax"]
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
+    if name in ("pydiv.torch", "pydiv.jax"):
+        pytest.importorskip(name.split(".")[1])
     module = importlib.import_module(name)
     failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
     assert tried > 0

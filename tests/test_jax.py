@@ -47,6 +47,7 @@ def test_value_equals_numpy_also_under_jit(name):
         f = _fixed(getattr(pj, name), args, diff, kwargs)
         want = np.asarray(getattr(pydiv, name)(*args, **kwargs))
         np.testing.assert_array_equal(np.asarray(f(*xs)), want)
+        assert f(*xs).shape == want.shape
         np.testing.assert_array_equal(np.asarray(jax.jit(f)(*xs)), want)
 
 

@@ -38,7 +38,7 @@ def test_value_equals_numpy(name):
     for args, kwargs in cases(name):
         got = getattr(pt, name)(*_tensors(op, args), **kwargs)
         want = np.asarray(getattr(pydiv, name)(*args, **kwargs))
-        assert isinstance(got, torch.Tensor) and got.dtype == torch.float64
+        assert isinstance(got, torch.Tensor) and got.dtype == torch.float64 and got.shape == want.shape
         np.testing.assert_array_equal(got.detach().numpy(), want)
 
 
