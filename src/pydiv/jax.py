@@ -93,7 +93,7 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     def callback(with_grads: bool, vals: tuple[Any, ...]) -> Any:
         structs = (value_struct, *grad_structs) if with_grads else (value_struct,)
         return jax.pure_callback(partial(host, grad_of if with_grads else [], dtypes, out_dtype), structs, *vals,
-                                 vmap_method=op.vmap_method)
+                                 vmap_method=op.vmap(shapes))
 
     @jax.custom_vjp
     def function(*vals: Any) -> Any:

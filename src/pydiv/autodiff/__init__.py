@@ -51,7 +51,8 @@ class Op:
     hidden:      options of ``function`` the adapters do not offer
     vmap_method: how JAX's ``vmap`` calls the host: ``"expand_dims"`` where
                  ``evaluate`` broadcasts extra leading batch dimensions (the
-                 options unchanged, after ``canonical``), else ``"sequential"``
+                 options unchanged, after ``canonical``), else ``"sequential"``;
+                 or a function of the input shapes giving one of them
     canonicalise: (input shapes, options) -> options that mean the same with
                  extra leading dimensions (e.g. a negative axis)
     """
@@ -64,7 +65,7 @@ class Op:
     axes: Callable[[Shapes, dict[str, Any], int], tuple[int, ...]]
     evaluate: Callable[[list[Any], dict[str, Any], tuple[bool, ...]], tuple[np.ndarray, Grads]]
     hidden: tuple[str, ...] = ()
-    vmap_method: str = "sequential"
+    vmap_method: str | Callable[[Shapes], str] = "sequential"
     canonicalise: Callable[[Shapes, dict[str, Any]], dict[str, Any]] | None = None
     signature: inspect.Signature = field(init=False, compare=False, repr=False)
 
@@ -83,6 +84,10 @@ class Op:
         arrays = [given.get(name) for name in self.arrays]
         options = {k: v for k, v in given.items() if k not in self.arrays}
         return arrays, options
+
+    def vmap(self, shapes: Shapes) -> str:
+        """The ``vmap_method`` of a call with these input shapes."""
+        return self.vmap_method if isinstance(self.vmap_method, str) else self.vmap_method(shapes)
 
     def canonical(self, shapes: Shapes, options: dict[str, Any]) -> dict[str, Any]:
         return options if self.canonicalise is None else self.canonicalise(shapes, options)

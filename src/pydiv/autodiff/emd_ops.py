@@ -168,6 +168,13 @@ def plan_gradient(x: np.ndarray, y: np.ndarray, plan: tuple[np.ndarray, np.ndarr
     return gx, gy
 
 
+def _nd_vmap(shapes: Shapes) -> str:
+    # Clouds of points (n, d) gain a leading batch axis as one batched solve; 1-D clouds (n,) would be
+    # read as a single cloud of d = n dimensions, so those are mapped one call at a time.
+    clouds = [s for s in shapes[:2] if s is not None]
+    return "expand_dims" if all(len(s) >= 2 for s in clouds) else "sequential"
+
+
 def _nd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, list[Any]]:
     x, y, a, b = arrays
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
@@ -194,4 +201,4 @@ def _nd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, 
 
 
 register(Op("wasserstein_nd", wasserstein_nd_function, ("x", "y", "a", "b"), ("x", "y"), _nd_batch_shape, _nd_axes,
-            _nd_evaluate, vmap_method="sequential"))
+            _nd_evaluate, vmap_method=_nd_vmap))
