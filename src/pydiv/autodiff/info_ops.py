@@ -93,6 +93,49 @@ def _raw_gradients(kind: str, P: np.ndarray, Q: np.ndarray | None) -> list[np.nd
     return [cross_p if kind == "cross_entropy" else xlogx_p + cross_p, cross_q]
 
 
+def _along_axis(x: np.ndarray, full: tuple[int, ...], ax: int) -> np.ndarray:
+    """``x`` with the rank of the broadcast shape and its full length along ``axis`` (views only), so
+    that its sums along ``axis`` are those of the distributions it stands for."""
+    x = x.reshape((1,) * (len(full) - x.ndim) + x.shape)
+    if x.shape[ax] != full[ax]:
+        x = np.broadcast_to(x, x.shape[:ax] + (full[ax],) + x.shape[ax + 1 :])
+    return x
+
+
+def _positive_gradients(kind: str, arrays: list[np.ndarray], ax: int, nats: np.ndarray) -> list[np.ndarray]:
+    """The gradients (nats) where every entry is positive, the common case of a softmax output, in a
+    few fused passes; ``nats`` is the value in nats with ``axis`` kept.  The inner products <g, P>
+    of the normalisation Jacobian are the value itself (KL, cross-entropy, entropy), which the
+    kernel computed accurately, or 0 for the q-gradients, whose inner product is exactly -1."""
+    p = arrays[0]
+    sp = p.sum(axis=ax, keepdims=True)
+    if kind == "entropy":
+        return [(np.log(sp) - np.log(p) - nats) / sp]
+    q = arrays[1]
+    sq = q.sum(axis=ax, keepdims=True)
+    if kind in ("js_divergence", "jensenshannon"):
+        P, Q = p / sp, q / sq
+        M = 0.5 * (P + Q)
+        out = []
+        for X, total in ((P, sp), (Q, sq)):
+            h = 0.5 * np.log(X / M)
+            out.append((h - np.sum(X * h, axis=ax, keepdims=True)) / total)
+        return out
+    ratio = (p / q) * (sq / sp)  # P / Q
+    grad_q = (1.0 - ratio) / sq
+    if kind == "cross_entropy":
+        return [(np.log(sq) - np.log(q) - nats) / sp, grad_q]
+    return [(np.log(ratio) - nats) / sp, grad_q]
+
+
+def _general_gradients(kind: str, arrays: list[np.ndarray], full: tuple[int, ...], ax: int) -> list[np.ndarray]:
+    """The gradients (nats) with the conventions at zeros of the module notes."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # where a value is +inf; zeroed later
+        normalised = [_normalised(a, full, ax) for a in arrays]
+        raw = _raw_gradients(kind, normalised[0][0], normalised[1][0] if len(arrays) > 1 else None)
+        return [_through_normalisation(g, P, total, ax) for (P, total), g in zip(normalised, raw)]
+
+
 def _evaluate(kind: str, arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, list[np.ndarray | None]]:
     function = getattr(info, kind)
     value = np.asarray(function(*arrays, **options), dtype=np.float64)
@@ -100,23 +143,25 @@ def _evaluate(kind: str, arrays: list[Any], options: dict[str, Any], wants: tupl
         return value, [None] * len(arrays)
     shapes = [np.shape(a) for a in arrays]
     full, ax = _geometry(shapes, options)
-    with np.errstate(divide="ignore", invalid="ignore"):  # where a value is +inf; zeroed below
-        normalised = [_normalised(a, full, ax) for a in arrays]
-        raw = _raw_gradients(kind, normalised[0][0], normalised[1][0] if len(arrays) > 1 else None)
     base = options.get("base")
-    scale = 1.0 / math.log(base) if base is not None else 1.0
+    log_base = math.log(base) if base is not None else 1.0
     keep = value if options.get("keepdims", False) else np.expand_dims(value, ax)
+    xs = [_along_axis(np.asarray(a, dtype=np.float64), full, ax) for a in arrays]
+    if all(x.min(initial=np.inf) > 0 for x in xs) and np.isfinite(keep).all():
+        G_nats = _positive_gradients(kind, xs, ax, keep * log_base)
+    else:
+        G_nats = _general_gradients(kind, xs, full, ax)
+    scale: Any = 1.0 / log_base
     if kind == "jensenshannon":  # d sqrt(D) = dD / (2 sqrt(D)), 0 at the cusp D = 0
         scale = scale * np.divide(0.5, keep, out=np.zeros_like(keep), where=keep > 0)
     finite = np.isfinite(keep)
     grads: list[np.ndarray | None] = []
-    for want, (P, total), g in zip(wants, normalised, raw):
+    for want, G in zip(wants, G_nats):
         if not want:
             grads.append(None)
             continue
-        with np.errstate(invalid="ignore", over="ignore"):
-            G = _through_normalisation(g, P, total, ax) * scale
-        grads.append(np.where(finite, G, 0.0))
+        G = np.where(finite, G * scale, 0.0)
+        grads.append(G if G.shape == full else np.broadcast_to(G, full).copy())
     return value, grads
 
 
