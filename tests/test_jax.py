@@ -108,3 +108,32 @@ def test_bad_input_is_refused_naming_the_argument():
         pj.kl_divergence(p, p, axis=3)
     with pytest.raises(TypeError, match="kl_divergence"):
         pj.kl_divergence(p, p, bogus=1)
+
+
+def test_vmap_of_emd2_is_one_batched_host_call():
+    op = ops()["emd2"]
+    calls = []
+    evaluate = op.evaluate
+
+    def counting(arrays, options, wants):
+        calls.append(np.shape(arrays[2]))
+        return evaluate(arrays, options, wants)
+
+    object.__setattr__(op, "evaluate", counting)  # Op is frozen; restored below
+    try:
+        rng = np.random.default_rng(9)
+        a = jnp.full(5, 0.2)
+        Ms = jnp.asarray(rng.random((6, 5, 5)))
+        values, grads = jax.vmap(jax.value_and_grad(lambda M: pj.emd2(a, a, M)))(Ms)
+    finally:
+        object.__setattr__(op, "evaluate", evaluate)
+    assert calls == [(6, 5, 5)]
+    for k in range(6):
+        assert float(values[k]) == pydiv.emd2(np.full(5, 0.2), np.full(5, 0.2), np.asarray(Ms[k]))
+        assert np.allclose(np.asarray(grads[k]).sum(axis=1), 0.2)
+
+
+def test_batch_shapes_that_do_not_match_are_refused():
+    M = jnp.ones((3, 4, 4))
+    with pytest.raises(ValueError):
+        pj.emd2(jnp.full((2, 4), 0.25), jnp.full(4, 0.25), M)

@@ -165,3 +165,14 @@ def test_torch_compile_runs_the_adapter():
     loss(p2).backward()
     torch.testing.assert_close(out, loss(p2.detach()))
     torch.testing.assert_close(p.grad, p2.grad)
+
+
+def test_batch_shapes_that_do_not_match_are_refused():
+    M = torch.ones((3, 4, 4), dtype=torch.float64, requires_grad=True)
+    w = torch.full((4,), 0.25, dtype=torch.float64)
+    with pytest.raises(ValueError):
+        pt.emd2(torch.full((2, 4), 0.25, dtype=torch.float64), w, M)
+    with pytest.raises(ValueError):
+        pt.wasserstein_nd(torch.ones((2, 3, 2), dtype=torch.float64), torch.ones((3, 3, 2), dtype=torch.float64))
+    with pytest.raises(ValueError):
+        pt.emd2(w, w, torch.ones((4, 5), dtype=torch.float64))
