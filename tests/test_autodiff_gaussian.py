@@ -274,9 +274,10 @@ def test_mixed_scales():
 # --- frechet_distance on samples ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("n, m, d", [(7, 9, 4), (40, 30, 16), (3, 20, 6), (5, 2, 1)])
+@pytest.mark.parametrize("n, m, d", [(7, 9, 4), (40, 30, 16), (3, 20, 6), (3, 4, 8), (5, 2, 1)])
 def test_frechet_samples(n, m, d):
-    # (3, 20, 6): fewer samples than dimensions, a singular covariance, still differentiable
+    # (3, 20, 6), (3, 4, 8): fewer samples than dimensions, singular covariances, and
+    # still differentiable (the rank of F2^T F1 does not change with the samples)
     rng = np.random.default_rng(n + m + d)
     X = rng.standard_normal((n, d))
     Y = 1.5 * rng.standard_normal((m, d)) + 0.3
@@ -316,6 +317,16 @@ def test_frechet_refuses_statistics():
             FD.evaluate([other, X], {}, (False, False))
     with pytest.raises(ValueError, match="X must be a 2-D"):
         FD.value_shape([(5,), (5, 2)], {})
+
+
+def test_float32_inputs_give_float64_gradients():
+    rng = np.random.default_rng(18)
+    arrays = gaussians(rng, 3)
+    _, ref = GW.evaluate(arrays, {"squared": True}, (True,) * 4)
+    _, grads = GW.evaluate([a.astype(np.float32) for a in arrays], {"squared": True}, (True,) * 4)
+    for G, R in zip(grads, ref):
+        assert G.dtype == np.float64
+        np.testing.assert_allclose(G, R, rtol=1e-5, atol=1e-6)
 
 
 def test_bad_shapes():

@@ -130,7 +130,8 @@ def _fd_axes(shapes: Shapes, options: dict[str, Any], i: int) -> tuple[int, ...]
 def _exponents(cov: np.ndarray) -> np.ndarray:
     """Per matrix, e with sqrt(max |S|) / 2^e in [1/2, 1) (0 for a zero matrix)."""
     top = np.abs(cov).max(axis=(-2, -1))
-    return np.frexp(np.sqrt(top))[1].astype(np.int64)
+    out: np.ndarray = np.frexp(np.sqrt(top))[1].astype(np.int64)
+    return out
 
 
 def _factor(cov: np.ndarray, e: np.ndarray, name: str) -> np.ndarray:
