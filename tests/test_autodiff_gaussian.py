@@ -334,8 +334,14 @@ def test_bad_shapes():
         GW.value_shape([(3,), (3, 3, 3, 3), (3,), (3, 3)], {})
     with pytest.raises(ValueError, match="m2 must have"):
         GW.value_shape([(3,), (3, 3), (), (3, 3)], {})
+    with pytest.raises(ValueError, match="S2 has shape"):
+        GW.value_shape([(3,), (3, 3), (3,), (3, 2)], {})
+    with pytest.raises(ValueError, match="different dimensions"):
+        GW.value_shape([(3,), (3, 3), (2,), (2,)], {})
+    with pytest.raises(ValueError, match="different dimensions"):
+        FD.value_shape([(5, 3), (5, 2)], {})
     with pytest.raises(ValueError):
-        GW.value_shape([(2, 3), (3, 3), (4, 3), (3, 3)], {})  # batches that do not broadcast
+        GW.value_shape([(2, 3), (2, 3, 3), (4, 3), (4, 3, 3)], {})  # batches that do not broadcast
     with pytest.raises(ValueError, match="S2"):  # the value's own checks speak
         GW.evaluate([np.zeros(2), np.eye(2), np.zeros(2), -np.eye(2)], {}, (True,) * 4)
 

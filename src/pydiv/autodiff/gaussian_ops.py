@@ -97,12 +97,18 @@ def _side_batch(mean: Shape | None, cov: Shape | None, names: tuple[str, str]) -
     if len(cov) not in (len(mean), len(mean) + 1):
         raise ValueError(f"{names[1]} must be (..., d, d), or (..., d) for a diagonal covariance, "
                          f"with {names[0]} (..., d); got shapes {tuple(cov)} and {tuple(mean)}")
+    d = mean[-1]
+    if cov[-1] != d or (len(cov) > len(mean) and cov[-2] != d):
+        raise ValueError(f"{names[1]} has shape {tuple(cov)}, which does not match d = {d} of {names[0]}")
     return tuple(np.broadcast_shapes(tuple(mean[:-1]), tuple(cov[: len(mean) - 1])))
 
 
 def _gw_value_shape(shapes: Shapes, options: dict[str, Any]) -> Shape:
     b1 = _side_batch(shapes[0], shapes[1], ("m1", "S1"))
     b2 = _side_batch(shapes[2], shapes[3], ("m2", "S2"))
+    d1, d2 = (shape[-1] if shape else 0 for shape in (shapes[0], shapes[2]))
+    if d1 != d2:
+        raise ValueError(f"the Gaussians have different dimensions: {d1} and {d2}")
     return tuple(np.broadcast_shapes(b1, b2))
 
 
@@ -117,6 +123,9 @@ def _fd_value_shape(shapes: Shapes, options: dict[str, Any]) -> Shape:
     for name, shape in zip(("X", "Y"), shapes):
         if shape is None or len(shape) != 2:
             raise ValueError(f"{name} must be a 2-D array of samples (n, d) to be differentiated, got shape {shape}")
+    dx, dy = (shape[1] if shape else 0 for shape in shapes)
+    if dx != dy:
+        raise ValueError(f"X and Y have different dimensions: {dx} and {dy}")
     return ()
 
 
