@@ -405,46 +405,43 @@ def test_eigh_stand_in_for_the_svd(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
-def _mp_reference(S1, S2):
-    """dW2^2/dS1 and dW2^2/dS2 from the formula at 40 digits, and W2^2's trace part."""
-    mp = pytest.importorskip("mpmath").mp
-    mp.dps = 40
+def _mp_power(mp, A, p):
+    lam, Q = mp.eigsy(A)
+    return Q * mp.diag([x ** p for x in lam]) * Q.T
 
-    def power(A, p):
-        lam, Q = mp.eigsy(A)
-        return Q * mp.diag([x ** p for x in lam]) * Q.T
 
-    A, B = mp.matrix(S1.tolist()), mp.matrix(S2.tolist())
-    rA, rB = power(A, 0.5), power(B, 0.5)
-    eye = mp.eye(A.rows)
-    g1 = eye - rB * power(rB * A * rB, -0.5) * rB
-    g2 = eye - rA * power(rA * B * rA, -0.5) * rA
-    return mp, g1, g2, power
+def _mp_gradient(mp, A, B):
+    """dW2^2/dB = I - A^{1/2} (A^{1/2} B A^{1/2})^{-1/2} A^{1/2}, in mpmath."""
+    rA = _mp_power(mp, A, 0.5)
+    return mp.eye(A.rows) - rA * _mp_power(mp, rA * B * rA, -0.5) * rA
+
+
+def _mp_trace_term(mp, A, B):
+    """tr A + tr B - 2 tr (A^{1/2} B A^{1/2})^{1/2}, in mpmath."""
+    rA = _mp_power(mp, A, 0.5)
+    root = _mp_power(mp, rA * B * rA, 0.5)
+    return sum(A[i, i] + B[i, i] - 2 * root[i, i] for i in range(A.rows))
 
 
 def test_against_mpmath():
+    mp = pytest.importorskip("mpmath").mp
     rng = np.random.default_rng(16)
     d = 4
     S1, S2 = spd(rng, d, [0.2, 1.0, 2.0, 5.0]), spd(rng, d, [0.1, 0.7, 1.0, 3.0])
-    mp, g1, g2, power = _mp_reference(S1, S2)
     _, grads = GW.evaluate([np.zeros(d), S1, np.zeros(d), S2], {"squared": True}, (True,) * 4)
-    for G, ref in ((grads[1], g1), (grads[3], g2)):
-        ref = np.array(ref.tolist(), dtype=float)
-        assert np.linalg.norm(G - ref) <= 1e-13 * np.linalg.norm(ref)
-    # the formula itself, against mpmath's differences of the trace term at 40 digits
-    E = mp.matrix(sym_direction(rng, (d, d)).tolist())
-    A, B = mp.matrix(S1.tolist()), mp.matrix(S2.tolist())
-
-    rA = power(A, 0.5)
-
-    def w2(B_):  # tr S1 + tr S2 - 2 tr (S1^{1/2} S2 S1^{1/2})^{1/2}
-        root = power(rA * B_ * rA, 0.5)
-        return sum(A[i, i] + B_[i, i] - 2 * root[i, i] for i in range(d))
-
-    h = mp.mpf("1e-12")
-    fd = (w2(B + h * E) - w2(B - h * E)) / (2 * h)
-    exact = sum(g2[i, j] * E[i, j] for i in range(d) for j in range(d))
-    assert abs(fd - exact) < mp.mpf("1e-20")
+    with mp.workdps(40):
+        A, B = mp.matrix(S1.tolist()), mp.matrix(S2.tolist())
+        E = mp.matrix(sym_direction(rng, (d, d)).tolist())
+        h = mp.mpf("1e-12")
+        # (which covariance is differentiated, the other one)
+        for G, (X, Y) in ((grads[1], (B, A)), (grads[3], (A, B))):
+            ref = _mp_gradient(mp, X, Y)
+            ref64 = np.array(ref.tolist(), dtype=float)
+            assert np.linalg.norm(G - ref64) <= 1e-13 * np.linalg.norm(ref64)
+            # the formula itself, against differences of the trace term at 40 digits
+            fd = (_mp_trace_term(mp, X, Y + h * E) - _mp_trace_term(mp, X, Y - h * E)) / (2 * h)
+            exact = sum(ref[i, j] * E[i, j] for i in range(d) for j in range(d))
+            assert abs(fd - exact) < mp.mpf("1e-20")
 
 
 def test_against_torch_autograd_of_an_eigh_formula():
