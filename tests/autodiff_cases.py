@@ -2,6 +2,9 @@
 
 Each case is (args, kwargs); the array arguments are float64 NumPy arrays,
 turned into the framework's tensors by the tests.  A family adds its ops here.
+Arguments named in SYMMETRIC[op] are symmetric matrices: the tests pass
+(S + S^T) / 2 of what they perturb, since an asymmetric matrix is outside
+the function's domain.
 """
 
 from __future__ import annotations
@@ -43,9 +46,41 @@ def wasserstein_nd_cases(name: str, rng: np.random.Generator) -> list[Case]:
             ((rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 3, 3))), {"p": 2})]
 
 
+def _spd(rng: np.random.Generator, d: int, scale: float = 1.0) -> np.ndarray:
+    F = rng.standard_normal((d, d))
+    return scale * (F @ F.T / d + 0.5 * np.eye(d))
+
+
+def gaussian_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    d = 3
+    m1, m2 = rng.standard_normal(d), rng.standard_normal(d)
+    S1, S2 = _spd(rng, d), _spd(rng, d, 2.0)
+    batch = ((rng.standard_normal((2, d)), np.stack([S1, _spd(rng, d)]), m2, S2), {})
+    diagonal = ((m1, rng.random(d) + 0.2, m2, rng.random(d) + 0.3), {})
+    return [((m1, S1, m2, S2), {}), ((m1, S1, m2, S2), {"squared": True}), batch, diagonal,
+            ((m1, np.eye(d), m2, 2.0 * np.eye(d)), {})]
+
+
+def frechet_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    return [((rng.standard_normal((8, 3)), rng.standard_normal((6, 3)) * 1.5 + 0.3), {})]
+
+
+SYMMETRIC = {"gaussian_wasserstein": ("S1", "S2")}
+
+
+def symmetrised(op: Any, arrays: list[Any], transpose: Any) -> list[Any]:
+    """``arrays`` with each symmetric-matrix argument of ``op`` replaced by (S + S^T) / 2."""
+    out = list(arrays)
+    for k, name in enumerate(op.arrays[: len(out)]):
+        if name in SYMMETRIC.get(op.name, ()) and out[k] is not None and len(out[k].shape) >= 2:
+            out[k] = 0.5 * (out[k] + transpose(out[k]))
+    return out
+
+
 CASES: dict[str, Any] = {name: info_cases for name in
                          ("entropy", "cross_entropy", "kl_divergence", "js_divergence", "jensenshannon")}
-CASES.update(emd2=emd2_cases, wasserstein_nd=wasserstein_nd_cases)
+CASES.update(emd2=emd2_cases, wasserstein_nd=wasserstein_nd_cases, gaussian_wasserstein=gaussian_cases,
+             frechet_distance=frechet_cases)
 
 
 def cases(name: str, seed: int = 0) -> list[Case]:

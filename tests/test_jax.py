@@ -12,7 +12,7 @@ from jax.test_util import check_grads  # noqa: E402
 
 import pydiv  # noqa: E402
 import pydiv.jax as pj  # noqa: E402
-from autodiff_cases import CASES, cases  # noqa: E402
+from autodiff_cases import CASES, cases, symmetrised  # noqa: E402
 from pydiv.autodiff import ops  # noqa: E402
 
 NAMES = sorted(CASES)
@@ -25,11 +25,13 @@ def _split(op, args):
     return diff, [jnp.asarray(args[k]) for k in diff]
 
 
-def _fixed(fn, args, diff, kwargs):
+def _fixed(fn, args, diff, kwargs, op=None):
     def f(*xs):
         full = [jnp.asarray(a) if isinstance(a, np.ndarray) else a for a in args]
         for k, x in zip(diff, xs):
             full[k] = x
+        if op is not None:
+            full = symmetrised(op, full, lambda t: jnp.swapaxes(t, -1, -2))
         return fn(*full, **kwargs)
     return f
 
@@ -44,7 +46,7 @@ def test_value_equals_numpy_also_under_jit(name):
     op = ops()[name]
     for args, kwargs in cases(name):
         diff, xs = _split(op, args)
-        f = _fixed(getattr(pj, name), args, diff, kwargs)
+        f = _fixed(getattr(pj, name), args, diff, kwargs, op)
         want = np.asarray(getattr(pydiv, name)(*args, **kwargs))
         np.testing.assert_array_equal(np.asarray(f(*xs)), want)
         assert f(*xs).shape == want.shape
@@ -56,7 +58,7 @@ def test_check_grads(name):
     op = ops()[name]
     for args, kwargs in cases(name):
         diff, xs = _split(op, args)
-        f = _fixed(getattr(pj, name), args, diff, kwargs)
+        f = _fixed(getattr(pj, name), args, diff, kwargs, op)
         check_grads(f, xs, order=1, modes=["rev"], eps=1e-6, atol=1e-7, rtol=1e-6)
         check_grads(jax.jit(f), xs, order=1, modes=["rev"], eps=1e-6, atol=1e-7, rtol=1e-6)
 
@@ -66,7 +68,7 @@ def test_vmap_equals_a_loop(name):
     op = ops()[name]
     args, kwargs = cases(name)[0]
     diff, xs = _split(op, args)
-    f = _fixed(getattr(pj, name), args, diff, kwargs)
+    f = _fixed(getattr(pj, name), args, diff, kwargs, op)
     stacked = [jnp.stack([x, 1.5 * x + 0.01]) for x in xs]
     loss = lambda *a: jnp.sum(f(*a))  # noqa: E731
     got = jax.vmap(jax.grad(loss, argnums=tuple(range(len(xs)))))(*stacked)
@@ -137,3 +139,27 @@ def test_batch_shapes_that_do_not_match_are_refused():
     M = jnp.ones((3, 4, 4))
     with pytest.raises(ValueError):
         pj.emd2(jnp.full((2, 4), 0.25), jnp.full(4, 0.25), M)
+
+
+def test_vmap_of_gaussian_wasserstein_is_one_host_call_equal_to_a_loop():
+    op = ops()["gaussian_wasserstein"]
+    calls = []
+    evaluate = op.evaluate
+
+    def counting(arrays, options, wants):
+        calls.append(np.shape(arrays[0]))
+        return evaluate(arrays, options, wants)
+
+    object.__setattr__(op, "evaluate", counting)  # Op is frozen; restored below
+    try:
+        rng = np.random.default_rng(10)
+        ms = jnp.asarray(rng.standard_normal((4, 3)))
+        S = jnp.asarray(np.eye(3) * 1.5)
+        f = jax.vmap(jax.value_and_grad(lambda m: pj.gaussian_wasserstein(m, S, jnp.zeros(3), jnp.eye(3))))
+        values, grads = f(ms)
+    finally:
+        object.__setattr__(op, "evaluate", evaluate)
+    assert calls == [(4, 3)]
+    for k in range(4):
+        want = pydiv.gaussian_wasserstein(np.asarray(ms[k]), np.eye(3) * 1.5, np.zeros(3), np.eye(3))
+        np.testing.assert_allclose(float(values[k]), want, rtol=1e-15)

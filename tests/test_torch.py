@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 
 import pydiv  # noqa: E402
 import pydiv.torch as pt  # noqa: E402
-from autodiff_cases import CASES, cases  # noqa: E402
+from autodiff_cases import CASES, cases, symmetrised  # noqa: E402
 from pydiv.autodiff import ops  # noqa: E402
 
 NAMES = sorted(CASES)
@@ -54,7 +54,7 @@ def test_gradcheck(name):
             full = list(tensors)
             for k, x in zip(diff, xs):
                 full[k] = x
-            return fn(*full, **kwargs)
+            return fn(*symmetrised(op, full, lambda t: t.transpose(-1, -2)), **kwargs)
 
         assert torch.autograd.gradcheck(f, [tensors[k] for k in diff], eps=1e-6, atol=1e-7, rtol=1e-6)
 

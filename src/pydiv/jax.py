@@ -84,8 +84,9 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     dtypes = [xs[i].dtype if i in xs else None for i in range(len(arrays))]
     out_dtype = next((xs[i].dtype for i in present if floating[i]), jnp.result_type(float))
     grad_of = [i for i in present if floating[i] and op.arrays[i] in op.differentiable]
-    value_struct = jax.ShapeDtypeStruct(op.value_shape(shapes, options), out_dtype)
-    grad_structs = [jax.ShapeDtypeStruct(op.grad_shape(shapes, options, i), dtypes[i]) for i in grad_of]
+    struct: Any = jax.ShapeDtypeStruct
+    value_struct = struct(op.value_shape(shapes, options), out_dtype)
+    grad_structs = [struct(op.grad_shape(shapes, options, i), dtypes[i]) for i in grad_of]
     ranks = [(len(s), len(op.grad_shape(shapes, options, i))) if s is not None else (0, 0)
              for i, s in enumerate(shapes)]
     host = partial(_host, op, options, present, ranks)
@@ -105,7 +106,7 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
 
     def backward(residuals: tuple[Any, ...], g: Any) -> tuple[Any, ...]:
         by_index = dict(zip(grad_of, residuals))
-        cotangents = []
+        cotangents: list[Any] = []
         for i in present:
             if i not in by_index:
                 cotangents.append(None)

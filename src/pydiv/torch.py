@@ -55,7 +55,7 @@ class _Call(torch.autograd.Function):
             None if G is None else (
                 _tensor(G, dtypes[i], device),
                 _cotangent_shape(value.shape, op.axes(shapes, options, i)),
-                torch.Size(shapes[i]),
+                torch.Size(shapes[i] or ()),
             )
             for i, G in enumerate(grads)
         ]
@@ -115,7 +115,7 @@ def _layout(op: Op, arrays: list[Any]) -> tuple[Any, Any, list[Any]]:
     return dtype, device, [a.dtype if isinstance(a, torch.Tensor) else None for a in arrays]
 
 
-@torch.compiler.disable  # a graph break: dynamo does not trace into NumPy and the kernels
+@torch.compiler.disable  # type: ignore[untyped-decorator]  # a graph break: dynamo does not trace into NumPy and the kernels
 def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     arrays, options = op.split(args, kwargs)
     layout = _layout(op, arrays)
@@ -125,7 +125,7 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         for name, a in zip(op.arrays, arrays)
     )
     if any(wants):
-        return _Call.apply(op, options, wants, layout, *arrays)
+        return _Call.apply(op, options, wants, layout, *arrays)  # type: ignore[no-untyped-call]
     value, _ = op.evaluate(_host_arrays(tuple(arrays)), options, wants)
     return _tensor(value, layout[0], layout[1])
 

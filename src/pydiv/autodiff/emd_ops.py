@@ -66,22 +66,26 @@ def _emd2_axes(shapes: Shapes, options: dict[str, Any], i: int) -> tuple[int, ..
 
 def _through_weights(pot: np.ndarray, w: np.ndarray, normalize: bool) -> np.ndarray:
     if not normalize:
-        return pot - pot.mean(axis=-1, keepdims=True)
+        centred: np.ndarray = pot - pot.mean(axis=-1, keepdims=True)
+        return centred
     total = w.sum(axis=-1, keepdims=True)
-    return (pot - np.sum(pot * w, axis=-1, keepdims=True) / total) / total
+    through: np.ndarray = (pot - np.sum(pot * w, axis=-1, keepdims=True) / total) / total
+    return through
 
 
 def _emd2_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, list[Any]]:
     a, b, M = (np.asarray(x, dtype=np.float64) for x in arrays)
     batch = _emd2_batch_shape([a.shape, b.shape, M.shape], options)
     n, m = M.shape[-2:]
+    results: list[Any]
     if not batch:
         result = emd_function(a, b, M, **options)
         value = np.asarray(result.cost)
         results = [result]
     else:
         flat = math.prod(batch)
-        results = emd_function(*(np.broadcast_to(x, batch + x.shape[x.ndim - e:]).reshape((flat,) + x.shape[x.ndim - e:])
+        solve: Any = emd_function  # a batch gives a list of results
+        results = solve(*(np.broadcast_to(x, batch + x.shape[x.ndim - e:]).reshape((flat,) + x.shape[x.ndim - e:])
                                  for x, e in ((a, 1), (b, 1), (M, 2))), **options)
         value = np.array([r.cost for r in results]).reshape(batch)
     if not any(wants):
@@ -182,6 +186,8 @@ def _nd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, 
     flat_x, flat_y = (z.reshape(-1, 1) if z.ndim == 1 else z for z in (x, y))
     p = float(options.get("p", 1))
     metric = options.get("metric", "euclidean")
+    xs: Any
+    ys: Any
     if not batch:
         single = {k: v for k, v in options.items() if k != "n_jobs"}
         distance, rows, cols, mass = solve_points(flat_x, flat_y, a, b, **single)

@@ -315,5 +315,5 @@ def _fd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, 
 
 
 register(Op("gaussian_wasserstein", gaussian_wasserstein, ("m1", "S1", "m2", "S2"), ("m1", "S1", "m2", "S2"),
-            _gw_value_shape, _gw_axes, _gw_evaluate))
+            _gw_value_shape, _gw_axes, _gw_evaluate, vmap_method="expand_dims"))
 register(Op("frechet_distance", frechet_distance, ("X", "Y"), ("X", "Y"), _fd_value_shape, _fd_axes, _fd_evaluate))

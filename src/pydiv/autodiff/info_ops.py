@@ -74,7 +74,8 @@ def _ratio_where_numerator(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 
 
 def _through_normalisation(g: np.ndarray, P: np.ndarray, total: np.ndarray, ax: int) -> np.ndarray:
-    return (g - np.sum(g * P, axis=ax, keepdims=True)) / total
+    out: np.ndarray = (g - np.sum(g * P, axis=ax, keepdims=True)) / total
+    return out
 
 
 def _raw_gradients(kind: str, P: np.ndarray, Q: np.ndarray | None) -> list[np.ndarray]:
