@@ -125,6 +125,6 @@ def vjp(op: Op, shapes: Shapes, options: dict[str, Any], grads: Grads, g: np.nda
 
 def ops() -> dict[str, Op]:
     """Every op, by name (importing the family modules registers them)."""
-    from . import info_ops  # noqa: F401
+    from . import info_ops, sliced_ops, wasserstein_ops  # noqa: F401
 
     return OPS
