@@ -53,6 +53,7 @@ class SortedRows:
     levels: np.ndarray
     total: np.ndarray
     exponent: np.ndarray
+    uniform: bool = False
 
 
 def sort_rows(values: np.ndarray, weights: np.ndarray | None) -> SortedRows:
@@ -63,7 +64,7 @@ def sort_rows(values: np.ndarray, weights: np.ndarray | None) -> SortedRows:
     if weights is None:  # levels k / n (the last exactly 1), without R x n temporaries
         ones = np.ones((R, 1))
         levels = np.broadcast_to(np.arange(1, n + 1) / n, (R, n))
-        return SortedRows(order, xs, np.broadcast_to(1.0 / n, (R, n)), levels, ones * n, np.zeros((R, 1), dtype=np.int64))
+        return SortedRows(order, xs, np.broadcast_to(1.0 / n, (R, n)), levels, ones * n, np.zeros((R, 1), dtype=np.int64), True)
     w = np.take_along_axis(weights, order, -1)
     exponent = np.frexp(w.max(axis=-1, keepdims=True))[1].astype(np.int64)
     w = np.ldexp(w, -exponent)
@@ -83,12 +84,20 @@ def monotone_matching(u: SortedRows, v: SortedRows) -> tuple[np.ndarray, np.ndar
     """The pieces of the quantile coupling: (i, j, dm), each (R, n + m - 1), i and j sorted indices."""
     R, n = u.values.shape
     m = v.values.shape[1]
-    keys, from_u = merge_rows(u.levels[:, :-1], v.levels[:, :-1])
     K = n + m - 1
-    i = np.zeros((R, K), dtype=np.intp)
+    if u.uniform and v.uniform and n * m < 2**53:
+        # Levels k/n and l/m as the integers k m and l n over n m: every mass is one rounding of an
+        # exact difference (differences of rounded levels would be off by n eps relative), and
+        # every row has the same pieces.
+        keys, from_u = merge_rows(np.arange(1, n, dtype=np.int64)[None] * m, np.arange(1, m, dtype=np.int64)[None] * n)
+        dm = np.diff(keys, axis=-1, prepend=0, append=n * m) / float(n * m)
+    else:
+        keys, from_u = merge_rows(u.levels[:, :-1], v.levels[:, :-1])
+        dm = np.diff(keys, axis=-1, prepend=0.0, append=1.0)
+    i = np.zeros((from_u.shape[0], K), dtype=np.intp)
     np.cumsum(from_u, axis=-1, out=i[:, 1:])
     j = np.arange(K) - i
-    return i, j, np.diff(keys, axis=-1, prepend=0.0, append=1.0)
+    return np.broadcast_to(i, (R, K)), np.broadcast_to(j, (R, K)), np.broadcast_to(dm, (R, K))
 
 
 def gather(a: np.ndarray, idx: np.ndarray) -> np.ndarray:

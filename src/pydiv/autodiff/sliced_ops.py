@@ -53,7 +53,7 @@ from .matching1d import (
 Grads = list["np.ndarray | None"]
 
 # Rows of projections sorted together: about this many projected values per block.
-_BLOCK_VALUES = 1 << 21
+BLOCK_VALUES = 1 << 21
 
 
 def _value_shape(shapes: Shapes, options: dict[str, Any]) -> tuple[int, ...]:
@@ -113,11 +113,11 @@ def _pair(x: np.ndarray, y: np.ndarray, a: Any, b: Any, theta: np.ndarray, omega
     acc = _Accumulator(x, y, a, b, wants)
     S = r ** p
     L = theta.shape[0]
-    block = max(1, _BLOCK_VALUES // (x.shape[0] + y.shape[0]))
+    block = max(1, BLOCK_VALUES // (x.shape[0] + y.shape[0]))
     for lo in range(0, L, block):
         w = omega[lo : lo + block]
         acc.add(theta[lo : lo + block], p, (lambda W, w=w: w * (1.0 + W - S)) if energy else (lambda W, w=w: w))
-    root = (r ** (1.0 - p) if r > 0 else 0.0) if p != 1.0 else 1.0  # p SW^(1-p) sigma^(p-1), times 1/p below
+    root = (r ** (1.0 - p) if p != 1.0 else 1.0) if r > 0 else 0.0  # p SW^(1-p) sigma^(p-1), times 1/p below; 0 at SW = 0
     grads: Grads = []
     for k, G in enumerate(acc.out):
         if not wants[k]:

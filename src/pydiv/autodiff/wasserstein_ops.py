@@ -104,7 +104,7 @@ def wasserstein_gradients(u: SortedRows, v: SortedRows, p: float, wants: tuple[b
     t = s / sigma
     r = np.sum(dm * np.abs(t) ** p, axis=-1, keepdims=True) ** (1.0 / p)  # W_p / sigma
     with np.errstate(divide="ignore"):
-        root = np.where(r > 0, r ** (1.0 - p), 0.0) if p != 1.0 else np.ones_like(r)  # p W_p^(1-p) sigma^(p-1)
+        root = np.where(r > 0, r ** (1.0 - p) if p != 1.0 else 1.0, 0.0)  # p W_p^(1-p) sigma^(p-1); 0 at W_p = 0
     out: Grads = [None] * 4
     if wants[0] or wants[1]:
         gu, gv = piece_gradients(dm * cost_derivative(t, p) * root, i, j, u, v)
