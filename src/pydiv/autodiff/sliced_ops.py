@@ -26,19 +26,25 @@ all projections is held).
 Max-sliced.  The value is max over the sphere of W_p(theta . X, theta . Y),
 attained (locally: projected gradient ascent finds a local maximum) at the
 returned direction theta*.  By Danskin's theorem the gradient with respect to
-X, Y, a, b is that of W_p(theta* . X, theta* . Y) with theta* held fixed,
-exact where the maximiser is unique; the adapters get the distance as the
-value (the direction is not differentiated).
+X, Y, a, b is that of W_p(theta* . X, theta* . Y) with theta* held fixed: the
+exact gradient where the maximiser is unique and the projections on it have
+no ties.  The maximum of theta -> W_p^p, a minimum over couplings, often
+lies where two matchings are optimal (tied projections); there the gradient
+is that of the matching the stable order picks, one-sided, not necessarily
+the gradient of the maximum.  The adapters get the distance as the value
+(the direction is not differentiated).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from ..sliced import max_sliced_wasserstein, sliced_wasserstein
-from ..sliced.estimators import scale_exponent
+from .._checks import check_p
+from ..sliced.estimators import clouds_of, scale_exponent
 from . import Op, Shapes, register
 from .matching1d import (
     cost_derivative,
@@ -135,29 +141,40 @@ def _batched(a: Any, B: int) -> list[Any]:
     return [arr] * B if arr.ndim == 1 else list(arr)
 
 
+def _forward(X: Any, Y: Any, a: Any, b: Any, options: dict[str, Any]) -> tuple[Any, np.ndarray, np.ndarray, int]:
+    """The function's call with details: (its value, its directions, its direction weights, e).
+
+    Clouds the function would scale by 2**-e are given to it scaled already (exactly, as it
+    would), so its details are never rescaled (that path cannot return details), and the
+    value is the function's own: the same kernel on the same numbers, then times 2**e."""
+    x, y, batched = clouds_of(X, Y)
+    e = scale_exponent([x, y], check_p(options.get("p", 2)))
+    if e:
+        X, Y = np.ldexp(x, -e).astype(x.dtype), np.ldexp(y, -e).astype(y.dtype)
+    res = sliced_wasserstein(X, Y, a, b, **options, return_details=True)
+    if batched:
+        value = np.ldexp(np.asarray(res.distance, dtype=np.float64), e)
+    else:
+        value = np.float64(math.ldexp(res.distance, e))
+    return value, res.directions, np.reshape(res.weights, (x.shape[0] if batched else 1, -1)), e
+
+
 def _evaluate_sliced(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, Grads]:
     X, Y, a, b = arrays
-    batched = np.ndim(X) == 3
-    # Always the batched form: the same directions, the same values, and details that are never
-    # rescaled (the unbatched form cannot return details when it scales the clouds).
-    res = sliced_wasserstein(X if batched else np.asarray(X)[None], Y if batched else np.asarray(Y)[None],
-                             a, b, **options, return_details=True)
-    value = np.asarray(res.distance, dtype=np.float64)
+    value, theta, omega, e = _forward(X, Y, a, b, options)
+    value = np.asarray(value, dtype=np.float64)
     wants = tuple(w and arr is not None for w, arr in zip(wants, arrays))
-    if not batched:
-        value = value[0]
     if not any(wants):
         return value, [None] * 4
-    p = float(res.p)
+    p = check_p(options.get("p", 2))
     x, y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    batched = x.ndim == 3
     x3, y3 = (x, y) if batched else (x[None], y[None])
-    e = scale_exponent([np.asarray(X), np.asarray(Y)], p)
-    sigma = float(np.ldexp(1.0, e))
+    sigma = math.ldexp(1.0, e)
     energy = options.get("weighting", "uniform") == "energy"
-    omega = np.reshape(res.weights, (x3.shape[0], -1))
-    dist = np.reshape(res.distance, (-1,))
+    dist = np.reshape(value, (-1,))
     was, wbs = _batch_weights_of(a, b, x3.shape[0])
-    per = [_pair(np.ldexp(x3[k], -e), np.ldexp(y3[k], -e), was[k], wbs[k], res.directions, omega[k],
+    per = [_pair(np.ldexp(x3[k], -e), np.ldexp(y3[k], -e), was[k], wbs[k], theta, omega[k],
                  float(np.ldexp(dist[k], -e)), p, energy, sigma, wants) for k in range(x3.shape[0])]
     grads: Grads = []
     for q in range(4):
@@ -180,7 +197,7 @@ def _evaluate_max(arrays: list[Any], options: dict[str, Any], wants: tuple[bool,
     wants = tuple(w and arr is not None for w, arr in zip(wants, arrays))
     if not any(wants):
         return value, [None] * 4
-    p = float(options.get("p", 2))
+    p = check_p(options.get("p", 2))
     e = scale_exponent([np.asarray(X), np.asarray(Y)], p)
     x, y = (np.ldexp(np.asarray(arr, dtype=np.float64), -e) for arr in (X, Y))
     wa, wb = _batched(a, 1)[0], _batched(b, 1)[0]
