@@ -114,7 +114,8 @@ def test_dual_potentials_are_feasible_and_optimal(p, case):
     v = matching1d.sort_rows(y[None], None if b is None else b[None])
     i, j, dm = matching1d.monotone_matching(u, v)
     cost = np.abs(matching1d.gather(u.values, i) - matching1d.gather(v.values, j)) ** p
-    f, g = (q[0] for q in matching1d.dual_potentials(i, cost, u, v))
+    fs, gs = matching1d.dual_potentials(i, cost, u, v)
+    f, g = matching1d.unsort(fs, u.order)[0], matching1d.unsort(gs, v.order)[0]
     C = np.abs(x[:, None] - y[None, :]) ** p
     assert (f[:, None] + g[None, :] <= C + 1e-13 * C.max()).all()
     ah = np.full(n, 1.0 / n) if a is None else a / a.sum()

@@ -5,8 +5,8 @@ sliced ops.
 Every array here is (R, n): R independent 1-D problems of the same sizes, so
 a batch, the projections of a sliced distance, or both are one NumPy call.
 
-* :func:`sort_rows` sorts each row stably (tied values keep their index
-  order, which fixes the gradient conventions at ties) and forms the CDF
+* :func:`sort_rows` sorts each row; tied values keep their index order
+  (a stable order), which fixes the gradient conventions at ties and forms the CDF
   levels cumsum(w) / total, whose last entry is exactly 1.
 * :func:`merge_rows` merges two sorted row sets stably (the first set's
   entries before the second's at equal keys).
@@ -59,13 +59,19 @@ class SortedRows:
 def sort_rows(values: np.ndarray, weights: np.ndarray | None) -> SortedRows:
     """Sort the (R, n) float64 ``values`` (``weights`` of the same shape, or None for uniform)."""
     R, n = values.shape
-    order = np.argsort(values, axis=-1, kind="stable")
-    xs = np.take_along_axis(values, order, -1)
+    # The unstable sort is about twice as fast; it orders ties arbitrarily, so rows with ties
+    # are sorted again stably (without ties both orders are the same).
+    order = np.argsort(values, axis=-1)
+    xs = gather(values, order)
+    tied = (xs[:, 1:] == xs[:, :-1]).any(axis=-1)
+    if tied.any():
+        order[tied] = np.argsort(values[tied], axis=-1, kind="stable")
+        xs[tied] = gather(values[tied], order[tied])
     if weights is None:  # levels k / n (the last exactly 1), without R x n temporaries
         ones = np.ones((R, 1))
         levels = np.broadcast_to(np.arange(1, n + 1) / n, (R, n))
         return SortedRows(order, xs, np.broadcast_to(1.0 / n, (R, n)), levels, ones * n, np.zeros((R, 1), dtype=np.int64), True)
-    w = np.take_along_axis(weights, order, -1)
+    w = gather(weights, order)
     exponent = np.frexp(w.max(axis=-1, keepdims=True))[1].astype(np.int64)
     w = np.ldexp(w, -exponent)
     cum = np.cumsum(w, axis=-1)
@@ -77,7 +83,7 @@ def merge_rows(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Merge the sorted rows of ``a`` (R, n) and ``b`` (R, m): (merged keys, mask of a's entries)."""
     cat = np.concatenate([a, b], axis=-1)
     perm = np.argsort(cat, axis=-1, kind="stable")
-    return np.take_along_axis(cat, perm, -1), perm < a.shape[-1]
+    return gather(cat, perm), perm < a.shape[-1]
 
 
 def monotone_matching(u: SortedRows, v: SortedRows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -100,8 +106,16 @@ def monotone_matching(u: SortedRows, v: SortedRows) -> tuple[np.ndarray, np.ndar
     return np.broadcast_to(i, (R, K)), np.broadcast_to(j, (R, K)), np.broadcast_to(dm, (R, K))
 
 
+def _offsets(R: int, n: int) -> np.ndarray:
+    return (n * np.arange(R, dtype=np.intp))[:, None]
+
+
 def gather(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    return np.take_along_axis(a, idx, -1)
+    """``a[r, idx[r, k]]`` for (R, n) ``a``: ``take_along_axis`` by one flat index (about twice as fast)."""
+    R, n = a.shape
+    if R == 1:
+        return a[0][idx[0]][None]
+    return np.take(a.reshape(-1), idx + _offsets(R, n))
 
 
 def _row_sums(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
@@ -112,9 +126,13 @@ def _row_sums(idx: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
 
 
 def unsort(sorted_values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The inverse of ``take_along_axis(., order)``: values back in input order."""
-    out = np.empty_like(sorted_values)
-    np.put_along_axis(out, order, sorted_values, -1)
+    """The inverse of ``gather(., order)``: values back in input order."""
+    R, n = order.shape
+    out = np.empty((R, n))
+    if R == 1:
+        out[0][order[0]] = sorted_values[0]
+    else:
+        out.reshape(-1)[order + _offsets(R, n)] = sorted_values
     return out
 
 
@@ -128,16 +146,15 @@ def cost_derivative(t: np.ndarray, p: float) -> np.ndarray:
 
 
 def piece_gradients(coef: np.ndarray, i: np.ndarray, j: np.ndarray, u: SortedRows, v: SortedRows) -> tuple[np.ndarray, np.ndarray]:
-    """Per-sample sums of ``coef`` (R, K) (+ for u's sample i_k, - for v's j_k), in input order."""
+    """Per-sample sums of ``coef`` (R, K) (+ for u's sample i_k, - for v's j_k), in sorted order."""
     n, m = u.values.shape[1], v.values.shape[1]
-    gu = _row_sums(i, coef, n)
     gv = _row_sums(j, coef, m)
     np.negative(gv, out=gv)
-    return unsort(gu, u.order), unsort(gv, v.order)
+    return _row_sums(i, coef, n), gv
 
 
 def dual_potentials(i: np.ndarray, cost: np.ndarray, u: SortedRows, v: SortedRows) -> tuple[np.ndarray, np.ndarray]:
-    """Potentials f (R, n), g (R, m), input order, with f_i + g_j = cost along the staircase, f of the smallest u 0."""
+    """Potentials f (R, n), g (R, m), sorted order, with f_i + g_j = cost along the staircase, f of the smallest u 0."""
     R, n = u.values.shape
     m = v.values.shape[1]
     step = np.diff(cost, axis=-1)
@@ -150,12 +167,11 @@ def dual_potentials(i: np.ndarray, cost: np.ndarray, u: SortedRows, v: SortedRow
     if m > 1:
         v_step = ~u_step
         g[:, 1:] = cost[:, :1] + np.cumsum(np.where(v_step, step, 0.0), axis=-1)[v_step].reshape(R, m - 1)
-    return unsort(f, u.order), unsort(g, v.order)
+    return f, g
 
 
 def through_normalisation(h: np.ndarray, rows: SortedRows) -> np.ndarray:
-    """d/dw of a function of w / sum(w) whose gradient in the normalised weights is ``h`` (input order):
+    """d/dw of a function of w / sum(w) whose gradient in the normalised weights is ``h`` (sorted order):
     (h - <h, w_hat>) / sum(w), orthogonal to w (scaling the weights changes nothing)."""
-    mass = unsort(rows.mass, rows.order)
-    centred = h - np.sum(h * mass, axis=-1, keepdims=True)
+    centred = h - np.sum(h * rows.mass, axis=-1, keepdims=True)
     return np.ldexp(centred / rows.total, -rows.exponent)

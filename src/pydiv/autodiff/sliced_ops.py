@@ -54,6 +54,7 @@ from .matching1d import (
     piece_gradients,
     sort_rows,
     through_normalisation,
+    unsort,
 )
 
 Grads = list["np.ndarray | None"]
@@ -104,13 +105,13 @@ class _Accumulator:
         c = coef(np.sum(dm * cost, axis=-1))[:, None]
         if self.wants[0] or self.wants[1]:
             gu, gv = piece_gradients(dm * cost_derivative(t, p) * c, i, j, u, v)
-            self.out[0] += gu.T @ theta
-            self.out[1] += gv.T @ theta
+            self.out[0] += unsort(gu, u.order).T @ theta
+            self.out[1] += unsort(gv, v.order).T @ theta
         if self.wants[2] or self.wants[3]:
             f, g = dual_potentials(i, cost, u, v)
             # sum_l c_l f_l, normalised per direction (every row has the same weights)
-            self.out[2] += through_normalisation(f * c, u).sum(axis=0)
-            self.out[3] += through_normalisation(g * c, v).sum(axis=0)
+            self.out[2] += unsort(through_normalisation(f * c, u), u.order).sum(axis=0)
+            self.out[3] += unsort(through_normalisation(g * c, v), v.order).sum(axis=0)
 
 
 def _pair(x: np.ndarray, y: np.ndarray, a: Any, b: Any, theta: np.ndarray, omega: np.ndarray,

@@ -108,12 +108,12 @@ def wasserstein_gradients(u: SortedRows, v: SortedRows, p: float, wants: tuple[b
     out: Grads = [None] * 4
     if wants[0] or wants[1]:
         gu, gv = piece_gradients(dm * cost_derivative(t, p) * root, i, j, u, v)
-        out[0], out[1] = (gu if wants[0] else None), (gv if wants[1] else None)
+        out[0], out[1] = (unsort(gu, u.order) if wants[0] else None), (unsort(gv, v.order) if wants[1] else None)
     if wants[2] or wants[3]:
         f, g = dual_potentials(i, np.abs(t) ** p, u, v)
         scale = sigma * root / p
-        out[2] = through_normalisation(f * scale, u) if wants[2] else None
-        out[3] = through_normalisation(g * scale, v) if wants[3] else None
+        out[2] = unsort(through_normalisation(f * scale, u), u.order) if wants[2] else None
+        out[3] = unsort(through_normalisation(g * scale, v), v.order) if wants[3] else None
     return out
 
 
@@ -163,9 +163,9 @@ def energy_gradients(u: SortedRows, v: SortedRows, wants: tuple[bool, ...]) -> G
         np.cumsum(area, axis=-1, out=G[:, 1:])  # int_(z_0)^(z_k) Delta dt
         half = np.ldexp(inv, e // 2)
         if wants[2]:
-            out[2] = through_normalisation(unsort(-2.0 * G[from_u].reshape(R, n), u.order) * half, u)
+            out[2] = unsort(through_normalisation(-2.0 * G[from_u].reshape(R, n) * half, u), u.order)
         if wants[3]:
-            out[3] = through_normalisation(unsort(2.0 * G[~from_u].reshape(R, m), v.order) * half, v)
+            out[3] = unsort(through_normalisation(2.0 * G[~from_u].reshape(R, m) * half, v), v.order)
     return out
 
 
