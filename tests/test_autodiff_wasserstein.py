@@ -191,3 +191,13 @@ def test_float32_input_and_errors():
         W1D.evaluate([u, v, None, None], {"p": 0.5}, (True, True, False, False))
     with pytest.raises(TypeError, match="wasserstein_1d"):
         W1D.split((u, v), {"q": 1})
+
+
+def test_a_far_zero_weight_value_leaves_the_value_gradients_finite():
+    # (gap / W)^p of the zero-weight value overflows; it carries no mass, so its gradient is 0
+    u, v = np.array([0.0, 1.0, 1e30]), np.array([0.5, 2.0])
+    uw, vw = np.array([1.0, 1.0, 0.0]), np.array([1.0, 2.0])
+    value, grads = W1D.evaluate([u, v, uw, vw], {"p": 20.0}, (True, True, False, False))
+    _, near = W1D.evaluate([u[:2], v, uw[:2], vw], {"p": 20.0}, (True, True, False, False))
+    assert grads[0][2] == 0.0 and relative_error(grads[0][:2], near[0]) < 1e-14
+    assert relative_error(grads[1], near[1]) < 1e-14

@@ -86,6 +86,11 @@ def _axes_of(value_shape: Any) -> Any:
     return axes
 
 
+def _repeated(w: np.ndarray | None, rows: int) -> np.ndarray | None:
+    """One weight vector as ``rows`` identical rows (every direction has the same weights)."""
+    return None if w is None else np.broadcast_to(w, (rows, w.shape[0]))
+
+
 class _Accumulator:
     """Sums over directions of one cloud pair: c_l times the 1-D gradients, mapped back along theta_l."""
 
@@ -96,9 +101,8 @@ class _Accumulator:
     def add(self, theta: np.ndarray, p: float, coef: Any) -> None:
         """Directions theta (Lb, d) (units of the scaled clouds); coef(W_tilde (Lb,)) -> c (Lb,)."""
         Lb = theta.shape[0]
-        rows = lambda w: None if w is None else np.broadcast_to(w, (Lb, w.shape[0]))  # noqa: E731
-        u = sort_rows(np.ascontiguousarray((self.x @ theta.T).T), rows(self.a))
-        v = sort_rows(np.ascontiguousarray((self.y @ theta.T).T), rows(self.b))
+        u = sort_rows(np.ascontiguousarray((self.x @ theta.T).T), _repeated(self.a, Lb))
+        v = sort_rows(np.ascontiguousarray((self.y @ theta.T).T), _repeated(self.b, Lb))
         i, j, dm = monotone_matching(u, v)
         t = gather(u.values, i) - gather(v.values, j)
         cost = np.abs(t) ** p
@@ -142,7 +146,7 @@ def _batched(a: Any, B: int) -> list[Any]:
     return [arr] * B if arr.ndim == 1 else list(arr)
 
 
-def _forward(X: Any, Y: Any, a: Any, b: Any, options: dict[str, Any]) -> tuple[Any, np.ndarray, np.ndarray, int]:
+def _forward(X: Any, Y: Any, a: Any, b: Any, options: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """The function's call with details: (its value, its directions, its direction weights, e).
 
     Clouds the function would scale by 2**-e are given to it scaled already (exactly, as it
@@ -156,7 +160,7 @@ def _forward(X: Any, Y: Any, a: Any, b: Any, options: dict[str, Any]) -> tuple[A
     if batched:
         value = np.ldexp(np.asarray(res.distance, dtype=np.float64), e)
     else:
-        value = np.float64(math.ldexp(res.distance, e))
+        value = np.asarray(math.ldexp(res.distance, e), dtype=np.float64)
     return value, res.directions, np.reshape(res.weights, (x.shape[0] if batched else 1, -1)), e
 
 
@@ -182,7 +186,7 @@ def _evaluate_sliced(arrays: list[Any], options: dict[str, Any], wants: tuple[bo
         if not wants[q]:
             grads.append(None)
             continue
-        G = np.stack([g[q] for g in per])
+        G = np.stack([np.asarray(g[q]) for g in per])
         grads.append(G if batched else G[0])
     return value, grads
 

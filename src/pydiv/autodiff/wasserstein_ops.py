@@ -102,15 +102,18 @@ def wasserstein_gradients(u: SortedRows, v: SortedRows, p: float, wants: tuple[b
     s = gather(u.values, i) - gather(v.values, j)
     sigma = _power_of_two_above(np.max(np.where(dm > 0, np.abs(s), 0.0), axis=-1, keepdims=True))
     t = s / sigma
-    r = np.sum(dm * np.abs(t) ** p, axis=-1, keepdims=True) ** (1.0 / p)  # W_p / sigma
-    with np.errstate(divide="ignore"):
+    # Pieces of mass 0 (zero weights) may be far outside the unit: 0 * inf must not reach the sums.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        cost = np.abs(t) ** p
+        r = np.sum(np.where(dm > 0, dm * cost, 0.0), axis=-1, keepdims=True) ** (1.0 / p)  # W_p / sigma
         root = np.where(r > 0, r ** (1.0 - p) if p != 1.0 else 1.0, 0.0)  # p W_p^(1-p) sigma^(p-1); 0 at W_p = 0
+        coef = np.where(dm > 0, dm * cost_derivative(t, p), 0.0) * root
     out: Grads = [None] * 4
     if wants[0] or wants[1]:
-        gu, gv = piece_gradients(dm * cost_derivative(t, p) * root, i, j, u, v)
+        gu, gv = piece_gradients(coef, i, j, u, v)
         out[0], out[1] = (unsort(gu, u.order) if wants[0] else None), (unsort(gv, v.order) if wants[1] else None)
     if wants[2] or wants[3]:
-        f, g = dual_potentials(i, np.abs(t) ** p, u, v)
+        f, g = dual_potentials(i, cost, u, v)
         scale = sigma * root / p
         out[2] = unsort(through_normalisation(f * scale, u), u.order) if wants[2] else None
         out[3] = unsort(through_normalisation(g * scale, v), v.order) if wants[3] else None
@@ -128,7 +131,8 @@ def _tie_sides(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
     ends[:, :-1] = new[:, 1:]
     last = (N - 1 - np.maximum.accumulate(np.where(ends[:, ::-1], idx, 0), axis=-1))[:, ::-1]
     before = np.where(first > 0, gather(delta, np.maximum(first - 1, 0)), 0.0)
-    return before + gather(delta, last)
+    out: np.ndarray = before + gather(delta, last)
+    return out
 
 
 def _cdf_at(levels: np.ndarray, count: np.ndarray) -> np.ndarray:
@@ -181,6 +185,7 @@ def _evaluate(kind: str, arrays: list[Any], options: dict[str, Any], wants: tupl
     if R == 0:
         return value, [np.zeros((0, s[-1])) if w and s is not None else None for w, s in zip(wants, shapes)]
     rows = [_rows(a, R) for a in arrays]
+    assert rows[0] is not None and rows[1] is not None  # the values are required
     u, v = sort_rows(rows[0], rows[2]), sort_rows(rows[1], rows[3])
     if kind == "wasserstein_1d":
         grads = wasserstein_gradients(u, v, float(options.get("p", 1)), wants)
