@@ -116,6 +116,15 @@ def test_gradients_scale_exactly_over_two_hundred_orders_of_magnitude(p):
             assert relative_error(grads[k] / factor, base[k]) < 1e-12, (s, k)
 
 
+@pytest.mark.parametrize("p", [1.5, 3.0])
+def test_energy_weights_of_rescaled_clouds_match_finite_differences(p):
+    # clouds the function scales by 2**-e: its energy weights come from the scaled W_l, and so do ours
+    rng = np.random.default_rng(int(p))
+    X, Y, a, b = _clouds(rng, n=5, m=4, weighted=True)
+    options = {"p": p, "n_projections": 6, "seed": 4, "weighting": "energy"}
+    check_against_fd(SW, [X * 1e200, Y * 1e200, a, b], options, rng)
+
+
 @pytest.mark.parametrize("p", PS)
 def test_max_sliced_gradient_is_the_fixed_direction_one(p):
     # Danskin: the gradient at the maximising direction, held fixed
