@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
+import pytest
 
 from pydiv.autodiff import Op, vjp
 
@@ -77,3 +78,18 @@ def relative_error(a: Any, b: Any) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     scale = max(np.abs(b).max(initial=0.0), 1e-300)
     return float(np.abs(a - b).max(initial=0.0) / scale)
+
+
+def pot_with_torch(monkeypatch: Any) -> tuple[Any, Any]:
+    """torch and POT, with POT's JAX backend out of its search (skips without torch or POT).
+
+    POT finds the backend of its inputs by trying each in turn; creating the JAX one starts
+    XLA's threads, after which the suite's forking tests warn.  Torch input never needs it."""
+    torch = pytest.importorskip("torch")
+    ot = pytest.importorskip("ot")
+    import ot.backend as backend
+
+    found = getattr(backend, "_BACKEND_IMPLEMENTATIONS", None)
+    if found is not None:
+        monkeypatch.setattr(backend, "_BACKEND_IMPLEMENTATIONS", [b for b in found if b.__name__ != "JaxBackend"])
+    return torch, ot

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import pydiv
-from autodiff_checks import check_against_fd, evaluate, relative_error
+from autodiff_checks import check_against_fd, evaluate, pot_with_torch, relative_error
 from pydiv.autodiff import ops, sliced_ops
 
 OPS = ops()
@@ -54,9 +54,8 @@ def _pot_sliced_gradients(torch, ot, X, Y, a, b, theta, p):
 
 @pytest.mark.parametrize("p", PS)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_gradients_equal_pots_autograd_with_the_same_projections(p, weighted):
-    torch = pytest.importorskip("torch")
-    ot = pytest.importorskip("ot")
+def test_gradients_equal_pots_autograd_with_the_same_projections(p, weighted, monkeypatch):
+    torch, ot = pot_with_torch(monkeypatch)
     rng = np.random.default_rng([int(p * 2), weighted])
     X, Y, a, b = _clouds(rng, n=40, m=31, d=4, weighted=weighted)
     theta = rng.standard_normal((25, 4))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import pydiv
-from autodiff_checks import check_against_fd, evaluate, relative_error
+from autodiff_checks import check_against_fd, evaluate, pot_with_torch, relative_error
 from pydiv.autodiff import matching1d, ops
 
 OPS = ops()
@@ -79,9 +79,8 @@ def _pot_gradients(torch, ot, u, v, uw, vw, p):
 @pytest.mark.parametrize("p", PS)
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("ties", [False, True])
-def test_value_gradients_equal_pots_autograd(p, weighted, ties):
-    torch = pytest.importorskip("torch")
-    ot = pytest.importorskip("ot")
+def test_value_gradients_equal_pots_autograd(p, weighted, ties, monkeypatch):
+    torch, ot = pot_with_torch(monkeypatch)
     rng = np.random.default_rng([int(p), weighted, ties])
     R, n, m = 4, 9, 6
     u, uw = _sample(rng, (R, n), weighted)

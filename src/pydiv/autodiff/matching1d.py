@@ -5,18 +5,20 @@ sliced ops.
 Every array here is (R, n): R independent 1-D problems of the same sizes, so
 a batch, the projections of a sliced distance, or both are one NumPy call.
 
-* :func:`sort_rows` sorts each row; tied values keep their index order
-  (a stable order), which fixes the gradient conventions at ties and forms the CDF
-  levels cumsum(w) / total, whose last entry is exactly 1.
+* :func:`sort_rows` sorts each row (tied values keep their index order, a
+  stable order, which fixes the gradient conventions at ties) and forms the
+  CDF levels cumsum(w) / total, whose last entry is exactly 1.
 * :func:`merge_rows` merges two sorted row sets stably (the first set's
   entries before the second's at equal keys).
-* :func:`monotone_matching` merges the interior CDF levels of both samples.
-  The quantile coupling is then K = n + m - 1 pieces (i_k, j_k) of mass dm_k
-  (some possibly 0), and each piece advances exactly one of i, j: the
-  pieces are a staircase from (0, 0) to (n - 1, m - 1), a spanning tree of
-  the bipartite graph, i.e. a basis of the transport linear program.  For
-  the costs |x - y|^p, p >= 1 (Monge matrices on sorted supports) every such
-  monotone staircase basis is optimal, also where masses vanish.
+* :func:`monotone_matching` merges the interior CDF levels of both samples
+  (for uniform weights the exact integers k m and l n over n m, so that the
+  masses are exact to one rounding).  The quantile coupling is then
+  K = n + m - 1 pieces (i_k, j_k) of mass dm_k (some possibly 0), and each
+  piece advances exactly one of i, j: the pieces are a staircase from (0, 0)
+  to (n - 1, m - 1), a spanning tree of the bipartite graph, i.e. a basis of
+  the transport linear program.  For the costs |x - y|^p, p >= 1 (Monge
+  matrices on sorted supports) every such monotone staircase basis is
+  optimal, also where masses vanish.
 * :func:`piece_gradients` scatters dm_k c'(t_k) onto the samples of each
   piece (c(t) = |t|^p, c'(0) = 0 also at p = 1), the gradient of
   sum_k dm_k c(t_k) with respect to the values of a fixed matching.
@@ -25,8 +27,9 @@ a batch, the projections of a sliced distance, or both are one NumPy call.
   a v-step likewise for g; two cumulative sums.
 * :func:`through_normalisation` is the Jacobian of w -> w / sum(w).
 
-Everything is O((n + m) log(n + m)) per row (three stable sorts, one of two
-sorted runs, which the stable sort merges in linear time).
+Gradients and potentials come in sorted order; :func:`unsort` puts them back
+in input order.  Everything is O((n + m) log(n + m)) per row: a sort of each
+sample and a stable sort of two sorted runs, which merges them in linear time.
 """
 
 from __future__ import annotations

@@ -35,7 +35,15 @@ tied with it included), which is the formula of 2 E|X - Y| - E|X - X'| -
 E|Y - Y'| with sign(0) = 0, symmetric at ties.  Raising the normalised weight
 of x_i raises F_u on [x_i, inf): d E / d a_i = 2 int_(x_i)^inf Delta dt,
 i.e. -2 int_(z_0)^(x_i) Delta dt up to a constant the normalisation removes;
-for b_j the opposite sign.  d D = d E / D; 0 where D = 0.
+for b_j the opposite sign.  d D = d E / D; 0 where D = 0.  The values are
+divided by an even power of two first (exact), so D and its gradients stay
+in range at any magnitude.
+
+Batches follow the functions: 2-D inputs are one distribution per row, and
+a 1-D sample (or a single row) compared with R rows gets an (R, n) gradient,
+the gradient of each of the R values (the adapters sum it).  A value with
+zero weight so far from the rest that (gap / W_p)^p overflows has a zero
+value gradient, but its weight gradient (its dual potential) is not finite.
 """
 
 from __future__ import annotations
