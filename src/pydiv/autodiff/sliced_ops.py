@@ -167,7 +167,6 @@ def _forward(X: Any, Y: Any, a: Any, b: Any, options: dict[str, Any]) -> tuple[n
 def _evaluate_sliced(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, Grads]:
     X, Y, a, b = arrays
     value, theta, omega, e = _forward(X, Y, a, b, options)
-    value = np.asarray(value, dtype=np.float64)
     wants = tuple(w and arr is not None for w, arr in zip(wants, arrays))
     if not any(wants):
         return value, [None] * 4
@@ -178,7 +177,7 @@ def _evaluate_sliced(arrays: list[Any], options: dict[str, Any], wants: tuple[bo
     sigma = math.ldexp(1.0, e)
     energy = options.get("weighting", "uniform") == "energy"
     dist = np.reshape(value, (-1,))
-    was, wbs = _batch_weights_of(a, b, x3.shape[0])
+    was, wbs = _batched(a, x3.shape[0]), _batched(b, x3.shape[0])
     per = [_pair(np.ldexp(x3[k], -e), np.ldexp(y3[k], -e), was[k], wbs[k], theta, omega[k],
                  float(np.ldexp(dist[k], -e)), p, energy, sigma, wants) for k in range(x3.shape[0])]
     grads: Grads = []
@@ -189,10 +188,6 @@ def _evaluate_sliced(arrays: list[Any], options: dict[str, Any], wants: tuple[bo
         G = np.stack([np.asarray(g[q]) for g in per])
         grads.append(G if batched else G[0])
     return value, grads
-
-
-def _batch_weights_of(a: Any, b: Any, B: int) -> tuple[list[Any], list[Any]]:
-    return _batched(a, B), _batched(b, B)
 
 
 def _evaluate_max(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, Grads]:
