@@ -140,6 +140,6 @@ def vjp(op: Op, shapes: Shapes, options: dict[str, Any], grads: Grads, g: np.nda
 
 def ops() -> dict[str, Op]:
     """Every op, by name (importing the family modules registers them)."""
-    from . import emd_ops, gaussian_ops, info_ops  # noqa: F401
+    from . import emd_ops, gaussian_ops, info_ops, sliced_ops, wasserstein_ops  # noqa: F401
 
     return OPS
