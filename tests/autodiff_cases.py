@@ -65,6 +65,27 @@ def frechet_cases(name: str, rng: np.random.Generator) -> list[Case]:
     return [((rng.standard_normal((8, 3)), rng.standard_normal((6, 3)) * 1.5 + 0.3), {})]
 
 
+def wasserstein_1d_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    u, v = rng.standard_normal(7), rng.standard_normal(5) + 0.3
+    wu, wv = _simplex(rng, 7), _simplex(rng, 5)
+    cases: list[Case] = [((u, v), {}), ((u, v, wu, wv), {}), ((rng.standard_normal((3, 6)), v), {})]
+    if name == "wasserstein_1d":
+        cases += [((u, v, wu, wv), {"p": 2}), ((u, v), {"p": 1.5}), ((u, v, None, wv), {"p": 3})]
+    return cases
+
+
+def sliced_cases(name: str, rng: np.random.Generator) -> list[Case]:
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((5, 3)) + 0.5
+    if name == "max_sliced_wasserstein":
+        X2, Y2 = rng.standard_normal((6, 2)) * [3.0, 0.3], rng.standard_normal((5, 2)) * [0.3, 0.3] + [0.0, 2.0]
+        return [((X2, Y2), {"seed": 1}), ((X2, Y2, _simplex(rng, 6)), {"seed": 2, "p": 1})]
+    theta = rng.standard_normal((16, 3))
+    return [((X, Y), {"n_projections": 32, "seed": 0}), ((X, Y, _simplex(rng, 6), _simplex(rng, 5)),
+                                                         {"directions": theta, "p": 1.5}),
+            ((rng.standard_normal((2, 6, 3)), rng.standard_normal((2, 4, 3))), {"directions": theta}),
+            ((X, Y), {"directions": theta, "weighting": "energy"})]
+
+
 SYMMETRIC = {"gaussian_wasserstein": ("S1", "S2")}
 
 
@@ -80,7 +101,14 @@ def symmetrised(op: Any, arrays: list[Any], transpose: Any) -> list[Any]:
 CASES: dict[str, Any] = {name: info_cases for name in
                          ("entropy", "cross_entropy", "kl_divergence", "js_divergence", "jensenshannon")}
 CASES.update(emd2=emd2_cases, wasserstein_nd=wasserstein_nd_cases, gaussian_wasserstein=gaussian_cases,
-             frechet_distance=frechet_cases)
+             frechet_distance=frechet_cases, wasserstein_1d=wasserstein_1d_cases,
+             energy_distance=wasserstein_1d_cases, sliced_wasserstein=sliced_cases, max_sliced_wasserstein=sliced_cases)
+
+
+def numpy_value(result: Any) -> np.ndarray:
+    """The value an op differentiates, from the NumPy function's result (max-sliced returns a result
+    object holding the distance and its direction)."""
+    return np.asarray(getattr(result, "distance", result))
 
 
 def cases(name: str, seed: int = 0) -> list[Case]:
