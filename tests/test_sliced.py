@@ -340,3 +340,24 @@ def test_pairwise_sliced_blocks_and_dask_share_one_set_of_directions():
     np.testing.assert_array_equal(condensed, expect[np.triu_indices(70, 1)])
     one = pydiv.sliced_wasserstein(clouds[3], clouds[50], directions=theta)
     assert expect[3, 50] == pytest.approx(one, rel=1e-13)
+
+
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+@pytest.mark.parametrize("p", [1, 1.5, 2])
+def test_details_and_batches_of_rescaled_clouds(scale, p):
+    # Clouds so large or small that they are rescaled by 2**-e: the details (W_p^p per direction, scaled
+    # back by the real power 2**(e p)) and the batched path gave a TypeError and an OverflowError.
+    rng = np.random.default_rng(4)
+    X, Y = rng.standard_normal((20, 3)) * scale, rng.standard_normal((15, 3)) * scale
+    plain = pydiv.sliced_wasserstein(X, Y, p=p, seed=0)
+    details = pydiv.sliced_wasserstein(X, Y, p=p, seed=0, return_details=True)
+    batched = pydiv.sliced_wasserstein(X[None], Y[None], p=p, seed=0, return_details=True)
+    assert details.distance == plain and batched.distance[0] == plain
+    unit = pydiv.sliced_wasserstein(X / scale, Y / scale, p=p, seed=0, return_details=True)
+    with np.errstate(over="ignore", under="ignore"):
+        want = unit.wpp * np.float64(scale) ** p
+    if np.all(np.isfinite(want)) and np.all(want > 1e-300):
+        np.testing.assert_allclose(details.wpp, want, rtol=1e-12)
+    else:  # W_p^p itself is beyond the float range: inf (or 0) where it is
+        assert np.all((details.wpp == np.inf) | (details.wpp == 0) | np.isfinite(details.wpp))
+    np.testing.assert_array_equal(batched.wpp[0], details.wpp)

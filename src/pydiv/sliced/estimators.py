@@ -108,6 +108,17 @@ def _estimate(wpp: np.ndarray, p: float, weighting: str) -> tuple[float, np.ndar
     return mean ** (1.0 / p), weights
 
 
+def times_power_of_two(x: np.ndarray, exponent: float) -> np.ndarray:
+    """``x * 2**exponent`` for a real exponent (the W_p^p of clouds scaled by 2**-e are
+    2**(e p) too small): inf where the true value is beyond the float range."""
+    if exponent == 0:
+        return x
+    k = math.floor(exponent)
+    with np.errstate(over="ignore"):
+        out: np.ndarray = np.ldexp(x * 2.0 ** (exponent - k), k)
+    return out
+
+
 def sliced_wasserstein(
     X: Any,
     Y: Any,
@@ -148,15 +159,14 @@ def sliced_wasserstein(
         wpp = _core.sliced_wpp(x, wa, y, wb, theta, p_value, threads)
         value, weights = _estimate(wpp, p_value, weighting)
         value = math.ldexp(value, e)
-        return SlicedResult(value, np.ldexp(wpp, e * p_value) if e else wpp, weights, theta, p_value) if details else value
+        return SlicedResult(value, times_power_of_two(wpp, e * p_value), weights, theta, p_value) if details else value
     was = _batch_weights(a, x.shape, "a", "point of X")
     wbs = _batch_weights(b, y.shape, "b", "point of Y")
     rows = [_core.sliced_wpp(x[i], was[i], y[i], wbs[i], theta, p_value, threads) for i in range(x.shape[0])]
     wpp_all = np.array(rows).reshape(x.shape[0], theta.shape[0])
     est = [_estimate(row, p_value, weighting) for row in wpp_all]
     values = np.ldexp(np.array([e[0] for e in est]), e)
-    if e:
-        wpp_all = wpp_all * 2.0 ** (e * p_value)
+    wpp_all = times_power_of_two(wpp_all, e * p_value)
     if not details:
         return values
     return SlicedResult(values, wpp_all, np.array([e[1] for e in est]).reshape(wpp_all.shape), theta, p_value)
