@@ -24,6 +24,7 @@ namespace {
 
 using Vec1 = nb::ndarray<const double, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 using Mat2 = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using IdxVec = nb::ndarray<const std::int64_t, nb::ndim<1>, nb::c_contig, nb::device::cpu>;
 using OutF = nb::ndarray<nb::numpy, double, nb::ndim<1>>;
 using OutI = nb::ndarray<nb::numpy, std::int64_t, nb::ndim<1>>;
 
@@ -76,6 +77,28 @@ EmdTuple emd_dense(Vec1 a, Vec1 b, Mat2 M, std::int64_t max_iter) {
     });
 }
 
+// emd_dense, starting from the basic arcs (rows[e], cols[e]) of an earlier
+// plan, joined by the earlier potentials u, v, when they make a feasible
+// basis for a and b (simplex_warm.hpp).
+EmdTuple emd_dense_warm(Vec1 a, Vec1 b, Mat2 M, std::int64_t max_iter, IdxVec rows, IdxVec cols, Vec1 u, Vec1 v) {
+    const std::int64_t n = len(a.shape(0)), m = len(b.shape(0));
+    if (len(M.shape(0)) != n || len(M.shape(1)) != m) {
+        throw std::invalid_argument("M: shape must be (len(a), len(b))");
+    }
+    if (rows.shape(0) != cols.shape(0)) throw std::invalid_argument("init: rows and cols differ in length");
+    if (len(u.shape(0)) != n || len(v.shape(0)) != m) throw std::invalid_argument("init: u, v must have n, m entries");
+    for (std::size_t e = 0; e < rows.shape(0); ++e) {
+        if (rows.data()[e] < 0 || rows.data()[e] >= n || cols.data()[e] < 0 || cols.data()[e] >= m) {
+            throw std::invalid_argument("init: plan entries out of range");
+        }
+    }
+    const pydiv::DenseCost cost{M.data(), m};
+    return run_solver(n * m, [&](pydiv::NetworkSimplex& ns, auto& stop) {
+        ns.set_warm_start(rows.data(), cols.data(), len(rows.shape(0)), u.data(), v.data());
+        return ns.solve(a.data(), n, b.data(), m, cost, max_iter, stop);
+    });
+}
+
 // Point clouds x (n, d), y (m, d), C-contiguous float64; cost = dist^p.
 // Up to dense_max_entries costs the matrix is built first (faster pricing
 // while it fits in cache-friendly sizes); beyond, costs are computed on the
@@ -117,6 +140,8 @@ void register_emd(nb::module_& m) {
     m.attr("METRIC_CHEBYSHEV") = static_cast<int>(pydiv::GroundMetric::chebyshev);
     m.attr("METRIC_MINKOWSKI") = static_cast<int>(pydiv::GroundMetric::minkowski);
     m.def("emd_dense", &emd_dense, nb::arg("a"), nb::arg("b"), nb::arg("M"), nb::arg("max_iter"));
+    m.def("emd_dense_warm", &emd_dense_warm, nb::arg("a"), nb::arg("b"), nb::arg("M"), nb::arg("max_iter"),
+          nb::arg("rows"), nb::arg("cols"), nb::arg("u"), nb::arg("v"));
     m.def("emd_points", &emd_points, nb::arg("a"), nb::arg("b"), nb::arg("x"), nb::arg("y"), nb::arg("metric"),
           nb::arg("p"), nb::arg("w"), nb::arg("max_iter"), nb::arg("dense_max_entries"));
 }
