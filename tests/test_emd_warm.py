@@ -116,3 +116,24 @@ def test_init_validation():
         emd(None, None, M.T, init=start)
     with pytest.raises(ValueError, match="init .* not for a batch"):
         emd(None, None, M[None], init=start)
+
+
+@pytest.mark.parametrize("uniform", [True, False])
+def test_the_earlier_basis_comes_back_whole(uniform):
+    # The same problem again: its own final basis is optimal, no pivot remains;
+    # a result of a batch (no basis kept) starts from its plan instead.
+    rng = np.random.default_rng(6)
+    n = 50
+    a = np.full(n, 1 / n) if uniform else rng.random(n) + 0.1
+    a = a / a.sum()
+    M = rng.random((n, n))
+    first = emd(a, a, M)
+    assert first.basis is not None and len(first.basis[0]) + len(first.basis[2]) == 2 * n
+    again = emd(a, a, M, init=first)
+    assert again.n_iter == 0 and again.cost == first.cost
+    from_batch = emd(a, a, M[None])[0]
+    assert from_batch.basis is None
+    moved = M + 1e-3 * rng.random((n, n))
+    r = emd(a, a, moved, init=from_batch)
+    check_certificate(r, a, a, moved)
+    assert r.cost == pytest.approx(emd(a, a, moved).cost, rel=1e-13, abs=0)

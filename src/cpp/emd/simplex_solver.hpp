@@ -97,13 +97,36 @@ public:
     // The arrays must outlive that solve; solve() forgets them afterwards.
     // u, v (original indices, may be null): the earlier potentials, which
     // choose the arcs that join the trees of the earlier plan.
+    // roots (may be null): nodes to grow the trees from first (row i as i,
+    // column j as -1 - j), e.g. basis_roots() of the earlier solve, whose
+    // arcs basis_arcs() gives: its whole spanning tree, degenerate arcs too.
     void set_warm_start(const int64_t* rows, const int64_t* cols, int64_t count, const double* u = nullptr,
-                        const double* v = nullptr) {
+                        const double* v = nullptr, const int64_t* roots = nullptr, int64_t root_count = 0) {
         warm_rows_ = rows;
         warm_cols_ = cols;
         warm_count_ = count;
         warm_u_ = u;
         warm_v_ = v;
+        warm_roots_ = roots;
+        warm_root_count_ = root_count;
+    }
+    // The final basis of the last solve (original indices; empty when it
+    // built none): its real tree arcs, and the nodes hung from the root by
+    // an artificial arc (row i as i, column j as -1 - j), in preorder.
+    void basis(std::vector<int64_t>& rows, std::vector<int64_t>& cols, std::vector<int64_t>& roots) const {
+        rows.clear();
+        cols.clear();
+        roots.clear();
+        if (!have_basis_) return;
+        for (int64_t x = thread_[root_]; x != root_; x = thread_[x]) {
+            const int64_t p = parent_[x];
+            if (p == root_) {
+                roots.push_back(x < n_ ? rows_[x] : -1 - cols_[x - n_]);
+            } else {
+                rows.push_back(rows_[x < n_ ? x : p]);
+                cols.push_back(cols_[(x < n_ ? p : x) - n_]);
+            }
+        }
     }
     // Whether the last solve started from the warm basis.
     bool warm_started() const { return warm_used_; }
@@ -182,6 +205,8 @@ private:
     int64_t warm_count_ = 0;
     const double* warm_u_ = nullptr;
     const double* warm_v_ = nullptr;
+    const int64_t* warm_roots_ = nullptr;
+    int64_t warm_root_count_ = 0;
     bool warm_used_ = false;
 
     void link(int64_t a, int64_t b) {

@@ -8,18 +8,27 @@
 // arcs that would close a cycle are dropped, so the rest is a forest (the
 // plan keeps only the arcs with mass: its degenerate basic arcs are gone);
 // given the earlier potentials, its trees are joined into one (join_trees).
+// Given the earlier basis itself (NetworkSimplex::basis: every tree arc,
+// degenerate ones too, and the nodes hung from the root), the trees are
+// grown from those nodes and the earlier tree comes back whole.
 // Each tree of the forest hangs from the root R by an artificial arc; flows are
 // the exact leaves-up flows of the new supplies, and potentials are exact
-// for the tree.  The start is used only if it is a strongly feasible basis:
-// every real arc carries a flow >= 0 and every zero-flow arc points away from
+// for the tree.  The start is used only if it is a feasible basis: every real
+// arc carries a flow >= 0 (a few ulps below 0 count as 0: the earlier
+// degenerate arcs), and every zero-flow arc the join added points away from
 // the root (the artificial arc of a tree takes the direction of its net
 // supply, away from R when it is 0).  Otherwise init_warm returns false and
 // the solve starts cold.  From there the pivot loop and its certificate are
 // those of any start: the optimum found is optimal for the new problem.
+// A degenerate earlier arc may point up with zero flow (the solver's own
+// bases show such arcs after degenerate pivots), so the start need not be
+// strongly feasible: the caller bounds the pivots of a warm solve and
+// solves cold past that bound (register_emd.cpp), so a solve always ends.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <utility>
 #include <vector>
@@ -119,8 +128,22 @@ bool NetworkSimplex::init_warm(C& cost) {
         }
     }
     const size_t forest_edges = other.size();
+    // The leaves-up flows of a degenerate arc (0 in exact arithmetic) come out
+    // a few ulps of the total either side of 0, depending on the order of the
+    // sums; below this they count as 0 (the scale of the feasibility verdict).
+    const double tol = kEmdFeasUlps * std::numeric_limits<double>::epsilon() * static_cast<double>(R) * total_;
     int64_t start = -1;
     if (warm_u_ != nullptr && warm_v_ != nullptr) join_trees(cost, set, head, next, other, start);
+    // The earlier roots first: grown from them, the earlier trees take their
+    // earlier orientation, so their zero-flow arcs point away from the root again.
+    std::vector<int64_t> firsts;
+    for (int64_t k = 0; k < warm_root_count_; ++k) {
+        const int64_t z = warm_roots_[k];
+        const int64_t x = z >= 0 ? ns_detail::kept_index(rows_, z) : ns_detail::kept_index(cols_, -1 - z);
+        if (x >= 0) firsts.push_back(z >= 0 ? x : n + x);
+    }
+    if (start >= 0) firsts.push_back(start);
+    const int64_t nfirst = static_cast<int64_t>(firsts.size());
     std::vector<unsigned char> off(other.size(), 0);  // joining arcs given up (see below)
     std::vector<int64_t> order, via(static_cast<size_t>(R), -1);  // via: edge that reached the node
     std::vector<unsigned char> seen(static_cast<size_t>(R));
@@ -134,9 +157,9 @@ bool NetworkSimplex::init_warm(C& cost) {
         up_[R] = 0;
         flow_[R] = 0.0;
         int64_t trees = 0;
-        for (int64_t k = -1; k < R; ++k) {
-            const int64_t c = k < 0 ? start : k;
-            if (c < 0 || seen[c]) continue;
+        for (int64_t k = -nfirst; k < R; ++k) {
+            const int64_t c = k < 0 ? firsts[static_cast<size_t>(k + nfirst)] : k;
+            if (seen[c]) continue;
             ++trees;
             parent_[c] = R;
             up_[c] = 0;
@@ -181,6 +204,11 @@ bool NetworkSimplex::init_warm(C& cost) {
                     up_[x] = 1;
                     flow_[x] = -flow_[x];
                 }
+            } else if (static_cast<size_t>(via[x]) < forest_edges && flow_[x] >= -tol) {
+                // An arc of the earlier basis: a degenerate one comes out off zero
+                // by the summation order (counted as 0), and may point up, as
+                // it may in the solver's own bases after degenerate pivots.
+                if (flow_[x] < 0.0) flow_[x] = 0.0;
             } else if (flow_[x] < 0.0 || (flow_[x] == 0.0 && up_[x])) {
                 // A joining arc carries the rounding residual of its tree's net
                 // supply, whose sign the join could only estimate: give it up

@@ -81,9 +81,9 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     init : EmdResult, optional
         Warm start (single problems): the result of an earlier problem of
         the same shape, e.g. the previous step of a slowly moving problem.
-        The solve starts from its plan, joined into one spanning tree by
-        its potentials, when that is a feasible basis for `a` and `b` (else
-        it starts cold).  The optimum and its certificate are those of a
+        The solve starts from its final basis (or, for results of batches,
+        from its plan, joined into one spanning tree by its potentials) when
+        that is a feasible basis for `a` and `b` (else it starts cold).  The optimum and its certificate are those of a
         cold solve (the plan may be another optimal one where the optimum
         is not unique); only the number of pivots changes.
 
@@ -159,9 +159,11 @@ def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: 
     elif init.shape != (n, m):
         raise ValueError(f"init is the result of a problem of shape {init.shape}, but M has shape {(n, m)}")
     else:
-        idx, val = (np.ascontiguousarray(init.rows, np.int64), np.ascontiguousarray(init.cols, np.int64)), (
-            np.ascontiguousarray(init.u, np.float64), np.ascontiguousarray(init.v, np.float64))
-        raw = _core.emd_dense_warm(aa, bb, Ma, iters, *idx, *val)
+        # The earlier basis when the result kept it (degenerate arcs too), else its plan.
+        rows, cols, roots = init.basis if init.basis is not None else (init.rows, init.cols, np.empty(0, np.int64))
+        idx = [np.ascontiguousarray(z, np.int64) for z in (rows, cols, roots)]
+        u, v = (np.ascontiguousarray(z, np.float64) for z in (init.u, init.v))
+        raw = _core.emd_dense_warm(aa, bb, Ma, iters, idx[0], idx[1], u, v, idx[2])
     if raw[1] == _core.EMD_INVALID_INPUT:
         raise_for_costs(Ma)
     return cast(tuple[Any, ...], raw)
