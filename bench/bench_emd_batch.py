@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
+import time
+from collections.abc import Callable
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import measure, table  # noqa: E402
+from _timing import table  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -33,6 +36,21 @@ try:
     import ot
 except ImportError:  # pragma: no cover
     ot = None
+
+
+def timed(named: list[tuple[str, Callable[[], object]]], repeat: int = 7) -> list[tuple[str, float, float, float]]:
+    """(name, median, min, 0) per call, the calls taken in turn within each
+    round, so that a change of the machine's load hits all of them alike
+    (these calls take tens of milliseconds: one call per round)."""
+    for _, f in named:
+        f()  # warm up
+    times: list[list[float]] = [[] for _ in named]
+    for _ in range(repeat):
+        for k, (_, f) in enumerate(named):
+            t0 = time.perf_counter()
+            f()
+            times[k].append(time.perf_counter() - t0)
+    return [(name, statistics.median(t), min(t), 0.0) for (name, _), t in zip(named, times)]
 
 
 def main() -> None:
@@ -50,30 +68,31 @@ def main() -> None:
     batched = pydiv.emd2(None, None, M)
     loop = np.array([pydiv.emd2(None, None, M[k]) for k in range(B)])
     assert np.array_equal(batched, loop), "the batch must be bitwise the loop of single calls"
-    rows = [("pydiv.emd2, one batched call", *measure(lambda: pydiv.emd2(None, None, M), repeat=5), 0.0),
-            ("loop of pydiv.emd2", *measure(lambda: [pydiv.emd2(None, None, M[k]) for k in range(B)], repeat=5), 0.0)]
+    named: list[tuple[str, Callable[[], object]]] = [
+        ("pydiv.emd2, one batched call", lambda: pydiv.emd2(None, None, M)),
+        ("loop of pydiv.emd2", lambda: [pydiv.emd2(None, None, M[k]) for k in range(B)]),
+    ]
     if ot is not None:
         ref = np.array([ot.emd2(w, w, M[k]) for k in range(B)])
         print(f"max relative difference to ot.emd2: {np.max(np.abs(batched - ref) / ref):.2e}")
-        rows.append(("loop of ot.emd2", *measure(lambda: [ot.emd2(w, w, M[k]) for k in range(B)], repeat=5), 0.0))
+        named.append(("loop of ot.emd2", lambda: [ot.emd2(w, w, M[k]) for k in range(B)]))
+    named += [(f"pydiv.emd2, one batched call, n_jobs={j}", lambda j=j: pydiv.emd2(None, None, M, n_jobs=j))
+              for j in (1, 2)]
+    rows = timed(named)
     table(f"EMD of {B} problems of {n} x {n} points, sqeuclidean cost matrices given (OpenMP default threads)",
-          rows, rows[0][1],
-          target=">= 5x the ot.emd2 loop on 2 cores")
+          rows, rows[0][1], target=">= 5x the ot.emd2 loop on 2 cores")
 
     nd = pydiv.wasserstein_nd(x, y, metric="sqeuclidean")
     assert np.array_equal(nd, [pydiv.wasserstein_nd(x[k], y[k], metric="sqeuclidean") for k in range(B)])
-    rows = [("pydiv.wasserstein_nd, one batched call",
-             *measure(lambda: pydiv.wasserstein_nd(x, y, metric="sqeuclidean"), repeat=5), 0.0),
-            ("loop of pydiv.wasserstein_nd",
-             *measure(lambda: [pydiv.wasserstein_nd(x[k], y[k], metric="sqeuclidean") for k in range(B)], repeat=5),
-             0.0)]
+    named = [
+        ("pydiv.wasserstein_nd, one batched call", lambda: pydiv.wasserstein_nd(x, y, metric="sqeuclidean")),
+        ("loop of pydiv.wasserstein_nd",
+         lambda: [pydiv.wasserstein_nd(x[k], y[k], metric="sqeuclidean") for k in range(B)]),
+    ]
     if ot is not None:
-        rows.append(("loop of ot.dist + ot.emd2",
-                     *measure(lambda: [ot.emd2(w, w, ot.dist(x[k], y[k])) for k in range(B)], repeat=5), 0.0))
+        named.append(("loop of ot.dist + ot.emd2", lambda: [ot.emd2(w, w, ot.dist(x[k], y[k])) for k in range(B)]))
+    rows = timed(named)
     table(f"W2^2 of {B} pairs of clouds of {n} points in 2-D (costs built by each library)", rows, rows[0][1])
-    for jobs in (1, 2):
-        med, mn = measure(lambda: pydiv.emd2(None, None, M, n_jobs=jobs), repeat=5)
-        print(f"  batched pydiv.emd2 with n_jobs={jobs}: median {med * 1e3:.1f} ms, min {mn * 1e3:.1f} ms")
     warm_start(n)
 
 
@@ -108,8 +127,7 @@ def warm_start(n: int) -> None:
         for M in Ms[1:]:
             prev = pydiv.emd(a, b, M, init=prev)
             pivots[1] += prev.n_iter
-        rows = [("warm: init=previous result", *measure(warm, repeat=5), 0.0),
-                ("cold", *measure(cold, repeat=5), 0.0)]
+        rows = timed([("warm: init=previous result", warm), ("cold", cold)])
         table(f"19 steps of a slowly moving {n} x {n} problem, {name} source weights "
               f"(pivots: warm {pivots[1]}, cold {pivots[0]})", rows, rows[0][1])
 
