@@ -69,6 +69,12 @@ class EmdResult:
     status : str
         ``"optimal"`` or ``"max_iter_reached"`` (then the plan may not yet
         meet the marginals and ``u``, ``v`` are not a certificate).
+    basis : tuple of three int64 ndarrays, or None
+        The solver's final spanning tree, for a warm start (``init=`` of
+        :func:`pydiv.emd`): its real arcs ``(rows, cols)`` (the plan's, and
+        degenerate ones of zero mass) and the nodes hung from its root (row
+        ``i`` as ``i``, column ``j`` as ``-1 - j``).  None for results of
+        batches.
     """
 
     cost: float
