@@ -275,7 +275,9 @@ TABLE: list[Row] = [
     bad("emd: cost beyond the solver's range", lambda: EMD2(A4, B5, COST * 1e299), ValueError,
         "M has entries too large in magnitude"),
     bad("emd: 1-d cost", lambda: EMD2([1.0], [1.0], [1.0]), ValueError, "M must be a 2-D cost matrix"),
-    bad("emd: 3-d cost", lambda: EMD2([1.0], [1.0], np.ones((1, 1, 1))), ValueError, "got 3-D"),
+    bad("emd: 4-d cost", lambda: EMD2([1.0], [1.0], np.ones((1, 1, 1, 1))), ValueError, "got 4-D"),  # 3-D: a batch
+    bad("emd: batch of 2 costs, weights for 3", lambda: EMD2(np.ones((3, 1)), [1.0], np.ones((2, 1, 1))), ValueError,
+        r"a has shape \(3, 1\) but the batch needs \(2, 1\)"),
     bad("emd: empty cost", lambda: EMD2(None, None, np.ones((0, 3))), ValueError, "M must not be empty"),
     bad("emd: 4 weights for 5 columns", lambda: EMD2(A4, A4, COST), ValueError, "b has 4 weights but column of M has 5"),
     bad("emd: 2-d weights", lambda: EMD2([[1.0]], [1.0], [[0.0]]), ValueError, "a must be a 1-D array of weights"),

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["pydiv.info", "pydiv.stream", "pydiv.gaussian.distance", "pydiv.stream.moments", "pydiv.pairwise", "pydiv.dask", "pydiv._config",
+MODULES = ["pydiv.info", "pydiv.emd.dense", "pydiv.emd.batch", "pydiv.emd.points", "pydiv.stream",
+           "pydiv.gaussian.distance", "pydiv.stream.moments", "pydiv.pairwise", "pydiv.dask", "pydiv._config",
            "pydiv.torch", "pydiv.jax"]
 
 

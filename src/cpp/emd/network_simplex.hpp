@@ -75,6 +75,7 @@
 //   simplex_tree.hpp        leaving arc, flow change, tree and potential
 //                           updates, exact recomputes
 //   simplex_duals.hpp       plan, feasibility verdict, duals, zero-mass fix-ups
+//   simplex_warm.hpp        warm start from the basic arcs of an earlier plan
 // Reference: Ahuja, Magnanti and Orlin, "Network Flows" (1993), ch. 11;
 // Kelly and O'Neill (1991); Grigoriadis (1986) for block pivoting.  Own
 // implementation.
@@ -88,3 +89,4 @@
 #include "emd/simplex_pricing.hpp"
 #include "emd/simplex_start.hpp"
 #include "emd/simplex_tree.hpp"
+#include "emd/simplex_warm.hpp"

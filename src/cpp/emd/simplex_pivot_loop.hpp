@@ -31,6 +31,11 @@ template <class Cost, class Stop>
 EmdSolution NetworkSimplex::solve(const double* a, int64_t n, const double* b, int64_t m,
                                   Cost&& cost, int64_t max_iter, Stop&& should_stop) {
     EmdSolution sol{kNaN, EmdStatus::invalid_input, 0};
+    warm_used_ = false;
+    struct ForgetWarm {  // the warm arcs serve this solve only, however it returns
+        NetworkSimplex* ns;
+        ~ForgetWarm() { ns->warm_count_ = 0; }
+    } forget{this};
     plan_rows_.clear();
     plan_cols_.clear();
     plan_mass_.clear();
@@ -129,7 +134,9 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
     EmdStatus st = scan_costs(cost);
     if (st != EmdStatus::optimal) return st;
     allocate_tree();
-    if (init_basis_ == EmdInitialBasis::row_minimum)
+    if (warm_count_ > 0 && init_warm(cost))
+        warm_used_ = true;
+    else if (init_basis_ == EmdInitialBasis::row_minimum)
         init_row_minimum();
     else
         init_artificial();

@@ -91,6 +91,45 @@ public:
     void set_block_size(int64_t block_size) { user_block_ = block_size; }
     void set_block_factor(double f) { block_factor_ = f; }
     void set_initial_basis(EmdInitialBasis b) { init_basis_ = b; }
+    // Warm start (simplex_warm.hpp): the next solve() starts from the basic
+    // arcs (rows[e], cols[e]) of an earlier plan (original indices), if they
+    // give a strongly feasible basis for the new weights; else it starts cold.
+    // The arrays must outlive that solve; solve() forgets them afterwards.
+    // u, v (original indices, may be null): the earlier potentials, which
+    // choose the arcs that join the trees of the earlier plan.
+    // roots (may be null): nodes to grow the trees from first (row i as i,
+    // column j as -1 - j), e.g. basis_roots() of the earlier solve, whose
+    // arcs basis_arcs() gives: its whole spanning tree, degenerate arcs too.
+    void set_warm_start(const int64_t* rows, const int64_t* cols, int64_t count, const double* u = nullptr,
+                        const double* v = nullptr, const int64_t* roots = nullptr, int64_t root_count = 0) {
+        warm_rows_ = rows;
+        warm_cols_ = cols;
+        warm_count_ = count;
+        warm_u_ = u;
+        warm_v_ = v;
+        warm_roots_ = roots;
+        warm_root_count_ = root_count;
+    }
+    // The final basis of the last solve (original indices; empty when it
+    // built none): its real tree arcs, and the nodes hung from the root by
+    // an artificial arc (row i as i, column j as -1 - j), in preorder.
+    void basis(std::vector<int64_t>& rows, std::vector<int64_t>& cols, std::vector<int64_t>& roots) const {
+        rows.clear();
+        cols.clear();
+        roots.clear();
+        if (!have_basis_) return;
+        for (int64_t x = thread_[root_]; x != root_; x = thread_[x]) {
+            const int64_t p = parent_[x];
+            if (p == root_) {
+                roots.push_back(x < n_ ? rows_[x] : -1 - cols_[x - n_]);
+            } else {
+                rows.push_back(rows_[x < n_ ? x : p]);
+                cols.push_back(cols_[(x < n_ ? p : x) - n_]);
+            }
+        }
+    }
+    // Whether the last solve started from the warm basis.
+    bool warm_started() const { return warm_used_; }
 
     template <class Cost, class Stop>
     EmdSolution solve(const double* a, int64_t n, const double* b, int64_t m, Cost&& cost,
@@ -161,6 +200,14 @@ private:
     int64_t user_block_ = 0;
     double block_factor_ = kEmdBlockFactor;
     EmdInitialBasis init_basis_ = kEmdDefaultInitialBasis;
+    const int64_t* warm_rows_ = nullptr;
+    const int64_t* warm_cols_ = nullptr;
+    int64_t warm_count_ = 0;
+    const double* warm_u_ = nullptr;
+    const double* warm_v_ = nullptr;
+    const int64_t* warm_roots_ = nullptr;
+    int64_t warm_root_count_ = 0;
+    bool warm_used_ = false;
 
     void link(int64_t a, int64_t b) {
         thread_[a] = b;
@@ -182,6 +229,12 @@ private:
     EmdStatus scan_costs(C& cost);
     void init_artificial();
     void init_row_minimum();
+    // Warm start (simplex_warm.hpp).
+    template <class C>
+    bool init_warm(C& cost);
+    template <class C>
+    void join_trees(C& cost, std::vector<int64_t>& set, std::vector<int64_t>& head, std::vector<int64_t>& next,
+                    std::vector<int64_t>& other, int64_t& start);
     // Pricing (simplex_pricing.hpp).
     template <bool kSingleComponent, class C>
     bool find_entering(C& cost, int64_t& ei, int64_t& ej);

@@ -138,6 +138,14 @@ def emd_batch(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize:
 def emd2_batch(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
                n_jobs: int | None = None) -> np.ndarray:
     """:func:`pydiv.emd2` of a batch: the B optimal costs as an ndarray of shape
-    (B,).  Same arguments, errors and warnings as :func:`emd_batch`."""
+    (B,).  Same arguments, errors and warnings as :func:`emd_batch`.
+
+    Examples
+    --------
+    >>> import numpy as np, pydiv
+    >>> M = np.array([[[0.0, 1.0], [1.0, 0.0]], [[2.0, 2.0], [2.0, 2.0]]])
+    >>> pydiv.emd2(None, None, M).tolist()
+    [0.0, 2.0]
+    """
     cost: np.ndarray = _solve(a, b, M, max_iter, normalize, n_jobs, "emd2")[0]
     return cost

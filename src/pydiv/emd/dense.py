@@ -51,7 +51,7 @@ def balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, 
 
 
 def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
-        n_jobs: int | None = None) -> EmdResult:
+        n_jobs: int | None = None, init: EmdResult | None = None) -> EmdResult:
     r"""Exact optimal transport between two discrete distributions.
 
     .. math::
@@ -78,6 +78,14 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     n_jobs : int, optional
         Threads across the problems of a batch (see below); ``None`` or -1:
         the OpenMP default.  A single problem runs on one thread.
+    init : EmdResult, optional
+        Warm start (single problems): the result of an earlier problem of
+        the same shape, e.g. the previous step of a slowly moving problem.
+        The solve starts from its final basis (or, for results of batches,
+        from its plan, joined into one spanning tree by its potentials) when
+        that is a feasible basis for `a` and `b` (else it starts cold).  The optimum and its certificate are those of a
+        cold solve (the plan may be another optimal one where the optimum
+        is not unique); only the number of pivots changes.
 
     Returns
     -------
@@ -115,15 +123,20 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     (0.0, [[0.5, 0.0], [0.0, 0.5]])
     """
     Ma = as_real_array(M, "M")
+    if init is not None and not isinstance(init, EmdResult):
+        raise TypeError(f"init must be an EmdResult (of an earlier emd call) or None, got {type(init).__name__}")
     if Ma.ndim == 3:
+        if init is not None:
+            raise ValueError("init (a warm start) is for a single problem, not for a batch (3-D M)")
         # A batch: typed as the single case, which is what a static checker can
         # tell apart from the arguments' types; emd_batch has the exact type.
         return cast(EmdResult, emd_batch(a, b, Ma, max_iter=max_iter, normalize=normalize, n_jobs=n_jobs))
     thread_request(n_jobs)
-    return make_result(_solve_one(a, b, Ma, max_iter, normalize), "emd")
+    return make_result(_solve_one(a, b, Ma, max_iter, normalize, init), "emd")
 
 
-def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: bool) -> tuple[Any, ...]:
+def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: bool,
+               init: EmdResult | None = None) -> tuple[Any, ...]:
     iters = check_max_iter(max_iter)
     normalize = check_bool(normalize, "normalize")
     if Ma.ndim != 2:
@@ -141,7 +154,16 @@ def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: 
         # The kernel drops zero-mass rows/columns and never reads their costs.
         if np.isnan(Ma).any() or np.isneginf(Ma).any():
             raise_for_costs(Ma)
-    raw = _core.emd_dense(aa, bb, Ma, iters)
+    if init is None:
+        raw = _core.emd_dense(aa, bb, Ma, iters)
+    elif init.shape != (n, m):
+        raise ValueError(f"init is the result of a problem of shape {init.shape}, but M has shape {(n, m)}")
+    else:
+        # The earlier basis when the result kept it (degenerate arcs too), else its plan.
+        rows, cols, roots = init.basis if init.basis is not None else (init.rows, init.cols, np.empty(0, np.int64))
+        idx = [np.ascontiguousarray(z, np.int64) for z in (rows, cols, roots)]
+        u, v = (np.ascontiguousarray(z, np.float64) for z in (init.u, init.v))
+        raw = _core.emd_dense_warm(aa, bb, Ma, iters, idx[0], idx[1], u, v, idx[2])
     if raw[1] == _core.EMD_INVALID_INPUT:
         raise_for_costs(Ma)
     return cast(tuple[Any, ...], raw)

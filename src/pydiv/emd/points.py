@@ -38,6 +38,13 @@ def solve_points(
     returns, and the basic optimal plan in coordinate form
     (``P[rows[k], cols[k]] = mass[k] > 0``) normalised to total mass 1, so
     that ``distance**p == sum(mass * d(x[rows], y[cols])**p)`` up to rounding.
+
+    Examples
+    --------
+    >>> from pydiv.emd import solve_points
+    >>> distance, rows, cols, mass = solve_points([[0.0], [1.0]], [[3.0], [1.0]])
+    >>> distance, rows.tolist(), cols.tolist(), mass.tolist()
+    (1.5, [0, 1], [1, 0], [0.5, 0.5])
     """
     opts = points_options(p, metric, w, max_iter)
     xa, ya = check_clouds(x, y)

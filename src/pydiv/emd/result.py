@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,12 @@ class EmdResult:
     status : str
         ``"optimal"`` or ``"max_iter_reached"`` (then the plan may not yet
         meet the marginals and ``u``, ``v`` are not a certificate).
+    basis : tuple of three int64 ndarrays, or None
+        The solver's final spanning tree, for a warm start (``init=`` of
+        :func:`pydiv.emd`): its real arcs ``(rows, cols)`` (the plan's, and
+        degenerate ones of zero mass) and the nodes hung from its root (row
+        ``i`` as ``i``, column ``j`` as ``-1 - j``).  None for results of
+        batches.
     """
 
     cost: float
@@ -79,6 +85,9 @@ class EmdResult:
     mass: np.ndarray
     n_iter: int
     status: str
+    # The solver's final basis (rows, cols, roots), for a warm start (emd's
+    # init); None where the solve did not build one or did not keep it.
+    basis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -138,7 +147,8 @@ def raise_for_statuses(codes: np.ndarray, n_iter: np.ndarray, where: str, stackl
 def make_result(raw: tuple[Any, ...], where: str, stacklevel: int = 2) -> EmdResult:
     """An :class:`EmdResult` from the kernel's tuple, or the error its status means
     (`stacklevel`: that of the warning, counted from the caller)."""
-    cost, code, n_iter, u, v, rows, cols, mass = raw
+    cost, code, n_iter, u, v, rows, cols, mass = raw[:8]
+    basis = tuple(raw[8:11]) if len(raw) >= 11 else None
     status = STATUS.get(code, "unknown")
     if status == "infeasible":
         raise EmdInfeasibleError(
@@ -154,6 +164,6 @@ def make_result(raw: tuple[Any, ...], where: str, stacklevel: int = 2) -> EmdRes
             EmdMaxIterWarning,
             stacklevel=stacklevel + 1,
         )
-    for arr in (u, v, rows, cols, mass):
+    for arr in (u, v, rows, cols, mass, *(basis or ())):
         arr.setflags(write=False)
-    return EmdResult(float(cost), u, v, rows, cols, mass, int(n_iter), status)
+    return EmdResult(float(cost), u, v, rows, cols, mass, int(n_iter), status, basis)
