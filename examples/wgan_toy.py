@@ -239,12 +239,12 @@ def plot(runs: dict[str, Run], held_out: np.ndarray, path: str) -> None:
     left.axhline(math.log(2), color="gray", ls=":", label="log 2")
     left.set_xlabel("step")
     left.set_yscale("log")
-    left.legend(loc="center right", fontsize="small")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize="small")
     right.scatter(*held_out.T, s=3, c="k", label="target (held out)")
     for name, run in runs.items():
         right.scatter(*run.end.T, s=3, alpha=0.6, label=f"{name} generator, final")
     right.set_aspect("equal")
-    right.legend(loc="center", fontsize="small", markerscale=3)
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, fontsize="small", markerscale=3)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     print(f"saved {path}")
 

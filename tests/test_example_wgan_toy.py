@@ -102,3 +102,14 @@ def test_bad_arguments(example):
         example.main(["--loss", "kl"])
     with pytest.raises(SystemExit):
         example.main(["--every", "-1"])
+
+
+def test_plot(example, tmp_path, monkeypatch, capsys):
+    tiny = ["--steps", "5", "--batch", "16", "--eval", "50"]
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # not installed: the run still completes
+    example.main(tiny + ["--plot", str(tmp_path / "none.png")])
+    assert "matplotlib is not installed" in capsys.readouterr().out and not (tmp_path / "none.png").exists()
+    monkeypatch.undo()
+    pytest.importorskip("matplotlib")
+    example.main(tiny + ["--plot", str(tmp_path / "wgan.png")])
+    assert (tmp_path / "wgan.png").stat().st_size > 1000
