@@ -77,6 +77,10 @@ def w1_loss(fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     return pt.wasserstein_nd(fake, real)
 
 
+def sliced_loss(fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
+    return pt.sliced_wasserstein(fake, real, p=1, n_projections=64, directions="orthogonal", seed=0)
+
+
 def js_loss(fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
     return pt.js_divergence(soft_histogram(fake), soft_histogram(real))
 
@@ -85,6 +89,7 @@ def js_loss(fake: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
 LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
     "w1": w1_loss,
     "js": js_loss,
+    "sliced": sliced_loss,
 }
 
 

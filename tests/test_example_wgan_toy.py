@@ -113,3 +113,11 @@ def test_plot(example, tmp_path, monkeypatch, capsys):
     pytest.importorskip("matplotlib")
     example.main(tiny + ["--plot", str(tmp_path / "wgan.png")])
     assert (tmp_path / "wgan.png").stat().st_size > 1000
+
+
+
+def test_sliced_loss_trains_too(example):
+    # The sliced W1 (pydiv.torch.sliced_wasserstein) also moves the generator onto the ring.
+    run = example.main(["--loss", "sliced", "--steps", "60", "--batch", "64", "--eval", "300"])["sliced"]
+    assert run.eval_w1[-1] < 0.6 * run.eval_w1[0]
+    assert min(run.grad_norm) > 0.1
