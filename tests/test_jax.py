@@ -163,3 +163,9 @@ def test_vmap_of_gaussian_wasserstein_is_one_host_call_equal_to_a_loop():
     for k in range(4):
         want = pydiv.gaussian_wasserstein(np.asarray(ms[k]), np.eye(3) * 1.5, np.zeros(3), np.eye(3))
         np.testing.assert_allclose(float(values[k]), want, rtol=1e-15)
+
+
+def test_second_derivatives_are_refused_not_zero():
+    q = jnp.asarray([0.1, 0.6, 0.3])
+    with pytest.raises(Exception, match="(?i)callback|jvp|differentiat"):
+        jax.hessian(lambda p: pj.kl_divergence(p, q))(jnp.asarray([0.2, 0.3, 0.5]))

@@ -176,3 +176,13 @@ def test_batch_shapes_that_do_not_match_are_refused():
         pt.wasserstein_nd(torch.ones((2, 3, 2), dtype=torch.float64), torch.ones((3, 3, 2), dtype=torch.float64))
     with pytest.raises(ValueError):
         pt.emd2(w, w, torch.ones((4, 5), dtype=torch.float64))
+
+
+def test_second_derivatives_are_refused_not_zero():
+    # The backward pass multiplies by gradients held as constants; differentiating it again would give a
+    # silently wrong zero Hessian, so PyTorch is told it is differentiable once only.
+    p = torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64, requires_grad=True)
+    q = torch.tensor([0.1, 0.6, 0.3], dtype=torch.float64)
+    (g,) = torch.autograd.grad(pt.kl_divergence(p, q), p, create_graph=True)
+    with pytest.raises(RuntimeError):
+        g.sum().backward()

@@ -62,6 +62,7 @@ class _Call(torch.autograd.Function):
         return _tensor(value, dtype, device)
 
     @staticmethod
+    @torch.autograd.function.once_differentiable  # the gradients are constants: no silent zero Hessian
     def backward(ctx: Any, g: Any) -> Any:
         out: list[Any] = [None, None, None, None]
         for part in ctx.parts:
