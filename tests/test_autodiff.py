@@ -75,3 +75,22 @@ def test_information_fast_path_equals_the_general_one(kind, e):
     general = _general_gradients(kind, arrays, full, 1)
     for f, g in zip(fast, general):
         np.testing.assert_allclose(np.broadcast_to(f, full), g, rtol=1e-12, atol=1e-14 * np.abs(g).max())
+
+
+def test_positional_parameters_are_the_arrays_and_split_agrees_with_bind():
+    # Op.split's fast path relies on every public signature taking its arrays positionally first and
+    # its options by keyword only; it must read a call exactly as inspect's binding does.
+    rng = np.random.default_rng(8)
+    for name, op in ops().items():
+        positional = [p.name for p in op.signature.parameters.values() if p.kind in (p.POSITIONAL_ONLY,
+                                                                                     p.POSITIONAL_OR_KEYWORD)]
+        assert tuple(positional) == op.arrays, name
+        for args, kwargs in cases(name):
+            for k in range(len(args) + 1):
+                moved = dict(kwargs, **dict(zip(op.arrays[k:len(args)], args[k:])))
+                arrays, options = op.split(args[:k], moved)
+                bound = op.signature.bind(*args[:k], **moved).arguments
+                assert [id(a) for a in arrays] == [id(bound.get(n)) for n in op.arrays]
+                assert options == {n: v for n, v in bound.items() if n not in op.arrays}
+    with pytest.raises(TypeError, match="kl_divergence"):
+        ops()["kl_divergence"].split((rng.random(3), rng.random(3), 2.0), {})

@@ -76,14 +76,17 @@ class Op:
 
     def split(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
         """The array arguments (in order, None where omitted) and the options of a call."""
+        params = self.signature.parameters
+        if len(args) <= len(self.arrays) and all(k in params and k not in self.arrays[: len(args)] for k in kwargs):
+            # The common call: the arrays first, options by keyword (every public signature reads so).
+            arrays = [*args, *(kwargs.get(name) for name in self.arrays[len(args):])]
+            return arrays, {k: v for k, v in kwargs.items() if k not in self.arrays}
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise TypeError(f"{self.name}(): {exc}") from None
         given = bound.arguments
-        arrays = [given.get(name) for name in self.arrays]
-        options = {k: v for k, v in given.items() if k not in self.arrays}
-        return arrays, options
+        return [given.get(name) for name in self.arrays], {k: v for k, v in given.items() if k not in self.arrays}
 
     def vmap(self, shapes: Shapes) -> str:
         """The ``vmap_method`` of a call with these input shapes."""
