@@ -326,3 +326,20 @@ def frechet_from_sample_factors(x, y) -> float:
     nuclear = float(np.linalg.svd(yc @ xc.T, compute_uv=False).sum())
     dm = float(np.sum((x.mean(0) - y.mean(0)) ** 2))
     return dm + float(np.sum(xc**2) + np.sum(yc**2)) - 2.0 * nuclear
+
+
+def check_scale_free_certificate(r, a, b, M) -> None:
+    # Optimality proof: u_i + v_j <= M_ij up to the rounding of the numbers
+    # involved (not of the largest cost: of the largest cost the plan uses,
+    # whose rounding bounds what the total can resolve), equality on the
+    # plan, no duality gap.
+    assert r.status == "optimal"
+    P = r.plan()
+    np.testing.assert_allclose(P.sum(axis=1), a, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(P.sum(axis=0), b, rtol=1e-12, atol=0)
+    size = np.abs(M) + np.abs(r.u)[:, None] + np.abs(r.v)[None, :]
+    slack = M - r.u[:, None] - r.v[None, :]
+    resolved = 1e-14 * float(np.abs(M[r.rows, r.cols]).max())
+    assert (slack >= -1e-11 * size - resolved).all(), float((slack / np.where(size > 0, size, 1.0)).min())
+    assert (np.abs(slack[r.rows, r.cols]) <= 1e-11 * size[r.rows, r.cols]).all()  # equality on the plan
+    assert abs(a @ r.u + b @ r.v - r.cost) <= 1e-11 * float(np.sum(size[r.rows, r.cols] * r.mass))

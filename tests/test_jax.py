@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -112,23 +114,30 @@ def test_bad_input_is_refused_naming_the_argument():
         pj.kl_divergence(p, p, bogus=1)
 
 
-def test_vmap_of_emd2_is_one_batched_host_call():
-    op = ops()["emd2"]
+@contextlib.contextmanager
+def host_calls(name, argument):
+    """The shapes of argument ``argument`` in each host call of op ``name`` while the block runs."""
+    op = ops()[name]
     calls = []
     evaluate = op.evaluate
 
     def counting(arrays, options, wants):
-        calls.append(np.shape(arrays[2]))
+        calls.append(np.shape(arrays[argument]))
         return evaluate(arrays, options, wants)
 
     object.__setattr__(op, "evaluate", counting)  # Op is frozen; restored below
     try:
-        rng = np.random.default_rng(9)
-        a = jnp.full(5, 0.2)
-        Ms = jnp.asarray(rng.random((6, 5, 5)))
-        values, grads = jax.vmap(jax.value_and_grad(lambda M: pj.emd2(a, a, M)))(Ms)
+        yield calls
     finally:
         object.__setattr__(op, "evaluate", evaluate)
+
+
+def test_vmap_of_emd2_is_one_batched_host_call():
+    rng = np.random.default_rng(9)
+    a = jnp.full(5, 0.2)
+    Ms = jnp.asarray(rng.random((6, 5, 5)))
+    with host_calls("emd2", 2) as calls:
+        values, grads = jax.vmap(jax.value_and_grad(lambda M: pj.emd2(a, a, M)))(Ms)
     assert calls == [(6, 5, 5)]
     for k in range(6):
         assert float(values[k]) == pydiv.emd2(np.full(5, 0.2), np.full(5, 0.2), np.asarray(Ms[k]))
@@ -142,23 +151,12 @@ def test_batch_shapes_that_do_not_match_are_refused():
 
 
 def test_vmap_of_gaussian_wasserstein_is_one_host_call_equal_to_a_loop():
-    op = ops()["gaussian_wasserstein"]
-    calls = []
-    evaluate = op.evaluate
-
-    def counting(arrays, options, wants):
-        calls.append(np.shape(arrays[0]))
-        return evaluate(arrays, options, wants)
-
-    object.__setattr__(op, "evaluate", counting)  # Op is frozen; restored below
-    try:
-        rng = np.random.default_rng(10)
-        ms = jnp.asarray(rng.standard_normal((4, 3)))
-        S = jnp.asarray(np.eye(3) * 1.5)
-        f = jax.vmap(jax.value_and_grad(lambda m: pj.gaussian_wasserstein(m, S, jnp.zeros(3), jnp.eye(3))))
+    rng = np.random.default_rng(10)
+    ms = jnp.asarray(rng.standard_normal((4, 3)))
+    S = jnp.asarray(np.eye(3) * 1.5)
+    f = jax.vmap(jax.value_and_grad(lambda m: pj.gaussian_wasserstein(m, S, jnp.zeros(3), jnp.eye(3))))
+    with host_calls("gaussian_wasserstein", 0) as calls:
         values, grads = f(ms)
-    finally:
-        object.__setattr__(op, "evaluate", evaluate)
     assert calls == [(4, 3)]
     for k in range(4):
         want = pydiv.gaussian_wasserstein(np.asarray(ms[k]), np.eye(3) * 1.5, np.zeros(3), np.eye(3))
