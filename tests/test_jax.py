@@ -167,3 +167,17 @@ def test_second_derivatives_are_refused_not_zero():
     q = jnp.asarray([0.1, 0.6, 0.3])
     with pytest.raises(Exception, match="(?i)callback|jvp|differentiat"):
         jax.hessian(lambda p: pj.kl_divergence(p, q))(jnp.asarray([0.2, 0.3, 0.5]))
+
+
+def test_gradients_not_provided_are_refused_and_only_asked_ones_computed():
+    rng = np.random.default_rng(12)
+    x, y = jnp.asarray(rng.standard_normal((5, 2))), jnp.asarray(rng.standard_normal((4, 2)))
+    a = jnp.full(5, 0.2)
+    with pytest.raises(ValueError, match="no gradient with respect to a"):
+        jax.grad(lambda w: pj.wasserstein_nd(x, y, w))(a)
+    gx = jax.grad(lambda z: pj.wasserstein_nd(z, y, a))(x)  # the weights as constants: fine
+    assert gx.shape == (5, 2)
+    p, q = jnp.asarray([0.2, 0.3, 0.5]), jnp.asarray([0.1, 0.6, 0.3])
+    with host_calls("kl_divergence", 0) as calls:
+        jax.grad(lambda s: pj.kl_divergence(p, s))(q)
+    assert calls == [(3,)]

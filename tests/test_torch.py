@@ -186,3 +186,23 @@ def test_second_derivatives_are_refused_not_zero():
     (g,) = torch.autograd.grad(pt.kl_divergence(p, q), p, create_graph=True)
     with pytest.raises(RuntimeError):
         g.sum().backward()
+
+
+def test_requires_grad_where_no_gradient_is_provided_is_refused():
+    # wasserstein_nd's weights and sliced directions are constants: a tensor asking for their gradient is
+    # told so rather than left with a silent None.
+    x = torch.randn(5, 2, dtype=torch.float64)
+    y = torch.randn(4, 2, dtype=torch.float64)
+    a = torch.full((5,), 0.2, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(ValueError, match="no gradient with respect to a"):
+        pt.wasserstein_nd(x, y, a)
+    assert float(pt.wasserstein_nd(x, y, a.detach())) == pydiv.wasserstein_nd(x.numpy(), y.numpy())
+    theta = torch.randn(8, 2, dtype=torch.float64, requires_grad=True)
+    with pytest.raises(ValueError, match="directions is a constant"):
+        pt.sliced_wasserstein(x, y, directions=theta)
+    xg = x.clone().requires_grad_(True)
+    out = pt.sliced_wasserstein(xg, y, directions=theta.detach())
+    out.backward()
+    assert float(out.detach()) == pydiv.sliced_wasserstein(x.numpy(), y.numpy(), directions=theta.detach().numpy())
+    with torch.no_grad():
+        pt.wasserstein_nd(x, y, a)  # no gradient asked for: fine

@@ -84,40 +84,52 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     dtypes = [xs[i].dtype if i in xs else None for i in range(len(arrays))]
     out_dtype = next((xs[i].dtype for i in present if floating[i]), jnp.result_type(float))
     grad_of = [i for i in present if floating[i] and op.arrays[i] in op.differentiable]
-    struct: Any = jax.ShapeDtypeStruct
-    value_struct = struct(op.value_shape(shapes, options), out_dtype)
-    grad_structs = [struct(op.grad_shape(shapes, options, i), dtypes[i]) for i in grad_of]
     ranks = [(len(s), len(op.grad_shape(shapes, options, i))) if s is not None else (0, 0)
              for i, s in enumerate(shapes)]
     host = partial(_host, op, options, present, ranks)
+    return _differentiable(op, options, shapes, dtypes, out_dtype, grad_of, host)(*(xs[i] for i in present))
 
-    def callback(with_grads: bool, vals: tuple[Any, ...]) -> Any:
-        structs = (value_struct, *grad_structs) if with_grads else (value_struct,)
-        return jax.pure_callback(partial(host, grad_of if with_grads else [], dtypes, out_dtype), structs, *vals,
-                                 vmap_method=op.vmap(shapes))
+
+def _differentiable(op: Op, options: dict[str, Any], shapes: list[Any], dtypes: list[Any], out_dtype: Any,
+                    grad_of: list[int], host: Any) -> Any:
+    """The custom_vjp function of the present arguments.  With symbolic zeros the forward pass knows
+    which arguments are differentiated: it computes those gradients only, and refuses a gradient
+    the op does not provide (weights of wasserstein_nd), which would otherwise read as zero."""
+    present = [i for i, s in enumerate(shapes) if s is not None]
+    struct: Any = jax.ShapeDtypeStruct
+
+    def callback(asked: list[int], vals: tuple[Any, ...]) -> Any:
+        structs = (struct(op.value_shape(shapes, options), out_dtype),
+                   *(struct(op.grad_shape(shapes, options, i), dtypes[i]) for i in asked))
+        return jax.pure_callback(partial(host, asked, dtypes, out_dtype), structs, *vals, vmap_method=op.vmap(shapes))
 
     @jax.custom_vjp
     def function(*vals: Any) -> Any:
-        return callback(False, vals)[0]
+        return callback([], vals)[0]
 
-    def forward(*vals: Any) -> Any:
-        out = callback(True, vals)
-        return out[0], tuple(out[1:])
+    def forward(*primals: Any) -> Any:
+        asked = [i for i, prim in zip(present, primals) if prim.perturbed]
+        refused = [op.arrays[i] for i in asked if i not in grad_of]
+        if refused:
+            raise ValueError(f"pydiv.jax.{op.name}: no gradient with respect to {', '.join(refused)} is provided "
+                             f"({op.name} is differentiable in {', '.join(op.differentiable)})")
+        out = callback(asked, tuple(prim.value for prim in primals))
+        return out[0], dict(zip(asked, out[1:]))
 
-    def backward(residuals: tuple[Any, ...], g: Any) -> tuple[Any, ...]:
-        by_index = dict(zip(grad_of, residuals))
+    def backward(by_index: dict[int, Any], g: Any) -> tuple[Any, ...]:
+        zero = isinstance(g, jax.custom_derivatives.SymbolicZero)
         cotangents: list[Any] = []
         for i in present:
-            if i not in by_index:
+            if i not in by_index or zero:
                 cotangents.append(None)
                 continue
             axes = op.axes(shapes, options, i)
             ct = (jnp.expand_dims(g, axes) if axes else g) * by_index[i]
-            cotangents.append(_sum_to(ct, xs[i].shape).astype(dtypes[i]))
+            cotangents.append(_sum_to(ct, shapes[i]).astype(dtypes[i]))
         return tuple(cotangents)
 
-    function.defvjp(forward, backward)
-    return function(*(xs[i] for i in present))
+    function.defvjp(forward, backward, symbolic_zeros=True)
+    return function
 
 
 __all__ = sorted(ops())

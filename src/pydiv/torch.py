@@ -116,11 +116,31 @@ def _layout(op: Op, arrays: list[Any]) -> tuple[Any, Any, list[Any]]:
     return dtype, device, [a.dtype if isinstance(a, torch.Tensor) else None for a in arrays]
 
 
+def _constant_options(op: Op, options: dict[str, Any], grad_on: bool) -> dict[str, Any]:
+    """Tensor options (e.g. fixed sliced directions) as NumPy arrays; they are constants."""
+    if not any(isinstance(v, torch.Tensor) for v in options.values()):
+        return options
+    out = {}
+    for name, v in options.items():
+        if isinstance(v, torch.Tensor):
+            if grad_on and v.requires_grad:
+                raise ValueError(f"pydiv.torch.{op.name}: {name} is a constant; no gradient with respect to it "
+                                 f"is provided (pass {name}.detach())")
+            v = _host_arrays((v,))[0]
+        out[name] = v
+    return out
+
+
 @torch.compiler.disable  # type: ignore[untyped-decorator]  # a graph break: dynamo does not trace into NumPy and the kernels
 def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     arrays, options = op.split(args, kwargs)
     layout = _layout(op, arrays)
     grad_on = torch.is_grad_enabled()
+    options = _constant_options(op, options, grad_on)
+    for name, a in zip(op.arrays, arrays):
+        if grad_on and isinstance(a, torch.Tensor) and a.requires_grad and name not in op.differentiable:
+            raise ValueError(f"pydiv.torch.{op.name}: no gradient with respect to {name} is provided "
+                             f"(pass {name}.detach(); {op.name} is differentiable in {', '.join(op.differentiable)})")
     wants = tuple(
         grad_on and isinstance(a, torch.Tensor) and a.requires_grad and name in op.differentiable
         for name, a in zip(op.arrays, arrays)
