@@ -13,6 +13,7 @@
 #include <nanobind/stl/optional.h>
 
 #include "bindings/bindings.hpp"
+#include "sliced/argsort_rows.hpp"
 #include "sliced/sliced.hpp"
 
 using namespace pydiv_bind;
@@ -96,6 +97,19 @@ Out2 sliced_pairs(Points<T> x, std::optional<Vec> xw, Offsets xo, Points<T> y, s
     return Out2(out, {nx, ny}, owner);
 }
 
+// Stable argsort of each row (argsort_rows.hpp), for the gradients' sorted matchings.
+nb::ndarray<nb::numpy, std::int64_t, nb::ndim<2>> argsort_rows(Dirs x, int threads) {
+    const std::size_t rows = x.shape(0), n = x.shape(1);
+    std::int64_t* out = new std::int64_t[rows * n > 0 ? rows * n : 1];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<std::int64_t*>(ptr); });
+    {
+        std::optional<GilRelease> release;
+        if (static_cast<std::int64_t>(rows * n) >= kReleaseGilFrom) release.emplace();
+        pydiv::sliced::argsort_rows(x.data(), len(rows), len(n), out, threads);
+    }
+    return {out, {rows, n}, owner};
+}
+
 }  // namespace
 
 void register_sliced(nb::module_& m) {
@@ -109,4 +123,5 @@ void register_sliced(nb::module_& m) {
     m.def("sliced_pairs", &sliced_pairs<float>, nb::arg("x"), nb::arg("x_weights").none(), nb::arg("x_offsets"),
           nb::arg("y"), nb::arg("y_weights").none(), nb::arg("y_offsets"), nb::arg("same"), nb::arg("theta"),
           nb::arg("p"), nb::arg("threads"));
+    m.def("argsort_rows", &argsort_rows, nb::arg("x"), nb::arg("threads"));
 }
