@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 try:
-    import jax
-    import jax.numpy as jnp
+    import jax  # type: ignore[import-not-found, unused-ignore]  # (type-checked with or without it)
+    import jax.numpy as jnp  # type: ignore[import-not-found, unused-ignore]
 except ImportError as exc:  # pragma: no cover - exercised without jax
     raise ImportError('pydiv.jax needs JAX: pip install "pydiv[jax]"') from exc
 
@@ -103,7 +103,7 @@ def _differentiable(op: Op, options: dict[str, Any], shapes: list[Any], dtypes: 
                    *(struct(op.grad_shape(shapes, options, i), dtypes[i]) for i in asked))
         return jax.pure_callback(partial(host, asked, dtypes, out_dtype), structs, *vals, vmap_method=op.vmap(shapes))
 
-    @jax.custom_vjp
+    @jax.custom_vjp  # type: ignore[untyped-decorator, unused-ignore]
     def function(*vals: Any) -> Any:
         return callback([], vals)[0]
 

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 try:
-    import torch
+    import torch  # type: ignore[import-not-found, unused-ignore]  # (type-checked with or without it)
 except ImportError as exc:  # pragma: no cover - exercised without torch
     raise ImportError('pydiv.torch needs PyTorch: pip install "pydiv[torch]"') from exc
 
@@ -37,7 +37,7 @@ from .autodiff import Op, ops
 from .autodiff.adapter import check_operands, public_function
 
 
-class _Call(torch.autograd.Function):
+class _Call(torch.autograd.Function):  # type: ignore[misc, unused-ignore]
     """One op call: the forward computes the value and the gradients asked for.
 
     The gradients are kept as tensors (sharing the NumPy arrays' memory) with
@@ -62,7 +62,7 @@ class _Call(torch.autograd.Function):
         return _tensor(value, dtype, device)
 
     @staticmethod
-    @torch.autograd.function.once_differentiable  # the gradients are constants: no silent zero Hessian
+    @torch.autograd.function.once_differentiable  # type: ignore[untyped-decorator, unused-ignore]  # the gradients are constants: no silent zero Hessian
     def backward(ctx: Any, g: Any) -> Any:
         out: list[Any] = [None, None, None, None]
         for part in ctx.parts:
@@ -131,7 +131,7 @@ def _constant_options(op: Op, options: dict[str, Any], grad_on: bool) -> dict[st
     return out
 
 
-@torch.compiler.disable  # type: ignore[untyped-decorator]  # a graph break: dynamo does not trace into NumPy and the kernels
+@torch.compiler.disable  # type: ignore[untyped-decorator, unused-ignore]  # a graph break: dynamo does not trace into NumPy and the kernels
 def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     arrays, options = op.split(args, kwargs)
     layout = _layout(op, arrays)
@@ -146,7 +146,7 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         for name, a in zip(op.arrays, arrays)
     )
     if any(wants):
-        return _Call.apply(op, options, wants, layout, *arrays)  # type: ignore[no-untyped-call]
+        return _Call.apply(op, options, wants, layout, *arrays)  # type: ignore[no-untyped-call, unused-ignore]
     value, _ = op.evaluate(_host_arrays(tuple(arrays)), options, wants)
     return _tensor(value, layout[0], layout[1])
 
