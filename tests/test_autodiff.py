@@ -94,3 +94,21 @@ def test_positional_parameters_are_the_arrays_and_split_agrees_with_bind():
                 assert options == {n: v for n, v in bound.items() if n not in op.arrays}
     with pytest.raises(TypeError, match="kl_divergence"):
         ops()["kl_divergence"].split((rng.random(3), rng.random(3), 2.0), {})
+
+
+@pytest.mark.parametrize("kind", ["entropy", "cross_entropy", "kl_divergence", "js_divergence"])
+@pytest.mark.parametrize("t", [1e-45, 1e-200, 1e200])
+def test_information_gradients_scale_exactly_with_the_inputs(kind, t):
+    # f(t p) = f(p), so grad f(t p) = grad f(p) / t.  At t = 1e-45 the entropy's fast path once took
+    # log(sum p) - log(p_i), two numbers near -104 whose difference lost digits (found by hypothesis);
+    # it now takes log(p_i / sum p).  The others carry the kernel value's own rounding at such scales
+    # (about 1e-14 absolute: the value sums logs near -104), inside the project's 1e-12.
+    p, q = np.array([2.62612134e-1, 2.99491143e-1, 0.4]), np.array([0.3, 0.3, 0.4])
+    op = ops()[kind]
+    arrays = [p] if kind == "entropy" else [p, q]
+    scaled = [p * t] if kind == "entropy" else [p * t, q * t]
+    _, plain = op.evaluate(arrays, {}, (True,) * len(arrays))
+    _, big = op.evaluate(scaled, {}, (True,) * len(arrays))
+    rtol = 2e-15 if kind == "entropy" else 1e-12
+    for g, G in zip(plain, big):
+        np.testing.assert_allclose(G * t, g, rtol=rtol, atol=1e-15 * np.abs(g).max())

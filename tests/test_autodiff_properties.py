@@ -78,3 +78,50 @@ def test_wasserstein_nd_gradients_obey_homogeneity_and_translation(seed, e, metr
     assert abs(euler - degree * value) <= 1e-11 * (np.abs(x * gx).sum() + np.abs(y * gy).sum() + abs(value))
     drift = gx.sum(axis=0) + gy.sum(axis=0)
     assert np.all(np.abs(drift) <= 1e-12 * (np.abs(gx).sum() + np.abs(gy).sum()) + 1e-300)
+
+
+@given(seeds, exponents, st.sampled_from(["wasserstein_1d", "energy_distance"]), st.sampled_from([1.0, 1.5, 2.0, 3.0]),
+       st.integers(1, 9), st.integers(1, 9), st.booleans())
+def test_one_dimensional_gradients_obey_homogeneity_translation_and_scale_invariance(seed, e, name, p, n, m, weighted):
+    rng = np.random.default_rng(seed)
+    u, v = rng.standard_normal(n) * 10.0**e, rng.standard_normal(m) * 10.0**e
+    wu, wv = (rng.random(n) + 0.1, rng.random(m) + 0.1) if weighted else (None, None)
+    options = {"p": p} if name == "wasserstein_1d" else {}
+    value, (gu, gv, gwu, gwv) = _grads(name, [u, v, wu, wv], options)
+    degree = 1.0 if name == "wasserstein_1d" else 0.5  # the energy distance scales as sqrt(t)
+    scale = np.abs(u * gu).sum() + np.abs(v * gv).sum() + abs(value)
+    assert abs(np.dot(u, gu) + np.dot(v, gv) - degree * value) <= 1e-11 * scale
+    assert abs(gu.sum() + gv.sum()) <= 1e-11 * (np.abs(gu).sum() + np.abs(gv).sum()) + 1e-300
+    if weighted:  # the weights are normalised: scaling them changes nothing
+        for w, g in ((wu, gwu), (wv, gwv)):
+            assert abs(np.dot(w, g)) <= 1e-11 * (np.abs(w * g).sum() + abs(value)) + 1e-300
+
+
+@given(seeds, exponents, st.sampled_from([1.0, 2.0, 1.5]), st.integers(2, 8), st.integers(2, 8), st.integers(1, 4))
+def test_sliced_gradients_obey_homogeneity_and_translation(seed, e, p, n, m, d):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((n, d)) * 10.0**e, rng.standard_normal((m, d)) * 10.0**e
+    theta = rng.standard_normal((8, d))
+    value, (gX, gY, _, _) = _grads("sliced_wasserstein", [X, Y, None, None], {"p": p, "directions": theta})
+    scale = np.abs(X * gX).sum() + np.abs(Y * gY).sum() + abs(value)
+    assert abs(np.sum(X * gX) + np.sum(Y * gY) - value) <= 1e-11 * scale
+    drift = gX.sum(axis=0) + gY.sum(axis=0)
+    assert np.all(np.abs(drift) <= 1e-11 * (np.abs(gX).sum() + np.abs(gY).sum()) + 1e-300)
+
+
+@given(seeds, st.integers(-40, 40), st.integers(1, 5), st.booleans())
+def test_gaussian_gradients_obey_homogeneity_and_translation(seed, e, d, diagonal):
+    # W2(t m1, t^2 S1; t m2, t^2 S2) = t W2: m . dm + 2 S : dS = W2, and a common shift of the means is free.
+    rng = np.random.default_rng(seed)
+    t = 10.0**e
+    m1, m2 = rng.standard_normal(d) * t, rng.standard_normal(d) * t
+    if diagonal:
+        S1, S2 = (rng.random(d) + 0.1) * t * t, (rng.random(d) + 0.1) * t * t
+    else:
+        F1, F2 = rng.standard_normal((d, d)), rng.standard_normal((d, d))
+        S1, S2 = (F1 @ F1.T + 0.1 * np.eye(d)) * t * t, (F2 @ F2.T + 0.1 * np.eye(d)) * t * t
+    value, (g1, gS1, g2, gS2) = _grads("gaussian_wasserstein", [m1, S1, m2, S2], {})
+    euler = m1 @ g1 + m2 @ g2 + 2.0 * (np.sum(S1 * gS1) + np.sum(S2 * gS2))
+    scale = np.abs(m1 * g1).sum() + np.abs(m2 * g2).sum() + 2 * (np.abs(S1 * gS1).sum() + np.abs(S2 * gS2).sum())
+    assert abs(euler - value) <= 1e-9 * (scale + value)
+    assert np.all(np.abs(g1 + g2) <= 1e-12 * (np.abs(g1) + np.abs(g2)) + 1e-300)

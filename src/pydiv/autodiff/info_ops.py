@@ -111,7 +111,7 @@ def _positive_gradients(kind: str, arrays: list[np.ndarray], ax: int, nats: np.n
     p = arrays[0]
     sp = p.sum(axis=ax, keepdims=True)
     if kind == "entropy":
-        return [(np.log(sp) - np.log(p) - nats) / sp]
+        return [(-np.log(p / sp) - nats) / sp]  # log of P itself: log sp - log p would cancel digits
     q = arrays[1]
     sq = q.sum(axis=ax, keepdims=True)
     if kind in ("js_divergence", "jensenshannon"):
@@ -125,7 +125,7 @@ def _positive_gradients(kind: str, arrays: list[np.ndarray], ax: int, nats: np.n
     ratio = (p / q) * (sq / sp)  # P / Q
     grad_q = (1.0 - ratio) / sq
     if kind == "cross_entropy":
-        return [(np.log(sq) - np.log(q) - nats) / sp, grad_q]
+        return [(-np.log(q / sq) - nats) / sp, grad_q]
     return [(np.log(ratio) - nats) / sp, grad_q]
 
 
