@@ -181,3 +181,24 @@ def test_gradients_not_provided_are_refused_and_only_asked_ones_computed():
     with host_calls("kl_divergence", 0) as calls:
         jax.grad(lambda s: pj.kl_divergence(p, s))(q)
     assert calls == [(3,)]
+
+
+def test_bad_data_raises_pydivs_error_outside_transformations():
+    with pytest.raises(ValueError, match="p"):
+        pj.entropy(jnp.asarray([jnp.nan, 1.0]))
+    with pytest.raises(ValueError, match="p"):
+        pj.kl_divergence(jnp.asarray([-1.0, 2.0]), jnp.asarray([0.5, 0.5]))
+
+
+def test_traced_options_are_refused_and_concrete_ones_accepted():
+    rng = np.random.default_rng(13)
+    D = jnp.asarray(rng.standard_normal((5, 2)))
+    X = jnp.asarray(rng.standard_normal((4, 2)))
+    with pytest.raises(TypeError, match="directions must be a concrete array"):
+        jax.jit(lambda d: pj.sliced_wasserstein(X, X + 1, directions=d))(D)
+    with pytest.raises(TypeError, match="directions must be a concrete array"):
+        jax.grad(lambda d: pj.sliced_wasserstein(X, X + 1, directions=d))(D)
+    g = jax.jit(jax.grad(lambda x: pj.sliced_wasserstein(x, X + 1, directions=D)))(X)
+    want = pydiv.sliced_wasserstein(np.asarray(X), np.asarray(X) + 1, directions=np.asarray(D))
+    assert g.shape == (4, 2)
+    assert float(pj.sliced_wasserstein(X, X + 1, directions=D)) == want

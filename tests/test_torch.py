@@ -180,12 +180,21 @@ def test_batch_shapes_that_do_not_match_are_refused():
 
 def test_second_derivatives_are_refused_not_zero():
     # The backward pass multiplies by gradients held as constants; differentiating it again would give a
-    # silently wrong zero Hessian, so PyTorch is told it is differentiable once only.
+    # silently wrong zero Hessian (or a gradient penalty that contributes nothing), so it raises instead.
     p = torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64, requires_grad=True)
     q = torch.tensor([0.1, 0.6, 0.3], dtype=torch.float64)
     (g,) = torch.autograd.grad(pt.kl_divergence(p, q), p, create_graph=True)
-    with pytest.raises(RuntimeError):
+    assert g.requires_grad
+    with pytest.raises(RuntimeError, match="pydiv.torch.kl_divergence: second derivatives are not provided"):
         g.sum().backward()
+    with pytest.raises(RuntimeError, match="second derivatives are not provided"):
+        torch.autograd.functional.hessian(pt.entropy, torch.tensor([0.2, 0.3, 0.5], dtype=torch.float64))
+    X = torch.randn(5, 2, dtype=torch.float64, requires_grad=True)
+    (gx,) = torch.autograd.grad(pt.wasserstein_nd(X, torch.randn(4, 2, dtype=torch.float64)), X, create_graph=True)
+    with pytest.raises(RuntimeError, match="wasserstein_nd: second derivatives"):
+        (gx**2).sum().backward()  # a WGAN-GP style penalty must not silently vanish
+    (g1,) = torch.autograd.grad(pt.kl_divergence(p, q), p)  # without create_graph: a plain gradient
+    torch.testing.assert_close(g1, g.detach())
 
 
 def test_requires_grad_where_no_gradient_is_provided_is_refused():
@@ -206,3 +215,43 @@ def test_requires_grad_where_no_gradient_is_provided_is_refused():
     assert float(out.detach()) == pydiv.sliced_wasserstein(x.numpy(), y.numpy(), directions=theta.detach().numpy())
     with torch.no_grad():
         pt.wasserstein_nd(x, y, a)  # no gradient asked for: fine
+
+
+def test_emd2_accepts_float32_weights_that_agree_to_float32_rounding():
+    # ones/7 and ones/5 (or two softmax outputs) in float32 sum to 1 only within ~3e-8.
+    torch.manual_seed(3)
+    M = torch.rand(7, 5, requires_grad=True)
+    for a, b in ((torch.ones(7) / 7, torch.ones(5) / 5),
+                 (torch.softmax(torch.randn(7), 0), torch.softmax(torch.randn(5), 0))):
+        cost = pt.emd2(a, b, M)
+        cost.backward()
+        assert cost.dtype == torch.float32 and torch.isfinite(M.grad).all()
+        want = pydiv.emd2(a.double().numpy(), b.double().numpy(), M.detach().double().numpy(), normalize=True)
+        assert abs(float(cost.detach()) - want) <= 1e-6 * want
+        M.grad = None
+    with pytest.raises(ValueError, match="mass"):
+        pt.emd2(torch.ones(7) / 7, torch.ones(5) / 4, M)  # a real mismatch is still refused
+
+
+def test_array_likes_keep_their_precision_and_odd_dtypes_are_refused():
+    out = pt.kl_divergence(np.array([0.2, 0.8]), np.array([0.5, 0.5]))
+    assert out.dtype == torch.float64 and float(out) == pydiv.kl_divergence([0.2, 0.8], [0.5, 0.5])
+    with pytest.raises(TypeError, match="p has dtype torch.bfloat16"):
+        pt.entropy(torch.tensor([0.2, 0.8], dtype=torch.bfloat16))
+
+
+def test_wasserstein_nd_batch_against_one_cloud_broadcasts():
+    torch.manual_seed(4)
+    X = torch.randn(3, 5, 2, dtype=torch.float64, requires_grad=True)
+    Y = torch.randn(4, 2, dtype=torch.float64, requires_grad=True)
+    out = pt.wasserstein_nd(X, Y)
+    out.sum().backward()
+    assert out.shape == (3,) and Y.grad.shape == (4, 2)
+    gy = torch.zeros(4, 2, dtype=torch.float64)
+    for k in range(3):
+        y = Y.detach().clone().requires_grad_(True)
+        value = pt.wasserstein_nd(X[k].detach(), y)
+        value.backward()
+        assert float(value.detach()) == float(out[k].detach())
+        gy += y.grad
+    torch.testing.assert_close(Y.grad, gy, rtol=1e-13, atol=1e-15)

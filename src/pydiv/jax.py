@@ -69,6 +69,18 @@ def _host(op: Op, options: dict[str, Any], present: list[int], ranks: list[tuple
     return tuple(out)
 
 
+def _constant_options(op: Op, options: dict[str, Any]) -> dict[str, Any]:
+    """JAX-array options (e.g. fixed sliced directions) as NumPy arrays; a traced one is refused."""
+    out = dict(options)
+    for name, v in options.items():
+        if isinstance(v, jax.core.Tracer):
+            raise TypeError(f"pydiv.jax.{op.name}: {name} must be a concrete array (a constant, not traced "
+                            f"under jit, grad or vmap; no gradient with respect to it is provided)")
+        if isinstance(v, jax.Array):
+            out[name] = np.asarray(v)
+    return out
+
+
 def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     arrays, options = op.split(args, kwargs)
     where = f"pydiv.jax.{op.name}"
@@ -80,10 +92,16 @@ def _call(op: Op, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if jnp.issubdtype(xs[i].dtype, jnp.complexfloating):
             raise TypeError(f"{where}: {op.arrays[i]} must be real (got dtype {xs[i].dtype})")
     shapes = [xs[i].shape if i in xs else None for i in range(len(arrays))]
-    options = op.canonical(shapes, options)
+    options = op.canonical(shapes, _constant_options(op, options))
     dtypes = [xs[i].dtype if i in xs else None for i in range(len(arrays))]
     out_dtype = next((xs[i].dtype for i in present if floating[i]), jnp.result_type(float))
     grad_of = [i for i in present if floating[i] and op.arrays[i] in op.differentiable]
+    if not any(isinstance(x, jax.core.Tracer) for x in xs.values()):
+        # A plain call (no jit, grad or vmap): computed now, so that bad data raises pydiv's own
+        # ValueError naming the argument (inside a transformation it arrives wrapped by JAX).
+        value, _ = op.evaluate([np.asarray(xs[i]) if i in xs else None for i in range(len(arrays))], options,
+                               (False,) * len(arrays))
+        return jnp.asarray(value, dtype=out_dtype)
     ranks = [(len(s), len(op.grad_shape(shapes, options, i))) if s is not None else (0, 0)
              for i, s in enumerate(shapes)]
     host = partial(_host, op, options, present, ranks)

@@ -17,9 +17,10 @@ gradients back to that device.  CPU tensors cross without a copy.  The
 gradient is computed in the forward pass, only when an input requires it,
 and kept for the backward pass: the solvers hand it over for free (the EMD's
 plan and potentials, the 1-D matching), so a backward pass costs one
-multiplication.  Second derivatives are not provided (the backward pass is
-not itself differentiable).  Under ``torch.compile`` each call is a graph
-break, computed eagerly.
+multiplication.  Second derivatives are refused with an error (the gradients
+are held as constants; a silent zero Hessian would be wrong).  Under
+``torch.compile`` each call is a graph break, computed eagerly; ``torch.func``
+transforms are not supported.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class _Call(torch.autograd.Function):  # type: ignore[misc, unused-ignore]
         value, grads = op.evaluate(arrays, options, wants)
         shapes = [None if a is None else np.shape(a) for a in arrays]
         dtype, device, dtypes = layout
+        ctx.op_name = op.name
+        ctx.save_for_backward(*(t for t, want in zip(tensors, wants) if want))
         ctx.parts = [
             None if G is None else (
                 _tensor(G, dtypes[i], device),
@@ -62,17 +65,38 @@ class _Call(torch.autograd.Function):  # type: ignore[misc, unused-ignore]
         return _tensor(value, dtype, device)
 
     @staticmethod
-    @torch.autograd.function.once_differentiable  # type: ignore[untyped-decorator, unused-ignore]  # the gradients are constants: no silent zero Hessian
     def backward(ctx: Any, g: Any) -> Any:
         out: list[Any] = [None, None, None, None]
+        inputs = iter(ctx.saved_tensors)
         for part in ctx.parts:
             if part is None:
                 out.append(None)
                 continue
             G, view, shape = part
             vj = g.reshape(view).to(G.dtype) * G
-            out.append(vj if vj.shape == shape else vj.sum_to_size(shape))
+            vj = vj if vj.shape == shape else vj.sum_to_size(shape)
+            x = next(inputs)
+            if torch.is_grad_enabled():  # create_graph: the gradient must carry a refusal, not read as constant
+                vj = _NoSecondDerivative.apply(vj, x, ctx.op_name)  # type: ignore[no-untyped-call, unused-ignore]
+            out.append(vj)
         return tuple(out)
+
+
+class _NoSecondDerivative(torch.autograd.Function):  # type: ignore[misc, unused-ignore]
+    """A gradient built with ``create_graph=True``: its value passes through, tied to the input it is
+    the gradient of, and differentiating it raises.  The gradients are held as constants, so a
+    second derivative would otherwise be a silent zero (a Hessian, or a gradient penalty that
+    contributes nothing)."""
+
+    @staticmethod
+    def forward(ctx: Any, vj: Any, x: Any, name: str) -> Any:
+        ctx.name = name
+        return vj.clone()
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise RuntimeError(f"pydiv.torch.{ctx.name}: second derivatives are not provided (its gradient is "
+                           f"exact but held as a constant); differentiate it once only")
 
 
 def _tensor(a: np.ndarray, dtype: Any, device: Any) -> Any:
@@ -111,7 +135,11 @@ def _layout(op: Op, arrays: list[Any]) -> tuple[Any, Any, list[Any]]:
         if t.is_complex():
             raise TypeError(f"{where}: {n} must be a real tensor (got dtype {t.dtype})")
     floating = [t.dtype for _, t in tensors if t.is_floating_point()]
-    dtype = floating[0] if floating else torch.get_default_dtype()
+    if not floating:  # array-likes only: their own float dtype (float64 stays float64), else the default
+        given = [np.asarray(a).dtype for a in arrays if a is not None and not isinstance(a, torch.Tensor)]
+        floating = [torch.float64 if np.float64 in given else torch.float32 if np.float32 in given
+                    else torch.get_default_dtype()]
+    dtype = floating[0]
     device = tensors[0][1].device if tensors else torch.device("cpu")
     return dtype, device, [a.dtype if isinstance(a, torch.Tensor) else None for a in arrays]
 

@@ -18,13 +18,19 @@ from typing import Any, Callable
 from . import Op
 
 
+_SUPPORTED = ("float64", "float32", "float16")
+
+
 def check_operands(op: Op, arrays: list[Any], names_dtypes: list[tuple[str, Any, bool]], where: str) -> None:
     """``names_dtypes``: (argument name, dtype, is floating) of each tensor argument."""
     dtypes = {}
     for name, dtype, floating in names_dtypes:
         if name in op.differentiable and not floating:
             raise TypeError(f"{where}: {name} must be a floating-point tensor (got dtype {dtype}); "
-                            f"convert it with .double() / .astype(float64)")
+                            f"convert it to float64 or float32")
+        if floating and str(dtype).rsplit(".", 1)[-1] not in _SUPPORTED:
+            raise TypeError(f"{where}: {name} has dtype {dtype}; pydiv computes in float64 and float32 "
+                            f"(and reads float16): convert it to one of those")
         if floating:
             dtypes[name] = dtype
     if len(set(map(str, dtypes.values()))) > 1:

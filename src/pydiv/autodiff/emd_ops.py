@@ -73,8 +73,26 @@ def _through_weights(pot: np.ndarray, w: np.ndarray, normalize: bool) -> np.ndar
     return through
 
 
+def _single_precision_masses(a_in: Any, b_in: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``b`` scaled to the total of ``a`` (in float64) where either came in float32 and the totals
+    agree to float32 rounding: softmax outputs or ones/n in float32 sum to 1 only within about 1e-7,
+    beyond the solver's float64 tolerance, though they mean equal masses (POT accepts them too)."""
+    single = any(np.asarray(w).dtype == np.float32 for w in (a_in, b_in))
+    ta, tb = a.sum(axis=-1, keepdims=True), b.sum(axis=-1, keepdims=True)
+    if not single or not np.all(np.abs(ta - tb) <= _FLOAT32_MASS_RTOL * np.maximum(ta, tb)):
+        return b  # the solver reports a real mismatch itself
+    scaled: np.ndarray = b * (ta / tb)
+    return scaled
+
+
+# Relative difference of float32 totals read as rounding: 2**-24 per addition, over up to ~8e3 terms.
+_FLOAT32_MASS_RTOL = 1e-6 * 8
+
+
 def _emd2_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, list[Any]]:
     a, b, M = (np.asarray(x, dtype=np.float64) for x in arrays)
+    if not options.get("normalize", False):
+        b = _single_precision_masses(arrays[0], arrays[1], a, b)
     batch = _emd2_batch_shape([a.shape, b.shape, M.shape], options)
     n, m = M.shape[-2:]
     results: list[Any]
@@ -183,6 +201,7 @@ def _nd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, 
     x, y, a, b = arrays
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     batch = _nd_batch_shape([x.shape, y.shape], options)
+    ex, ey = (z.shape[z.ndim - _cloud_rank(z.shape):] for z in (x, y))  # the clouds' own (n, d) or (n,)
     flat_x, flat_y = (z.reshape(-1, 1) if z.ndim == 1 else z for z in (x, y))
     p = float(options.get("p", 1))
     metric = options.get("metric", "euclidean")
@@ -194,15 +213,15 @@ def _nd_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, 
         value, plans, xs, ys = np.asarray(distance), [(rows, cols, mass)], [flat_x], [flat_y]
     else:
         n_b = math.prod(batch)
-        xs = np.broadcast_to(x, batch + x.shape[len(batch):]).reshape((n_b,) + x.shape[len(batch):])
-        ys = np.broadcast_to(y, batch + y.shape[len(batch):]).reshape((n_b,) + y.shape[len(batch):])
+        xs = np.broadcast_to(x, batch + ex).reshape((n_b,) + ex)  # a single cloud against a batch: broadcast
+        ys = np.broadcast_to(y, batch + ey).reshape((n_b,) + ey)
         distances, plans = solve_points_batch(xs, ys, a, b, **options)
         value = np.asarray(distances).reshape(batch)
     if not (wants[0] or wants[1]):
         return value, [None] * 4
     pairs = [plan_gradient(xk, yk, plan, p, metric, options.get("w")) for xk, yk, plan in zip(xs, ys, plans)]
-    gx = np.stack([g[0] for g in pairs]).reshape(batch + x.shape[len(batch):]) if wants[0] else None
-    gy = np.stack([g[1] for g in pairs]).reshape(batch + y.shape[len(batch):]) if wants[1] else None
+    gx = np.stack([g[0] for g in pairs]).reshape(batch + ex) if wants[0] else None
+    gy = np.stack([g[1] for g in pairs]).reshape(batch + ey) if wants[1] else None
     return value, [gx, gy, None, None]
 
 
