@@ -322,3 +322,19 @@ def test_ctrl_c_interrupts_a_long_solve():
         timer.cancel()
     # The thread's workspace is still usable afterwards.
     assert abs(wasserstein_nd(x[:50], x[:50])) <= 1e-15
+
+
+def test_float32_weights_of_equal_mass_are_accepted():
+    # ones/n (or softmax outputs) in float32 sum to 1 only within ~3e-8, beyond the float64 tolerance
+    # of 1e-9; given in float32 they are read as equal masses (b scaled to a's total), as POT reads them.
+    rng = np.random.default_rng(14)
+    M = rng.random((7, 5))
+    a32, b32 = np.ones(7, np.float32) / 7, np.ones(5, np.float32) / 5
+    want = emd2(a32.astype(np.float64), b32.astype(np.float64), M, normalize=True)
+    assert abs(emd2(a32, b32, M) - want) <= 1e-7 * want
+    batch = emd2(np.stack([a32, a32]), b32, np.stack([M, M]))
+    assert np.all(np.abs(batch - want) <= 1e-7 * want)
+    with pytest.raises(ValueError, match="different total mass"):
+        emd2(a32, np.ones(5, np.float32) / 4, M)  # a real mismatch is still refused
+    with pytest.raises(ValueError, match="different total mass"):
+        emd2(a32.astype(np.float64), b32.astype(np.float64), M)  # float64 keeps its tolerance

@@ -73,26 +73,8 @@ def _through_weights(pot: np.ndarray, w: np.ndarray, normalize: bool) -> np.ndar
     return through
 
 
-def _single_precision_masses(a_in: Any, b_in: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``b`` scaled to the total of ``a`` (in float64) where either came in float32 and the totals
-    agree to float32 rounding: softmax outputs or ones/n in float32 sum to 1 only within about 1e-7,
-    beyond the solver's float64 tolerance, though they mean equal masses (POT accepts them too)."""
-    single = any(np.asarray(w).dtype == np.float32 for w in (a_in, b_in))
-    ta, tb = a.sum(axis=-1, keepdims=True), b.sum(axis=-1, keepdims=True)
-    if not single or not np.all(np.abs(ta - tb) <= _FLOAT32_MASS_RTOL * np.maximum(ta, tb)):
-        return b  # the solver reports a real mismatch itself
-    scaled: np.ndarray = b * (ta / tb)
-    return scaled
-
-
-# Relative difference of float32 totals read as rounding: 2**-24 per addition, over up to ~8e3 terms.
-_FLOAT32_MASS_RTOL = 1e-6 * 8
-
-
 def _emd2_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool, ...]) -> tuple[np.ndarray, list[Any]]:
-    a, b, M = (np.asarray(x, dtype=np.float64) for x in arrays)
-    if not options.get("normalize", False):
-        b = _single_precision_masses(arrays[0], arrays[1], a, b)
+    a, b, M = (np.asarray(x) for x in arrays)  # the solver sees the caller's dtypes (float32 mass tolerance)
     batch = _emd2_batch_shape([a.shape, b.shape, M.shape], options)
     n, m = M.shape[-2:]
     results: list[Any]
@@ -112,10 +94,10 @@ def _emd2_evaluate(arrays: list[Any], options: dict[str, Any], wants: tuple[bool
     grads: list[Any] = [None, None, None]
     if wants[0]:
         u = np.stack([r.u for r in results]).reshape(batch + (n,))
-        grads[0] = _through_weights(u, np.broadcast_to(a, batch + (n,)), normalize)
+        grads[0] = _through_weights(u, np.broadcast_to(a.astype(np.float64), batch + (n,)), normalize)
     if wants[1]:
         v = np.stack([r.v for r in results]).reshape(batch + (m,))
-        grads[1] = _through_weights(v, np.broadcast_to(b, batch + (m,)), normalize)
+        grads[1] = _through_weights(v, np.broadcast_to(b.astype(np.float64), batch + (m,)), normalize)
     if wants[2]:
         plans = np.zeros((len(results), n, m))
         for k, r in enumerate(results):

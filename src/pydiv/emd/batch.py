@@ -16,12 +16,10 @@ import numpy as np
 
 from .. import _core
 from .._checks import as_real_array, check_bool, check_max_iter, raise_for_weight_values, thread_request, unit_max
-from .result import STATUS, EmdResult, indices_text, raise_for_costs, raise_for_statuses
+from .result import MASS_RTOL, STATUS, EmdResult, indices_text, mass_rtol, raise_for_costs, raise_for_statuses
 
 __all__ = ["check_batch_weights", "emd2_batch", "emd_batch", "problems"]
 
-# Relative difference of sum(a) and sum(b) accepted without normalize=True (as emd).
-_MASS_RTOL = 1e-9
 
 
 def problems(indices: np.ndarray) -> str:
@@ -59,7 +57,7 @@ def check_batch_weights(w: Any, B: int, n: int, name: str, other: str) -> np.nda
     return arr
 
 
-def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
+def _balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float) -> tuple[np.ndarray, np.ndarray]:
     # Row by row what dense.balance does for one problem.
     if normalize:
         sa, sb = unit_max(a, axis=1), unit_max(b, axis=1)
@@ -74,15 +72,16 @@ def _balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray,
                 "pass normalize=True or scale the weights down"
             )
     with np.errstate(invalid="ignore"):
-        off = np.flatnonzero(np.abs(ta - tb) > _MASS_RTOL * np.maximum(ta, tb))
+        off = np.flatnonzero(np.abs(ta - tb) > rtol * np.maximum(ta, tb))
     if off.size:
         k = off[0]
         raise ValueError(
             f"a and b of {problems(off)} have different total mass (problem {k}: {ta[k]!r} and {tb[k]!r}, "
-            f"relative difference {abs(ta[k] - tb[k]) / max(ta[k], tb[k]):.3g} > {_MASS_RTOL:g}); "
+            f"relative difference {abs(ta[k] - tb[k]) / max(ta[k], tb[k]):.3g} > {rtol:g}); "
             "pass normalize=True to rescale both to 1"
         )
-    return a, b
+    loose = np.abs(ta - tb) > MASS_RTOL * np.maximum(ta, tb)  # float32 rounding: b scaled to a's total
+    return (a, b) if not loose.any() else (a, np.where(loose[:, None], b * (ta / tb)[:, None], b))
 
 
 def _solve(a: Any, b: Any, M: Any, max_iter: Any, normalize: Any, n_jobs: Any, where: str) -> tuple[Any, ...]:
@@ -97,7 +96,7 @@ def _solve(a: Any, b: Any, M: Any, max_iter: Any, normalize: Any, n_jobs: Any, w
         raise ValueError(f"M must not hold empty cost matrices, got shape {Ma.shape}")
     aa = check_batch_weights(a, B, n, "a", "row of M")
     bb = check_batch_weights(b, B, m, "b", "column of M")
-    aa, bb = _balance(aa, bb, normalize)
+    aa, bb = _balance(aa, bb, normalize, mass_rtol(a, b))
     Ma = np.ascontiguousarray(Ma, dtype=np.float64)
     for test in (np.isnan, np.isneginf):
         bad = np.flatnonzero(test(Ma).any(axis=(1, 2)))

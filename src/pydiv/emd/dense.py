@@ -22,17 +22,18 @@ import numpy as np
 from .. import _core
 from .._checks import as_real_array, check_bool, check_max_iter, check_weights, normalised_weights, thread_request
 from .batch import emd2_batch, emd_batch
-from .result import EmdResult, make_result, raise_for_costs
+from .result import MASS_RTOL, EmdResult, make_result, mass_rtol, raise_for_costs
 
 __all__ = ["MASS_RTOL", "balance", "emd", "emd2"]
 
 # Relative difference of sum(a) and sum(b) accepted without normalize=True.
-MASS_RTOL = 1e-9
 
 
-def balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, np.ndarray]:
+def balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float = MASS_RTOL) -> tuple[np.ndarray, np.ndarray]:
     """The weights the solver gets: normalised (``normalize=True``), or as given
-    once their totals are checked to agree."""
+    once their totals are checked to agree to ``rtol`` (:func:`mass_rtol`); b
+    scaled to a's total where they differ by more than the solver's own float64
+    tolerance but less than ``rtol`` (float32 weights)."""
     with np.errstate(over="ignore"):
         sa, sb = float(a.sum()), float(b.sum())
     if normalize:
@@ -42,12 +43,12 @@ def balance(a: np.ndarray, b: np.ndarray, normalize: bool) -> tuple[np.ndarray, 
             raise ValueError(
                 f"{name} sums to more than the largest float64; pass normalize=True or scale the weights down"
             )
-    if abs(sa - sb) > MASS_RTOL * max(sa, sb):
+    if abs(sa - sb) > rtol * max(sa, sb):
         raise ValueError(
             f"a and b have different total mass ({sa!r} and {sb!r}, relative difference "
-            f"{abs(sa - sb) / max(sa, sb):.3g} > {MASS_RTOL:g}); pass normalize=True to rescale both to 1"
+            f"{abs(sa - sb) / max(sa, sb):.3g} > {rtol:g}); pass normalize=True to rescale both to 1"
         )
-    return a, b
+    return (a, b) if abs(sa - sb) <= MASS_RTOL * max(sa, sb) else (a, b * (sa / sb))
 
 
 def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
@@ -148,7 +149,7 @@ def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: 
         raise ValueError(f"M must not be empty, got shape {Ma.shape}")
     aa = check_weights(a, n, "a", "row of M")
     bb = check_weights(b, m, "b", "column of M")
-    aa, bb = balance(aa, bb, normalize)
+    aa, bb = balance(aa, bb, normalize, mass_rtol(a, b))
     Ma = np.ascontiguousarray(Ma, dtype=np.float64)
     if not (aa.all() and bb.all()):
         # The kernel drops zero-mass rows/columns and never reads their costs.

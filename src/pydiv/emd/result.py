@@ -47,6 +47,18 @@ class EmdMaxIterWarning(RuntimeWarning):
     """The solver stopped at ``max_iter`` pivots; the result is not optimal."""
 
 
+# Relative difference of sum(a) and sum(b) accepted without normalize=True.
+MASS_RTOL = 1e-9
+# The same for weights given in float32 (or float16): their totals carry 2**-24 of rounding per
+# addition, so ones/n, or softmax outputs, of equal mass sum alike only to about 1e-7 (POT accepts them).
+SINGLE_MASS_RTOL = 8e-6
+
+
+def mass_rtol(*weights: Any) -> float:
+    """The tolerance of the totals of weights as the caller gave them (before the float64 copy)."""
+    single = any(getattr(w, "dtype", None) in (np.float32, np.float16) for w in weights)
+    return SINGLE_MASS_RTOL if single else MASS_RTOL
+
 @dataclass(frozen=True, eq=False)
 class EmdResult:
     """Solution of an exact optimal-transport problem.
