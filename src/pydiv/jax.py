@@ -14,7 +14,7 @@ already has (plan, potentials, matching) and whose backward pass is one
 multiplication.  Under ``vmap`` the families that broadcast leading batch
 dimensions (information, Gaussian, EMD) receive the whole batch in one host
 call; the others are called once per batch element.  Second derivatives are
-not provided.  JAX's default is float32 (``jax_enable_x64`` off): the value has
+refused (the callback has no JVP).  JAX's default is float32 (``jax_enable_x64`` off): the value has
 the inputs' dtype, computed in float64 inside pydiv where pydiv does.
 """
 
@@ -31,16 +31,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised without jax
     raise ImportError('pydiv.jax needs JAX: pip install "pydiv[jax]"') from exc
 
-from .autodiff import Op, ops
+from .autodiff import Op, ops, sum_to
 from .autodiff.adapter import check_operands, public_function
-
-
-def _sum_to(x: Any, shape: tuple[int, ...]) -> Any:
-    lead = x.ndim - len(shape)
-    if lead:
-        x = x.sum(axis=tuple(range(lead)))
-    ones = tuple(k for k, n in enumerate(shape) if n == 1 and x.shape[k] != 1)
-    return x.sum(axis=ones, keepdims=True) if ones else x
 
 
 def _host(op: Op, options: dict[str, Any], present: list[int], ranks: list[tuple[int, int]], grad_of: list[int],
@@ -143,7 +135,7 @@ def _differentiable(op: Op, options: dict[str, Any], shapes: list[Any], dtypes: 
                 continue
             axes = op.axes(shapes, options, i)
             ct = (jnp.expand_dims(g, axes) if axes else g) * by_index[i]
-            cotangents.append(_sum_to(ct, shapes[i]).astype(dtypes[i]))
+            cotangents.append(sum_to(ct, shapes[i]).astype(dtypes[i]))
         return tuple(cotangents)
 
     function.defvjp(forward, backward, symbolic_zeros=True)

@@ -34,7 +34,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised without torch
     raise ImportError('pydiv.torch needs PyTorch: pip install "pydiv[torch]"') from exc
 
-from .autodiff import Op, ops
+from .autodiff import Op, ops, with_unit_axes
 from .autodiff.adapter import check_operands, public_function
 
 
@@ -57,7 +57,7 @@ class _Call(torch.autograd.Function):  # type: ignore[misc, unused-ignore]
         ctx.parts = [
             None if G is None else (
                 _tensor(G, dtypes[i], device),
-                _cotangent_shape(value.shape, op.axes(shapes, options, i)),
+                with_unit_axes(value.shape, op.axes(shapes, options, i)),
                 torch.Size(shapes[i] or ()),
             )
             for i, G in enumerate(grads)
@@ -102,13 +102,6 @@ class _NoSecondDerivative(torch.autograd.Function):  # type: ignore[misc, unused
 def _tensor(a: np.ndarray, dtype: Any, device: Any) -> Any:
     """A tensor of ``a``'s shape (0-d included), sharing its memory where dtype and device allow."""
     return torch.from_numpy(np.require(a, requirements="C")).to(dtype=dtype, device=device)
-
-
-def _cotangent_shape(value_shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
-    shape = tuple(value_shape)
-    for ax in sorted(axes):
-        shape = shape[:ax] + (1,) + shape[ax:]
-    return shape
 
 
 def _host_arrays(tensors: tuple[Any, ...]) -> list[Any]:

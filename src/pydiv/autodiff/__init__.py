@@ -97,11 +97,7 @@ class Op:
 
     def grad_shape(self, shapes: Shapes, options: dict[str, Any], i: int) -> Shape:
         """Shape of ``G_i``."""
-        value = self.value_shape(shapes, options)
-        axes = self.axes(shapes, options, i)
-        expanded = value
-        for ax in sorted(axes):
-            expanded = expanded[:ax] + (1,) + expanded[ax:]
+        expanded = with_unit_axes(self.value_shape(shapes, options), self.axes(shapes, options, i))
         shape_i = shapes[i]
         assert shape_i is not None
         return tuple(np.broadcast_shapes(expanded, shape_i))
@@ -115,13 +111,21 @@ def register(op: Op) -> Op:
     return op
 
 
+def with_unit_axes(shape: Shape, axes: tuple[int, ...]) -> Shape:
+    """``shape`` with a length-one axis inserted at each of ``axes``: the shape a cotangent is viewed as."""
+    out = tuple(shape)
+    for ax in sorted(axes):
+        out = out[:ax] + (1,) + out[ax:]
+    return out
+
+
 def expanded_cotangent(g: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     """``g`` with a length-one axis at each of ``axes`` (NumPy version of the adapters' step)."""
     return np.expand_dims(g, axes) if axes else g
 
 
-def sum_to(x: np.ndarray, shape: Shape) -> np.ndarray:
-    """Sum ``x`` over the axes along which an array of ``shape`` was broadcast to it."""
+def sum_to(x: Any, shape: Shape) -> Any:
+    """Sum ``x`` over the axes along which an array of ``shape`` was broadcast to it (NumPy or JAX)."""
     lead = x.ndim - len(shape)
     if lead:
         x = x.sum(axis=tuple(range(lead)))
