@@ -56,9 +56,15 @@ namespace pydiv {
 // kEmdMinBlock (measured on grid graphs: see grid/grid_emd.hpp).
 constexpr double kSparseBlockFactor = 1.0;
 
+// Nodes are renumbered in the tree's preorder every kSparseRelabelFactor * N
+// pivots (at least kSparseRelabelMin), see sparse_relabel.hpp.
+constexpr double kSparseRelabelFactor = 0.25;
+constexpr int64_t kSparseRelabelMin = 256;
+
 class SparseSimplex : private SpanningTree {
 public:
     void set_block_factor(double f) { block_factor_ = f; }
+    void set_relabel_factor(double f) { relabel_factor_ = f; }
 
     template <class Stop>
     EmdSolution solve(const double* supply, int64_t nodes, const int32_t* tail, const int32_t* head,
@@ -73,23 +79,37 @@ public:
         if (!have_basis_) return;
         for (int64_t x = 0; x < root_; ++x)
             if (arc_[x] >= 0 && flow_[x] > 0.0) {
-                ids.push_back(arc_[x]);
+                ids.push_back(arc_orig_[arc_[x]]);
                 flows.push_back(flow_[x]);
             }
     }
 
 private:
     int64_t N_ = 0, E_ = 0;
+    // The arcs, copied: relabel() renumbers their ends and reorders them.
+    std::vector<int32_t> tail_v_, head_v_;
+    std::vector<double> cost_v_;
+    std::vector<int64_t> arc_orig_;   // current arc index -> the caller's arc id
+    std::vector<int64_t> node_orig_;  // current node label -> the caller's node
     const int32_t* tail_ = nullptr;
     const int32_t* head_ = nullptr;
     const double* cost_ = nullptr;
+    // relabel() scratch.
+    std::vector<int64_t> new_of_, labels_, tmp_i_;
+    std::vector<double> tmp_d_;
+    std::vector<unsigned char> tmp_u_;
+    std::vector<int32_t> tmp_t_, tmp_h_;
+    std::vector<int64_t> tmp_a_;
     double total_ = 0.0;
-    int64_t n_art_ = 0, block_ = 1, cursor_ = 0;
+    int64_t n_art_ = 0, block_ = 1, cursor_ = 0, relabel_every_ = 1;
     double block_factor_ = kSparseBlockFactor;
+    double relabel_factor_ = kSparseRelabelFactor;
     bool have_basis_ = false;
     std::vector<double> pi_;
 
     EmdStatus check_input(const double* supply);
+    void copy_arcs();
+    void relabel();
     void init_artificial();
     template <bool kSingleComponent>
     int64_t find_entering();
@@ -107,7 +127,7 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
     have_basis_ = false;
     N_ = nodes < 0 ? 0 : nodes;
     E_ = arcs < 0 ? 0 : arcs;
-    tail_ = tail;
+    tail_ = tail;  // checked first, then copied
     head_ = head;
     cost_ = cost;
     pi_.assign(static_cast<size_t>(N_), kNaN);
@@ -127,9 +147,11 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
     track_mag_ = false;
     allocate_tree(N_ + 1, true);
     supply_.assign(supply, supply + N_);
+    copy_arcs();
     init_artificial();
     have_basis_ = true;
     block_ = std::min<int64_t>(E_, std::max<int64_t>(kEmdMinBlock, std::llround(block_factor_ * std::sqrt(double(E_)))));
+    relabel_every_ = std::max<int64_t>(kSparseRelabelMin, std::llround(relabel_factor_ * double(N_)));
     cursor_ = 0;
 
     EmdStatus st = EmdStatus::optimal;
@@ -159,6 +181,7 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
         }
         dirty = true;
         ++n_iter;
+        if (n_iter % relabel_every_ == 0) relabel();
     }
     double total_cost = kNaN;
     sol.status = finish(st, total_cost);
@@ -330,7 +353,7 @@ inline EmdStatus SparseSimplex::finish(EmdStatus st, double& total_cost) {
     total_cost = st == EmdStatus::infeasible ? kInf : sum + comp;
     if (st != EmdStatus::optimal) return st;
     const double mstar = n_art_ > 1 ? smallest_mstar() : 0.0;
-    for (int64_t x = 0; x < R; ++x) pi_[x] = r_[x] + (km_[x] / mrank_) * mstar;
+    for (int64_t x = 0; x < R; ++x) pi_[node_orig_[x]] = r_[x] + (km_[x] / mrank_) * mstar;
     return st;
 }
 
@@ -350,3 +373,5 @@ inline double SparseSimplex::smallest_mstar() const {
 }
 
 }  // namespace pydiv
+
+#include "emd/sparse_relabel.hpp"

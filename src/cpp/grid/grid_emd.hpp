@@ -61,6 +61,7 @@ public:
     const std::vector<GridPlanEntry>& plan() const { return plan_; }
     int64_t arcs() const { return static_cast<int64_t>(graph_.tail.size()); }
     void set_block_factor(double f) { ns_.set_block_factor(f); }
+    void set_relabel_factor(double f) { ns_.set_relabel_factor(f); }
 
 private:
     static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

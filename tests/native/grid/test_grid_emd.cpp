@@ -151,9 +151,9 @@ int main() {
             check_one(rng, shape(3, 4, 5, 3, 2.0, cheb ? 2.0 : 0.5, cheb ? 2.0 : 1e2), m, kind);
         }
     {  // a stop request interrupts
-        const pydiv::GridShape g = shape(2, 30, 30, 1, 1.0, 1.0, 1.0);
-        const Vec a = masses(rng, 900, 0), b = masses(rng, 900, 0);
-        Vec u(900), v(900);
+        const pydiv::GridShape g = shape(2, 64, 64, 1, 1.0, 1.0, 1.0);  // > kEmdStopCheckInterval pivots
+        const Vec a = masses(rng, 4096, 0), b = masses(rng, 4096, 0);
+        Vec u(4096), v(4096);
         pydiv::GridEmd ws;
         int calls = 0;
         const auto stop = [&calls] { return ++calls > 0; };
