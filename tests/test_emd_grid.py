@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from test_interrupt import run_child
+
 from reference import check_grid_certificate, emd_linprog, grid_cost_matrix, wasserstein_hist
 import pydiv
 from pydiv.emd import EmdMaxIterWarning
@@ -252,3 +254,35 @@ def test_bad_input(kwargs, error, match):
 def test_graph_too_large_is_refused_before_allocating():
     with pytest.raises(ValueError, match="GiB"):
         pydiv.emd_grid(np.ones((1024, 1024)), np.ones((1024, 1024)), metric="sqeuclidean")
+
+
+# Ctrl-C stops a 256 x 256 solve (several seconds) within 2 s, and a solve afterwards is right.
+def test_ctrl_c_interrupts_a_large_grid():
+    status, seconds, after = run_child(
+        setup="""
+        rng = np.random.default_rng(0)
+        A, B = rng.random((256, 256)), rng.random((256, 256))
+        B *= A.sum() / B.sum()
+        """,
+        long_call="pydiv.emd_grid(A, B)",
+        next_call="pydiv.emd_grid([[1.0, 0.0]], [[0.0, 1.0]]).cost",
+    )
+    assert status == "interrupted"
+    assert seconds < 2.0
+    assert float(after) == 1.0
+
+
+# Ctrl-C stops a batch on threads (every pair, the running ones and those not started) within 2 s.
+def test_ctrl_c_interrupts_a_batch():
+    status, seconds, after = run_child(
+        setup="""
+        rng = np.random.default_rng(1)
+        A, B = rng.random((64, 96, 96)), rng.random((64, 96, 96))
+        B *= (A.sum(axis=(1, 2)) / B.sum(axis=(1, 2)))[:, None, None]
+        """,
+        long_call="pydiv.emd_grid_batch(A, B, n_jobs=2)",
+        next_call="pydiv.emd_grid_batch([[[1.0, 0.0]]], [[[0.0, 1.0]]])[0]",
+    )
+    assert status == "interrupted"
+    assert seconds < 2.0
+    assert float(after) == 1.0
