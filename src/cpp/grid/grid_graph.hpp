@@ -64,6 +64,12 @@ struct FlowGraph {
         cost.clear();
         dir.clear();
     }
+    void reserve(int64_t arcs) {  // one allocation per array, no doubling peaks
+        tail.reserve(static_cast<size_t>(arcs));
+        head.reserve(static_cast<size_t>(arcs));
+        cost.reserve(static_cast<size_t>(arcs));
+        dir.reserve(static_cast<size_t>(arcs));
+    }
     void add(int64_t t, int64_t h, double c, int dr) {
         tail.push_back(static_cast<int32_t>(t));
         head.push_back(static_cast<int32_t>(h));
@@ -115,6 +121,7 @@ inline void build_neighbour_graph(const GridShape& g, GridMetric metric, FlowGra
     for (int i = 0; i < K; ++i) step[i] = stencil_cost(g, off[i]);
     out.clear();
     out.nodes = g.cells();
+    out.reserve(out.nodes * K);
     const int64_t s0 = g.n[1] * g.n[2], s1 = g.n[2];
     for (int64_t x0 = 0; x0 < g.n[0]; ++x0)
         for (int64_t x1 = 0; x1 < g.n[1]; ++x1)
@@ -167,6 +174,11 @@ inline void build_partite_graph(const GridShape& g, const double* a, const doubl
         }
     out.clear();
     out.nodes = db + static_cast<int64_t>(lay.dst.size());
+    {
+        int64_t arcs = 0;  // layer l sends each node along axis l: |layer l| * n_l arcs (fewer into layer d)
+        for (int l = 0; l < d; ++l) arcs += (l == 0 ? static_cast<int64_t>(lay.src.size()) : C) * g.n[l];
+        out.reserve(arcs);
+    }
     for (int l = 0; l < d; ++l) {
         const int64_t len = g.n[l], st = g.stride(l);
         const double s2 = g.spacing[l] * g.spacing[l];
