@@ -181,3 +181,18 @@ def test_spacing_is_refused_by_the_other_metrics(metric):
     X = np.ones((2, 3)) if metric in ("js", "wasserstein") else [np.ones((2, 2)), np.zeros((3, 2))]
     with pytest.raises(ValueError, match=f"spacing is not used by metric '{metric}'"):
         pydiv.pairwise(X, metric=metric, spacing=1.0)
+
+
+def test_input_forms_float32_lists_and_integers():
+    X = _grids(4, (3, 3))
+    X32 = X.astype(np.float32)
+    want = pydiv.pairwise(X32.astype(np.float64), metric="emd_grid")
+    np.testing.assert_array_equal(pydiv.pairwise(X32, metric="emd_grid"), want)
+    np.testing.assert_array_equal(pydiv.pairwise(list(X32), metric="emd_grid"), want)
+    counts = rng.integers(0, 5, size=(3, 6))
+    counts[:, 0] += 1  # no zero row
+    np.testing.assert_array_equal(pydiv.pairwise(counts, metric="emd_grid"),
+                                  pydiv.pairwise(counts.astype(float), metric="emd_grid"))
+    # In 1-D, cityblock is the 1-D Wasserstein distance of the histograms.
+    np.testing.assert_allclose(pydiv.pairwise(counts, metric="emd_grid", spacing=0.5),
+                               pydiv.pairwise(counts, metric="wasserstein", x=0.5 * np.arange(6)), rtol=1e-12, atol=1e-15)
