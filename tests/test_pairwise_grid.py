@@ -196,3 +196,9 @@ def test_input_forms_float32_lists_and_integers():
     # In 1-D, cityblock is the 1-D Wasserstein distance of the histograms.
     np.testing.assert_allclose(pydiv.pairwise(counts, metric="emd_grid", spacing=0.5),
                                pydiv.pairwise(counts, metric="wasserstein", x=0.5 * np.arange(6)), rtol=1e-12, atol=1e-15)
+
+
+def test_chebyshev_with_unequal_spacing_names_ground_metric():
+    X = np.ones((3, 4, 4))
+    with pytest.raises(ValueError, match="ground_metric='chebyshev' needs one spacing"):
+        pydiv.pairwise(X, metric="emd_grid", ground_metric="chebyshev", spacing=(1.0, 2.0))

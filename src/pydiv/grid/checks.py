@@ -63,9 +63,10 @@ def check_grid_shape(A: Any, B: Any, batch: bool) -> tuple[np.ndarray, np.ndarra
     return Aa, Ba, tuple(int(n) for n in shape)
 
 
-def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str) -> list[float]:
+def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str, metric_name: str = "metric") -> list[float]:
     """One positive, finite spacing per axis (a scalar is shared); chebyshev
-    needs one spacing for all axes (only then is its king's-move graph exact)."""
+    needs one spacing for all axes (only then is its king's-move graph exact;
+    `metric_name`: what the caller calls the metric argument)."""
     d = len(shape)
     try:
         arr = np.asarray(spacing, dtype=np.float64)

@@ -107,7 +107,7 @@ def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, n
     a = check_weights(Aa.reshape(-1), cells, "A", "cell of B")
     b = check_weights(Ba.reshape(-1), cells, "B", "cell of A")
     a, b = balance(a, b, normalize, mass_rtol(A, B))
-    raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric],
+    raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric], True,
                          return_flow, return_flow and metric == "sqeuclidean", iters, 1)
     _raise_for_statuses(raw, "emd_grid")
     return _result(raw, 0, shape, metric, return_flow)
@@ -144,7 +144,7 @@ def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 
     b = check_batch_weights(Ba.reshape(-1, cells) if Ba.ndim > len(shape) else Ba.reshape(-1), K, cells, "B", "cell")
     a, b = balance_batch(a, b, normalize, mass_rtol(A, B))
     a, b = np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64)
-    raw = _core.emd_grid(a, b, list(shape), spacing_list, METRICS[metric], False, False, iters, threads)
+    raw = _core.emd_grid(a, b, list(shape), spacing_list, METRICS[metric], False, False, False, iters, threads)
     _raise_for_statuses(raw, "emd_grid_batch")
     cost: np.ndarray = raw[0]
     return cost

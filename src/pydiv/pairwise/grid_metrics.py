@@ -104,7 +104,8 @@ class EmdGrid(HistogramMetric):
 
     def blocks(self, xs: Any, ys: Any, options: dict[str, Any], job: Job) -> BlockPlan:
         ground_metric, shape = options["ground_metric"], xs[2]
-        spacing = check_spacing(1.0 if options["spacing"] is None else options["spacing"], shape, ground_metric)
+        spacing = check_spacing(1.0 if options["spacing"] is None else options["spacing"], shape, ground_metric,
+                                "ground_metric")
         P, Q = xs[1], ys[1]
         n, m, cells = P.shape[0], Q.shape[0], P.shape[1]
         code, threads, condensed = GROUND_METRICS[ground_metric], job.threads, job.condensed
@@ -115,7 +116,7 @@ class EmdGrid(HistogramMetric):
             costs, failed = np.empty(ii.size), 0
             for k0 in range(0, ii.size, per_call):
                 k1 = min(ii.size, k0 + per_call)
-                raw = _core.emd_grid(P[ii[k0:k1]], Q[jj[k0:k1]], list(shape), spacing, code, False, False, 0,
+                raw = _core.emd_grid(P[ii[k0:k1]], Q[jj[k0:k1]], list(shape), spacing, code, False, False, False, 0,
                                      threads)
                 codes = np.asarray(raw[1])
                 if (codes == _core.EMD_INTERRUPTED).any():  # the kernel normally re-raises the signal itself
