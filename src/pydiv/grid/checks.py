@@ -80,7 +80,7 @@ def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str, metric_name
         raise ValueError(f"spacing must be positive and finite, got {arr.tolist()}")
     if metric == "chebyshev" and not (arr == arr[0]).all():
         raise ValueError(
-            f"metric='chebyshev' needs one spacing for every axis (got {arr.tolist()}): only then is the "
+            f"{metric_name}='chebyshev' needs one spacing for every axis (got {arr.tolist()}): only then is the "
             "king's-move grid graph exact; use emd2 on the dense cost matrix for unequal spacings"
         )
     top = _largest_cost(shape, arr, metric)
