@@ -153,6 +153,21 @@ def test_overflowing_cost_is_not_an_optimal_nan(metric, spacing):
     assert not np.isnan(r.cost), (r.status, r.cost)
 
 
+# A huge spacing on an axis of length 1 (it moves nothing: the cost is 16
+# whatever that spacing) passes check_spacing (its largest step, s * (n - 1),
+# is 0), but the partite graph squares it: s**2 == inf, and an arc cost of
+# inf * 0**2 == NaN makes the solver end in status "invalid_input", handed
+# back as cost NaN (grid_graph.hpp, build_partite_graph: s2 * (diff * diff)).
+# Expected: 16.0, as cityblock's 4.0 is right for the same input.
+@pytest.mark.parametrize("spacing", [(1.0, 1e160), (1.0, 1e300)])
+def test_huge_spacing_on_an_axis_of_length_one(spacing):
+    A = np.zeros((5, 1))
+    A[0, 0] = 1.0
+    B = A[::-1].copy()
+    assert pydiv.emd_grid(A, B, metric="cityblock", spacing=spacing).cost == 4.0
+    assert pydiv.emd_grid(A, B, metric="sqeuclidean", spacing=spacing).cost == 16.0
+
+
 # A batch whose graph cannot be allocated aborts the whole Python process
 # (std::terminate, exit status 134) with n_jobs > 1: a std::bad_alloc leaves
 # the OpenMP region of run_tasks (core/task_batch.hpp), which has no
@@ -357,6 +372,17 @@ def test_property_batch_bitwise_across_n_jobs_and_layouts(metric, K, data):
     assert np.array_equal(pydiv.emd_grid_batch(view, B, metric=metric), ref)
     shared = [pydiv.emd_grid(A[0], B[k], metric=metric).cost for k in range(K)]
     assert np.array_equal(pydiv.emd_grid_batch(A[0], B, metric=metric), shared)
+
+
+@settings(max_examples=30, deadline=None)
+@given(grid_pair(max_side=(12, 5, 3)), st.sampled_from(METRICS))
+def test_property_documented_gauge_of_the_potentials(pair, metric):
+    # v == 0 at the first cell (C order) with B > 0; u == -v for the W1 metrics.
+    A, B = pair
+    r = pydiv.emd_grid(A, B, metric=metric)
+    assert r.v.ravel()[np.flatnonzero(B.ravel() > 0)[0]] == 0.0
+    if metric != "sqeuclidean":
+        assert np.array_equal(r.u, -r.v)
 
 
 @pytest.mark.parametrize("metric", METRICS)
