@@ -100,10 +100,14 @@ def test_float32_copies_of_normalised_histograms_are_accepted():
 # A strongly anisotropic cityblock grid (spacing 1e-8 and 1e8) makes the
 # sparse simplex give up with status "invalid_input" and cost NaN on this
 # ordinary 3 x 3 pair (about 0.5 % of random pairs; also spacing (1, 1e16)),
-# where emd2 on the dense matrix solves it.  Probably SparseSimplex::pivot
-# finding no blocking arc (reported as a negative-cost cycle) on potentials of
-# 1e8 whose rounding exceeds the 1e-8 arc costs (sparse_simplex.hpp, pivot).
-# Expected: the optimum, as emd2.
+# where emd2 on the dense matrix solves it.  Traced: the entering arc is
+# 5 -> 2 (cost 1e-8) whose reverse 2 -> 5 is its own tree arc; the
+# incrementally updated potentials carry an absolute error of 2**-26 (the
+# ulp of the 1e8 they passed through) while the pricing tolerance is relative
+# to their current size (about 1e-8: SparseSimplex sets track_mag_ = false),
+# so the 2-cycle looks negative (rc = -4.9e-9), find_leaving finds no
+# blocking arc and pivot() reports a negative-cost cycle (sparse_simplex.hpp,
+# pivot / find_entering).  Expected: the optimum, as emd2.
 ANISO_A = np.array([[0.03855534698566494, 0.170972798823696, 0.08609263931102541],
                     [0.22740270634589724, 0.0, 0.21817707551323232],
                     [0.0, 0.21166727718515907, 0.04713215583532504]])
