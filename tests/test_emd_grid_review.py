@@ -183,8 +183,10 @@ def test_batch_allocation_failure_does_not_kill_the_process():
         import numpy as np
         import pydiv
         resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
-        n = 30000  # 1-D sqeuclidean: a 9e8-arc graph, accepted by graph_size
-        A = np.ones((2, n)); B = np.tile(np.linspace(0.5, 1.5, n), (2, 1)); B *= n / B.sum(axis=1, keepdims=True)
+        # 3-D sqeuclidean 96^3: a 2.5e8-arc graph per thread (4.3 GB), accepted by graph_size
+        # on a machine with the memory, beyond the 3 GiB this child may allocate
+        shape = (2, 96, 96, 96)
+        A = np.ones(shape); B = np.ones(shape); B[:, 0] = 2.0; B *= A[0].sum() / B[0].sum()
         try:
             pydiv.emd_grid_batch(A, B, metric="sqeuclidean", n_jobs=2)
         except (MemoryError, ValueError) as e:

@@ -10,7 +10,10 @@
 //                   check is only meaningful there); the other threads read
 //                   a shared flag.
 //
-// Invariants.  Once should_stop() returns true, every task in progress sees
+// Invariants.  An exception thrown by a task (std::bad_alloc of a large
+// problem) never escapes a thread, which would terminate the process: the
+// first one is kept, every other task stops as on an interrupt, and it is
+// rethrown on the calling thread once all have finished.  Once should_stop() returns true, every task in progress sees
 // stop() == true at its next check and no further task starts (the caller
 // pre-fills the outputs of tasks that never run).  While other threads still
 // work, the calling thread keeps checking should_stop after its own last
@@ -21,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <mutex>
 
 #include "core/threads.hpp"
@@ -48,11 +52,23 @@ void run_tasks(int64_t B, int threads, Task&& task, Stop&& should_stop) {
         return true;
     };
     auto worker_stop = [&]() -> bool { return stopped.load(std::memory_order_relaxed); };
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto guarded = [&](int64_t k, auto& stop) {
+        try {
+            task(k, stop);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            stopped.store(true, std::memory_order_relaxed);
+        }
+    };
     if (nt <= 1) {
         for (int64_t k = 0; k < B; ++k) {
             if (caller_stop()) break;
-            task(k, caller_stop);
+            guarded(k, caller_stop);
         }
+        if (error) std::rethrow_exception(error);
         return;
     }
 #pragma omp parallel num_threads(nt)
@@ -67,9 +83,9 @@ void run_tasks(int64_t B, int threads, Task&& task, Stop&& should_stop) {
             const bool stop_now = caller ? caller_stop() : worker_stop();
             if (!stop_now) {
                 if (caller)
-                    task(k, caller_stop);
+                    guarded(k, caller_stop);
                 else
-                    task(k, worker_stop);
+                    guarded(k, worker_stop);
             }
             std::lock_guard<std::mutex> lock(done_mutex);
             if (--running == 0) all_done.notify_all();
@@ -85,6 +101,7 @@ void run_tasks(int64_t B, int threads, Task&& task, Stop&& should_stop) {
             }
         }
     }
+    if (error) std::rethrow_exception(error);
 }
 
 }  // namespace pydiv

@@ -10,7 +10,12 @@
 //
 // API
 //   pydiv::SparseSimplex ns;                        // workspace, one per thread
-//   EmdSolution s = ns.solve(supply, N, tail, head, cost, E, max_iter, stop);
+//   EmdSolution s = ns.solve(supply, N, tail, head, cost, E, total, max_iter, stop);
+//   total         the mass of the problem (e.g. sum a of a transport), the
+//                 scale of the balance and feasibility tolerances; <= 0:
+//                 the sum of the positive supplies.  Supplies a - b that
+//                 cancel to ~0 must not make the rounding of a and b look
+//                 like unroutable mass.
 //   ns.potential()    pi (N): a certificate when optimal
 //   ns.arc_flow(ids, flows)   basic arcs carrying positive flow
 //
@@ -21,12 +26,17 @@
 //                     from the tree proves it), == 0 on arcs carrying flow,
 //                     sum s pi == cost;
 //   max_iter_reached, interrupted: the current basic flow, not optimal;
-//   infeasible        supplies do not balance (relative kEmdMassRelTol), or
-//                     the graph cannot route them (artificial flow remains);
+//   infeasible        supplies do not balance (kEmdMassRelTol of total), or
+//                     the graph cannot route them (artificial flow above
+//                     kEmdFeasUlps ulps of N * total remains);
 //   invalid_input     NaN / infinite supply, NaN / infinite cost, a tail or
 //                     head out of range, or costs so large that
 //                     N * max|cost| overflows; or a negative-cost cycle
-//                     (the flow would be unbounded).
+//                     (the flow would be unbounded).  A cycle that prices
+//                     negative only through the rounding of incrementally
+//                     updated potentials is not one: the potentials are
+//                     recomputed exactly (at the path scale) and the search
+//                     goes on; only exact potentials can prove one.
 //
 // Algorithm.  The spanning-tree basis of spanning_tree.hpp (strongly feasible
 // trees, Cunningham's leaving-arc rule, so degenerate pivots - the rule on a
@@ -64,11 +74,13 @@ constexpr int64_t kSparseRelabelMin = 256;
 class SparseSimplex : private SpanningTree {
 public:
     void set_block_factor(double f) { block_factor_ = f; }
+    // Relabel every f * N pivots (sparse_relabel.hpp); f <= 0: never, and the
+    // caller's arc arrays are used without a copy.
     void set_relabel_factor(double f) { relabel_factor_ = f; }
 
     template <class Stop>
     EmdSolution solve(const double* supply, int64_t nodes, const int32_t* tail, const int32_t* head,
-                      const double* cost, int64_t arcs, int64_t max_iter, Stop&& should_stop);
+                      const double* cost, int64_t arcs, double total, int64_t max_iter, Stop&& should_stop);
 
     // Potentials (N) of the last solve; NaN unless it was optimal.
     const std::vector<double>& potential() const { return pi_; }
@@ -79,7 +91,7 @@ public:
         if (!have_basis_) return;
         for (int64_t x = 0; x < root_; ++x)
             if (arc_[x] >= 0 && flow_[x] > 0.0) {
-                ids.push_back(arc_orig_[arc_[x]]);
+                ids.push_back(relabelling_ ? arc_orig_[arc_[x]] : arc_[x]);
                 flows.push_back(flow_[x]);
             }
     }
@@ -103,11 +115,12 @@ private:
     double total_ = 0.0;
     int64_t n_art_ = 0, block_ = 1, cursor_ = 0, relabel_every_ = 1;
     double block_factor_ = kSparseBlockFactor;
-    double relabel_factor_ = kSparseRelabelFactor;
+    double relabel_factor_ = kSparseRelabelFactor;  // <= 0: never relabel
+    bool relabelling_ = false;
     bool have_basis_ = false;
     std::vector<double> pi_;
 
-    EmdStatus check_input(const double* supply);
+    EmdStatus check_input(const double* supply, double total);
     void copy_arcs();
     void relabel();
     template <bool kSingleComponent>
@@ -120,8 +133,8 @@ private:
 
 template <class Stop>
 EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int32_t* tail,
-                                 const int32_t* head, const double* cost, int64_t arcs, int64_t max_iter,
-                                 Stop&& should_stop) {
+                                 const int32_t* head, const double* cost, int64_t arcs, double total,
+                                 int64_t max_iter, Stop&& should_stop) {
     EmdSolution sol{kNaN, EmdStatus::invalid_input, 0};
     have_basis_ = false;
     N_ = nodes < 0 ? 0 : nodes;
@@ -131,7 +144,7 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
     cost_ = cost;
     pi_.assign(static_cast<size_t>(N_), kNaN);
     if (nodes < 0 || arcs < 0) return sol;
-    const EmdStatus st0 = check_input(supply);
+    const EmdStatus st0 = check_input(supply, total);
     if (st0 != EmdStatus::optimal) {
         sol.status = st0;
         sol.cost = st0 == EmdStatus::infeasible ? kInf : kNaN;
@@ -146,7 +159,8 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
     track_mag_ = false;
     allocate_tree(N_ + 1, true);
     supply_.assign(supply, supply + N_);
-    copy_arcs();
+    relabelling_ = relabel_factor_ > 0;
+    if (relabelling_) copy_arcs();  // else the caller's arcs are used as they are
     n_art_ = init_artificial_tree();
     have_basis_ = true;
     block_ = std::min<int64_t>(E_, std::max<int64_t>(kEmdMinBlock, std::llround(block_factor_ * std::sqrt(double(E_)))));
@@ -174,13 +188,19 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
             }
             break;
         }
-        if (!pivot(e)) {  // no arc blocks the cycle: a negative-cost cycle
+        if (!pivot(e)) {  // no arc blocks the cycle: a negative-cost cycle, or rounding noise
+            if (dirty || recomputes <= kEmdTightRecomputes) {
+                recomputes = std::max(recomputes, kEmdTightRecomputes) + 1;  // the path scale from now on
+                recompute_potentials(true);
+                dirty = false;
+                continue;
+            }
             st = EmdStatus::invalid_input;
             break;
         }
         dirty = true;
         ++n_iter;
-        if (n_iter % relabel_every_ == 0) relabel();
+        if (relabelling_ && n_iter % relabel_every_ == 0) relabel();
     }
     double total_cost = kNaN;
     sol.status = finish(st, total_cost);
@@ -192,7 +212,7 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
 // Supplies finite and balanced, arcs in range with finite costs; sets
 // total_, maxabs_ and mrank_ (a power of two >= 2 (N + 1) max|cost|, so the
 // sign of real + dk * Mrank is the lexicographic sign of a reduced cost).
-inline EmdStatus SparseSimplex::check_input(const double* supply) {
+inline EmdStatus SparseSimplex::check_input(const double* supply, double total) {
     double pos = 0.0, neg = 0.0;
     for (int64_t x = 0; x < N_; ++x) {
         const double s = supply[x];
@@ -215,7 +235,7 @@ inline EmdStatus SparseSimplex::check_input(const double* supply) {
         mrank_ = std::ldexp(1.0, ex);
     }
     maxabs_ = maxabs;
-    total_ = std::max(pos, neg);
+    total_ = total > 0 ? std::max(total, std::max(pos, neg)) : std::max(pos, neg);
     if (std::fabs(pos - neg) > kEmdMassRelTol * total_) return EmdStatus::infeasible;
     return EmdStatus::optimal;
 }
@@ -293,10 +313,10 @@ inline EmdStatus SparseSimplex::finish(EmdStatus st, double& total_cost) {
         comp += std::fabs(sum) >= std::fabs(term) ? (sum - t) + term : (term - t) + sum;
         sum = t;
     }
-    total_cost = st == EmdStatus::infeasible ? kInf : sum + comp;
+    total_cost = st == EmdStatus::infeasible ? kInf : std::isfinite(sum) ? sum + comp : sum;  // inf - inf is no cost
     if (st != EmdStatus::optimal) return st;
     const double mstar = n_art_ > 1 ? smallest_mstar() : 0.0;
-    for (int64_t x = 0; x < R; ++x) pi_[node_orig_[x]] = r_[x] + (km_[x] / mrank_) * mstar;
+    for (int64_t x = 0; x < R; ++x) pi_[relabelling_ ? node_orig_[x] : x] = r_[x] + (km_[x] / mrank_) * mstar;
     return st;
 }
 

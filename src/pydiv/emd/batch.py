@@ -57,15 +57,16 @@ def check_batch_weights(w: Any, B: int, n: int, name: str, other: str) -> np.nda
     return arr
 
 
-def balance_batch(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+def balance_batch(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float,
+                  names: tuple[str, str] = ("a", "b")) -> tuple[np.ndarray, np.ndarray]:
     """Row by row what :func:`pydiv.emd.dense.balance` does for one problem, naming
-    the problems whose totals disagree."""
+    the problems whose totals disagree (and the arguments as `names`)."""
     if normalize:
         sa, sb = unit_max(a, axis=1), unit_max(b, axis=1)
         return sa / sa.sum(axis=1, keepdims=True), sb / sb.sum(axis=1, keepdims=True)
     with np.errstate(over="ignore"):
         ta, tb = a.sum(axis=1), b.sum(axis=1)
-    for name, total in (("a", ta), ("b", tb)):
+    for name, total in zip(names, (ta, tb)):
         over = np.flatnonzero(np.isinf(total))
         if over.size:
             raise ValueError(
@@ -77,7 +78,7 @@ def balance_batch(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float) ->
     if off.size:
         k = off[0]
         raise ValueError(
-            f"a and b of {problems(off)} have different total mass (problem {k}: {ta[k]!r} and {tb[k]!r}, "
+            f"{names[0]} and {names[1]} of {problems(off)} have different total mass (problem {k}: {ta[k]!r} and {tb[k]!r}, "
             f"relative difference {abs(ta[k] - tb[k]) / max(ta[k], tb[k]):.3g} > {rtol:g}); "
             "pass normalize=True to rescale both to 1"
         )

@@ -29,23 +29,25 @@ __all__ = ["MASS_RTOL", "balance", "emd", "emd2"]
 # Relative difference of sum(a) and sum(b) accepted without normalize=True.
 
 
-def balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float = MASS_RTOL) -> tuple[np.ndarray, np.ndarray]:
+def balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float = MASS_RTOL,
+            names: tuple[str, str] = ("a", "b")) -> tuple[np.ndarray, np.ndarray]:
     """The weights the solver gets: normalised (``normalize=True``), or as given
     once their totals are checked to agree to ``rtol`` (:func:`mass_rtol`); b
     scaled to a's total where they differ by more than the solver's own float64
-    tolerance but less than ``rtol`` (float32 weights)."""
+    tolerance but less than ``rtol`` (float32 weights).  Errors call the two
+    arguments `names`."""
     with np.errstate(over="ignore"):
         sa, sb = float(a.sum()), float(b.sum())
     if normalize:
         return normalised_weights(a), normalised_weights(b)
-    for name, total in (("a", sa), ("b", sb)):
+    for name, total in zip(names, (sa, sb)):
         if total == math.inf:
             raise ValueError(
                 f"{name} sums to more than the largest float64; pass normalize=True or scale the weights down"
             )
     if abs(sa - sb) > rtol * max(sa, sb):
         raise ValueError(
-            f"a and b have different total mass ({sa!r} and {sb!r}, relative difference "
+            f"{names[0]} and {names[1]} have different total mass ({sa!r} and {sb!r}, relative difference "
             f"{abs(sa - sb) / max(sa, sb):.3g} > {rtol:g}); pass normalize=True to rescale both to 1"
         )
     return (a, b) if abs(sa - sb) <= MASS_RTOL * max(sa, sb) else (a, b * (sa / sb))

@@ -9,20 +9,32 @@ costs cannot overflow), or a ValueError / TypeError naming the argument.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
 
-from .._checks import as_real_array
+from .._checks import as_real_array, check_real
 
 __all__ = ["METRICS", "check_grid_shape", "check_metric", "check_spacing", "graph_size"]
 
 # Ground metrics between cells and the kernel's codes (grid/grid_graph.hpp).
 METRICS = {"cityblock": 0, "chebyshev": 1, "sqeuclidean": 2}
-# The flow graph is refused beyond this many bytes (tail, head, cost and
-# stencil index per arc): a sqeuclidean graph grows as d n^(1 + 1/d).
+# The flow graph is refused beyond this many bytes per solve in progress (or
+# 3/4 of the machine's memory, if less): a sqeuclidean graph grows as
+# d n^(1 + 1/d).  Bytes per arc: the graph (tail, head, cost, stencil index:
+# 17), and for the neighbour graphs the solver's relabelled copy and its
+# scratch (56 more).
 MAX_GRAPH_BYTES = 16 << 30
-_ARC_BYTES = 17
+_ARC_BYTES = {"cityblock": 73, "chebyshev": 73, "sqeuclidean": 17}
+
+
+def _memory_limit() -> int:
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not POSIX
+        return MAX_GRAPH_BYTES
+    return min(MAX_GRAPH_BYTES, physical * 3 // 4)
 
 
 def check_metric(metric: Any) -> str:
@@ -68,16 +80,23 @@ def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str, metric_name
     needs one spacing for all axes (only then is its king's-move graph exact;
     `metric_name`: what the caller calls the metric argument)."""
     d = len(shape)
-    try:
-        arr = np.asarray(spacing, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"spacing must be a positive number or one per grid axis, got {spacing!r}") from None
-    if arr.ndim == 0:
-        arr = np.full(d, float(arr))
-    elif arr.ndim != 1 or arr.shape[0] != d:
-        raise ValueError(f"spacing must be a number or a sequence of {d} (one per grid axis), got shape {arr.shape}")
+    what = f"a positive number or a sequence of {d} (one per grid axis)"
+    value = spacing[()] if isinstance(spacing, np.ndarray) and spacing.ndim == 0 else spacing
+    if isinstance(value, (str, bytes)) or not (np.ndim(value) in (0, 1)):
+        raise TypeError(f"spacing must be {what}, got {spacing!r}")
+    if np.ndim(value) == 0:
+        arr = np.full(d, check_real(value, "spacing", what))
+    else:
+        items = list(value)
+        if len(items) != d:
+            raise ValueError(f"spacing must be a number or a sequence of {d} (one per grid axis), got {len(items)}")
+        arr = np.array([check_real(v, "spacing", what) for v in items], dtype=np.float64)
     if not (np.isfinite(arr).all() and (arr > 0).all()):
         raise ValueError(f"spacing must be positive and finite, got {arr.tolist()}")
+    # An axis of length 1 has no steps: its spacing enters no cost (and takes
+    # another axis's, so that chebyshev's equal spacings ignore it).
+    active = np.array(shape) > 1
+    arr = np.where(active, arr, arr[active][0] if active.any() else 1.0)
     if metric == "chebyshev" and not (arr == arr[0]).all():
         raise ValueError(
             f"{metric_name}='chebyshev' needs one spacing for every axis (got {arr.tolist()}): only then is the "
@@ -97,19 +116,24 @@ def _largest_cost(shape: tuple[int, ...], spacing: np.ndarray, metric: str) -> f
     return float(sum(steps) if metric == "cityblock" else max(steps))
 
 
-def graph_size(shape: tuple[int, ...], metric: str) -> tuple[int, int]:
+def graph_size(shape: tuple[int, ...], metric: str, solves: int = 1) -> tuple[int, int]:
     """Upper bounds on the (nodes, arcs) of the flow graph; a ValueError
-    beyond the node ids (int32) or MAX_GRAPH_BYTES."""
+    beyond the node ids (int32), or when `solves` graphs at once (one per
+    thread of a batch) would need more than MAX_GRAPH_BYTES or 3/4 of memory."""
     cells, d = math.prod(shape), len(shape)
-    if metric == "sqeuclidean":
+    per_arc = _ARC_BYTES[metric]
+    if metric == "sqeuclidean" and d == 1:  # the dense problem, costs on the fly: O(n) memory
+        nodes, arcs, per_arc = 2 * cells, cells * cells, 0
+    elif metric == "sqeuclidean":
         nodes, arcs = (d + 1) * cells, cells * sum(shape)
     else:
         nodes = cells
         arcs = 2 * sum(cells - cells // n for n in shape) if metric == "cityblock" else cells * (3**d - 1)
-    if nodes >= 2**31 - 1 or arcs * _ARC_BYTES > MAX_GRAPH_BYTES:
+    need, limit = arcs * per_arc * max(1, solves), _memory_limit()
+    if nodes >= 2**31 - 1 or need > limit:
         raise ValueError(
             f"a {'x'.join(map(str, shape))} grid with metric={metric!r} makes a flow graph of about "
-            f"{arcs:,} arcs ({arcs * _ARC_BYTES / 2**30:.1f} GiB), beyond what emd_grid accepts "
-            f"({MAX_GRAPH_BYTES >> 30} GiB)"
+            f"{arcs:,} arcs ({need / 2**30:.1f} GiB{f' for {solves} solves at once' if solves > 1 else ''}), "
+            f"beyond what emd_grid accepts ({limit / 2**30:.1f} GiB)"
         )
     return nodes, arcs

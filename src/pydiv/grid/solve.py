@@ -12,6 +12,7 @@ its own :func:`emd_grid` call would solve it.
 from __future__ import annotations
 
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from .. import _core
 from .._checks import check_bool, check_max_iter, check_weights, thread_request
 from ..emd.batch import balance_batch, check_batch_weights
 from ..emd.dense import balance
-from ..emd.result import STATUS, mass_rtol, raise_for_statuses
+from ..emd.result import STATUS, indices_text, mass_rtol, raise_for_statuses
 from .checks import METRICS, check_grid_shape, check_metric, check_spacing, graph_size
 from .result import GridEmdResult
 
@@ -106,7 +107,7 @@ def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, n
     cells = math.prod(shape)
     a = check_weights(Aa.reshape(-1), cells, "A", "cell of B")
     b = check_weights(Ba.reshape(-1), cells, "B", "cell of A")
-    a, b = balance(a, b, normalize, mass_rtol(A, B))
+    a, b = balance(a, b, normalize, mass_rtol(A, B), ("A", "B"))
     raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric], True,
                          return_flow, return_flow and metric == "sqeuclidean", iters, 1)
     _raise_for_statuses(raw, "emd_grid")
@@ -137,12 +138,12 @@ def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 
     normalize = check_bool(normalize, "normalize")
     iters = check_max_iter(max_iter)
     threads = thread_request(n_jobs)
-    graph_size(shape, metric)
     cells = math.prod(shape)
-    K = max(Aa.shape[0] if Aa.ndim > len(shape) else 1, Ba.shape[0] if Ba.ndim > len(shape) else 1)
+    K = Aa.shape[0] if Aa.ndim > len(shape) else Ba.shape[0]  # the batched side (both: equal shapes)
+    graph_size(shape, metric, min(K, threads or os.cpu_count() or 1))
     a = check_batch_weights(Aa.reshape(-1, cells) if Aa.ndim > len(shape) else Aa.reshape(-1), K, cells, "A", "cell")
     b = check_batch_weights(Ba.reshape(-1, cells) if Ba.ndim > len(shape) else Ba.reshape(-1), K, cells, "B", "cell")
-    a, b = balance_batch(a, b, normalize, mass_rtol(A, B))
+    a, b = balance_batch(a, b, normalize, mass_rtol(A, B), ("A", "B"))
     a, b = np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64)
     raw = _core.emd_grid(a, b, list(shape), spacing_list, METRICS[metric], False, False, False, iters, threads)
     _raise_for_statuses(raw, "emd_grid_batch")
@@ -153,8 +154,11 @@ def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 
 def _raise_for_statuses(raw: tuple[Any, ...], where: str) -> None:
     # The checks above leave the kernel nothing to refuse and a connected graph
     # nothing infeasible; should it still say so, that is an error, never a number.
-    if (raw[1] == _core.EMD_INVALID_INPUT).any() or (raw[1] == _core.EMD_INFEASIBLE).any():
-        raise RuntimeError(f"{where}: the grid solver refused the checked input (status codes {set(raw[1].tolist())})")
+    bad = np.flatnonzero((raw[1] == _core.EMD_INVALID_INPUT) | (raw[1] == _core.EMD_INFEASIBLE))
+    if bad.size:
+        raise RuntimeError(f"{where}: the grid solver could not solve pair{'s' if bad.size > 1 else ''} "
+                           f"{indices_text(bad)} of the checked input (status {STATUS[int(raw[1][bad[0]])]}); "
+                           "please report it")
     raise_for_statuses(raw[1], raw[2], where, stacklevel=3)
 
 

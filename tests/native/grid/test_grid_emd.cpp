@@ -163,11 +163,11 @@ int main() {
         const double supply[2] = {1.0, -0.5};
         const int32_t tail[1] = {0}, head[1] = {1};
         const double cost[1] = {1.0};
-        const pydiv::EmdSolution s = ns.solve(supply, 2, tail, head, cost, 1, 0, [] { return false; });
+        const pydiv::EmdSolution s = ns.solve(supply, 2, tail, head, cost, 1, 0.0, 0, [] { return false; });
         CHECK(s.status == pydiv::EmdStatus::infeasible);
         // an arc the wrong way round cannot route the supply
         const double supply2[2] = {-1.0, 1.0};
-        const pydiv::EmdSolution s2 = ns.solve(supply2, 2, tail, head, cost, 1, 0, [] { return false; });
+        const pydiv::EmdSolution s2 = ns.solve(supply2, 2, tail, head, cost, 1, 0.0, 0, [] { return false; });
         CHECK(s2.status == pydiv::EmdStatus::infeasible);
     }
     return native_test::finish();
