@@ -1,0 +1,343 @@
+"""Exact EMD between images on a grid: pydiv.emd_grid beside dense solvers.
+
+Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--classes cauchy,shapes]
+
+* Inputs: pairs of DOTmark-like images (``dotmark_like.py``: white noise,
+  smooth and rough Gaussian random fields, Cauchy mixtures, shapes), drawn
+  from a seeded Generator, on 32 x 32 to 256 x 256 grids, each of total 1.
+* For each class and side: ``pydiv.emd_grid(A, B, metric=...)`` for the
+  cityblock (W1 with L1 ground cost), chebyshev (L-inf) and sqeuclidean (W2^2)
+  ground costs between cell indices; median and minimum of repeated calls,
+  simplex pivots, and the peak memory of one call: the rise of the peak RSS
+  (VmHWM) of a fresh spawned process over its level after imports and input
+  generation, so that C++ allocations count.
+* Beside it, where the dense cost matrix is small (grids up to 64 x 64, i.e.
+  4096 x 4096 costs): ``pydiv.emd2`` and POT's ``ot.emd2`` on the dense
+  matrix of the same ground cost, built between the positive cells of A and
+  of B only (zero cells carry no mass); their times over emd_grid's, and the
+  relative difference of the optimal costs (the optimum is unique: it must
+  agree to rounding).  At 64 x 64 the dense solves take seconds each and are
+  timed once, cityblock only unless ``--all-dense``.
+* A batched row: ``pydiv.emd_grid_batch`` on 16 pairs of 32 x 32 images (and
+  64 x 64 in the full run) against a Python loop of emd_grid.
+* The goals of the grid solver are printed beside the rows they concern and
+  summarised at the end.
+``--quick`` runs a subset (three classes, sides up to 128, W2 at 32 x 32
+only, one dense 64 x 64 solve) in well under a minute.  Compare ratios: the
+machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dotmark_like  # noqa: E402
+from _timing import fmt_time, measure  # noqa: E402
+
+import pydiv  # noqa: E402
+
+try:
+    import ot
+except ImportError:  # pragma: no cover
+    ot = None
+
+METRICS = ("cityblock", "chebyshev", "sqeuclidean")
+SIDES = (32, 64, 128, 256)
+W2_MAX_SIDE = 128
+DENSE_MAX_CELLS = 64 * 64
+MAX_CALL_S = 20.0  # a solve predicted to take longer is skipped, not started
+MB = 2.0**20
+# (side, metric) -> (seconds, MB or None, text); the W1 speed-up goal is checked apart.
+GOALS = {
+    (32, "sqeuclidean"): (0.020, None, "< 20 ms"),
+    (64, "cityblock"): (0.020, None, "< 20 ms, >= 100x ot.emd2"),
+    (128, "cityblock"): (0.300, None, "< 0.3 s"),
+    (256, "cityblock"): (5.0, 500.0, "< 5 s, < 500 MB"),
+}
+SPEEDUP_GOAL = (64, "cityblock", 100.0)
+
+
+@dataclass
+class Timing:
+    median: float
+    minimum: float
+    rounds: int
+    value: object  # what the first call returned
+
+
+@dataclass
+class Row:
+    name: str
+    metric: str
+    grid: Timing | str  # the timing, or why it was skipped
+    n_iter: int = 0
+    peak_mb: float | str = "-"
+    dense: dict[str, Timing | str] = field(default_factory=dict)
+    goal: str = ""
+
+
+def timed(func: Callable[[], object], repeat: int, budget: float) -> Timing:
+    """Median and minimum seconds per call; fast calls through
+    ``_timing.measure``, slow ones as many single calls as fit in `budget`
+    (at least the first call, which is then also the warm-up)."""
+    t0 = time.perf_counter()
+    value = func()
+    first = time.perf_counter() - t0
+    if first * (repeat + 2) <= budget:
+        med, mn = measure(func, repeat=repeat, min_time=min(0.2, budget))
+        return Timing(med, mn, repeat, value)
+    count = min(repeat, int(budget / first))
+    if count < 2:
+        return Timing(first, first, 1, value)
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - t0)
+    return Timing(statistics.median(times), min(times), count, value)
+
+
+def ground_cost(shape: tuple[int, ...], metric: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dense costs between the cells of flat indices `rows` and `cols`,
+    built one axis at a time to keep one (len(rows), len(cols)) temporary."""
+    a = np.unravel_index(rows, shape)
+    b = np.unravel_index(cols, shape)
+    M = np.zeros((len(rows), len(cols)))
+    for ia, ib in zip(a, b):
+        d = np.abs(ia[:, None].astype(np.float64) - ib[None, :])
+        if metric == "cityblock":
+            M += d
+        elif metric == "chebyshev":
+            np.maximum(M, d, out=M)
+        else:
+            M += d * d
+    return M
+
+
+def peak_rss_kb(key: str) -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key + ":"))
+
+
+def peak_child(name: str, n: int, metric: str) -> tuple[float, float]:
+    """In a fresh process: (rise of the peak RSS in MB during one emd_grid
+    call, its cost).  On Linux the peak is reset after the input is made
+    (clear_refs 5), else it is read before the call."""
+    a, b = dotmark_like.pair(name, n)
+    if os.path.exists("/proc/self/status"):
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+            base = peak_rss_kb("VmRSS")
+        except OSError:
+            base = peak_rss_kb("VmHWM")
+        cost = pydiv.emd_grid(a, b, metric=metric).cost
+        return (peak_rss_kb("VmHWM") - base) / 1024.0, cost
+    scale = 1.0 if sys.platform == "darwin" else 1024.0  # ru_maxrss: bytes on macOS, KiB elsewhere
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cost = pydiv.emd_grid(a, b, metric=metric).cost
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * scale / MB, cost
+
+
+@dataclass
+class Plan:
+    quick: bool
+    all_dense: bool
+    classes: list[str]
+    sides: list[int]
+    pool: ProcessPoolExecutor
+    last: dict[tuple[str, str, str], tuple[int, float]] = field(default_factory=dict)
+
+    def grid_skip(self, name: str, n: int, metric: str) -> str | None:
+        if metric == "sqeuclidean" and self.quick and n > 32:
+            return "--quick times W2 at 32 x 32 only"
+        if metric == "sqeuclidean" and n > W2_MAX_SIDE:
+            return f"W2 above {W2_MAX_SIDE} x {W2_MAX_SIDE} takes too long for this script"
+        return self.too_long(("grid", name, metric), n)
+
+    def dense_skip(self, name: str, n: int, metric: str) -> str | None:
+        if ot is None:
+            return "POT is not installed"
+        if n * n > DENSE_MAX_CELLS:
+            return f"dense matrix of {n * n}^2 float64 would take {(n * n) ** 2 * 8 / 2**30:.1f} GiB"
+        if n * n == DENSE_MAX_CELLS and metric != "cityblock" and not self.all_dense:
+            return f"dense {metric} at {n} x {n} takes seconds per solve; --all-dense runs it"
+        if self.quick and n > 32 and name != self.classes[0]:
+            return f"--quick solves dense at {n} x {n} for {self.classes[0]} only"
+        return self.too_long(("dense", name, metric), n)
+
+    def too_long(self, key: tuple[str, str, str], n: int) -> str | None:
+        # Simplex solves grow about as cells^2 (dense: pairs^1.05): predict from the last side timed.
+        if key not in self.last:
+            return None
+        side, seconds = self.last[key]
+        predicted = seconds * (n / side) ** 4
+        if predicted > MAX_CALL_S:
+            return f"would take about {predicted:.0f} s per call ({side} x {side} took {seconds:.2f} s)"
+        return None
+
+
+def bench_metric(plan: Plan, name: str, n: int, metric: str, a: np.ndarray, b: np.ndarray) -> Row:
+    reason = plan.grid_skip(name, n, metric)
+    if reason is not None:
+        return Row(name, metric, reason)
+    budget = 1.0 if plan.quick else 2.0
+    grid = timed(lambda: pydiv.emd_grid(a, b, metric=metric), repeat=7 if n <= 64 else 5, budget=budget)
+    first = grid.value
+    if first.status != "optimal":
+        return Row(name, metric, f"status {first.status!r} after {first.n_iter} pivots")
+    grid.value = first.cost
+    plan.last[("grid", name, metric)] = (n, grid.median)
+    row = Row(name, metric, grid, n_iter=first.n_iter)
+    if not plan.quick or metric == "cityblock":
+        row.peak_mb, cost = plan.pool.submit(peak_child, name, n, metric).result()
+        if abs(cost - grid.value) > 1e-12 * abs(grid.value):
+            row.peak_mb = f"cost {cost!r} in a fresh process"
+    rows, cols = np.flatnonzero(a), np.flatnonzero(b)
+    reason = plan.dense_skip(name, n, metric)
+    if reason is not None:
+        row.dense = {"pydiv.emd2": reason, "ot.emd2": reason}
+        return row
+    M = ground_cost(a.shape, metric, rows, cols)
+    wa, wb = a.ravel()[rows], b.ravel()[cols]
+    solvers = {"pydiv.emd2": lambda: pydiv.emd2(wa, wb, M), "ot.emd2": lambda: ot.emd2(wa, wb, M, numItermax=10**9)}
+    for solver, func in solvers.items():
+        row.dense[solver] = timed(func, repeat=5, budget=0.0 if n * n >= DENSE_MAX_CELLS else 1.5)
+        plan.last[("dense", name, metric)] = (n, max(plan.last.get(("dense", name, metric), (0, 0.0))[1],
+                                                     row.dense[solver].median))
+    return row
+
+
+def goal_text(n: int, row: Row) -> str:
+    if (n, row.metric) not in GOALS or not isinstance(row.grid, Timing):
+        return ""
+    seconds, megabytes, text = GOALS[(n, row.metric)]
+    ok = row.grid.median < seconds
+    if megabytes is not None:
+        ok = ok and isinstance(row.peak_mb, float) and row.peak_mb < megabytes
+    if (n, row.metric) == SPEEDUP_GOAL[:2]:
+        pot = row.dense.get("ot.emd2")
+        if not isinstance(pot, Timing):
+            return f"{text}: {'met' if ok else 'MISSED'} (speed-up not measured)"
+        ok = ok and pot.median / row.grid.median >= SPEEDUP_GOAL[2]
+    return f"{text}: {'met' if ok else 'MISSED'}"
+
+
+HEADER = (f"  {'class':<12} {'metric':<12} {'emd_grid':>11} {'min':>11} {'pivots':>8} {'peak MB':>8}"
+          f"  {'pydiv.emd2':>11} {'ot.emd2':>11} {'ot/grid':>8} {'emd2/grid':>9} {'rel.diff':>9}  goal")
+
+
+def print_row(row: Row) -> None:
+    head = f"  {row.name:<12} {row.metric:<12}"
+    if not isinstance(row.grid, Timing):
+        print(f"{head} skipped: {row.grid}")
+        return
+    g = row.grid
+    peak = f"{row.peak_mb:8.1f}" if isinstance(row.peak_mb, float) else f"{row.peak_mb:>8}"
+    line = f"{head} {fmt_time(g.median)} {fmt_time(g.minimum)} {row.n_iter:8d} {peak}  "
+    timings = {k: v for k, v in row.dense.items() if isinstance(v, Timing)}
+    cells = [fmt_time(timings[k].median) if k in timings else f"{'skipped':>11}" for k in ("pydiv.emd2", "ot.emd2")]
+    ratios = [f"{timings[k].median / g.median:{w}.1f}" if k in timings else f"{'-':>{w}}"
+              for k, w in (("ot.emd2", 8), ("pydiv.emd2", 9))]
+    diffs = [abs(t.value - g.value) / max(abs(t.value), 1e-300) for t in timings.values()]
+    diff = f"{max(diffs):9.1e}" if diffs else f"{'-':>9}"
+    flag = "  DISAGREE" if diffs and max(diffs) > 1e-9 else ""
+    single = " (1 run)" if any(t.rounds == 1 for t in timings.values()) else ""
+    print(f"{line}{cells[0]} {cells[1]} {ratios[0]} {ratios[1]} {diff}  {row.goal}{flag}{single}")
+
+
+def bench_side(plan: Plan, n: int) -> list[Row]:
+    print(f"\n{n} x {n} grids ({n * n} cells): median and min per call; dense solvers on the positive cells")
+    print(HEADER)
+    rows, notes = [], {}
+    for name in plan.classes:
+        a, b = dotmark_like.pair(name, n)
+        for metric in METRICS:
+            row = bench_metric(plan, name, n, metric, a, b)
+            row.goal = goal_text(n, row)
+            print_row(row)
+            rows.append((n, row))
+            for solver, t in row.dense.items():
+                if not isinstance(t, Timing):
+                    notes.setdefault(t, []).append(f"{name}/{metric}")
+    for reason, where in notes.items():
+        print(f"  dense solvers skipped ({len(where)} rows): {reason}")
+    return rows
+
+
+def bench_batch(n: int, count: int, name: str) -> None:
+    if not hasattr(pydiv, "emd_grid_batch"):
+        print("\npydiv.emd_grid_batch is missing: batched rows skipped")
+        return
+    A, B = dotmark_like.stack(name, n, count, seed=0), dotmark_like.stack(name, n, count, seed=1)
+    print(f"\n{count} pairs of {n} x {n} {name} images: one emd_grid_batch call against a loop of emd_grid")
+    for metric in ("cityblock", "sqeuclidean"):
+        batch = pydiv.emd_grid_batch(A, B, metric=metric)
+        loop = np.array([pydiv.emd_grid(A[k], B[k], metric=metric).cost for k in range(count)])
+        diff = np.max(np.abs(batch - loop) / np.abs(loop))
+        tb = timed(lambda: pydiv.emd_grid_batch(A, B, metric=metric), repeat=7, budget=2.0)
+        tl = timed(lambda: [pydiv.emd_grid(A[k], B[k], metric=metric) for k in range(count)], repeat=7, budget=2.0)
+        same = "bitwise equal" if np.array_equal(batch, loop) else f"max rel. diff {diff:.1e}"
+        print(f"  {metric:<12} batch {fmt_time(tb.median)} (min {fmt_time(tb.minimum).strip()})   "
+              f"loop {fmt_time(tl.median)} (min {fmt_time(tl.minimum).strip()})   "
+              f"loop/batch {tl.median / tb.median:5.2f}   costs: {same}")
+
+
+def summary(rows: list[tuple[int, Row]]) -> None:
+    print("\ngoals (median over repeats; each row above names its own):")
+    for (side, metric), (_, _, text) in GOALS.items():
+        marks = [(r.name, r.goal) for n, r in rows if n == side and r.metric == metric and r.goal]
+        if not marks:
+            print(f"  {f'{side} x {side}':<9} {metric:<12} {text}: not measured in this run")
+            continue
+        missed = [name for name, goal in marks if "MISSED" in goal]
+        verdict = "met in all" if not missed else f"MISSED for {', '.join(missed)} of"
+        print(f"  {f'{side} x {side}':<9} {metric:<12} {text}: {verdict} {len(marks)} classes")
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a subset that runs in well under a minute")
+    parser.add_argument("--all-dense", action="store_true", help="also the dense W2 and L-inf solves at 64 x 64")
+    parser.add_argument("--sizes", help="comma-separated grid sides (default 32,64,128,256; quick 32,64,128)")
+    parser.add_argument("--classes", help=f"comma-separated classes among {','.join(dotmark_like.CLASSES)}")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse()
+    if not hasattr(pydiv, "emd_grid"):
+        sys.exit(f"pydiv {pydiv.__version__} has no emd_grid: this benchmark needs a pydiv that provides it")
+    quick_classes = ["white-noise", "cauchy", "shapes"]
+    classes = args.classes.split(",") if args.classes else (quick_classes if args.quick else list(dotmark_like.CLASSES))
+    unknown = set(classes) - set(dotmark_like.CLASSES)
+    if unknown:
+        sys.exit(f"unknown classes {sorted(unknown)}; choose among {list(dotmark_like.CLASSES)}")
+    sides = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIDES[:3] if args.quick else SIDES)
+    print(f"pydiv {pydiv.__version__}, POT {ot.__version__ if ot else 'missing'}, {os.cpu_count()} CPUs; "
+          "costs are of images of total 1 with unit spacing")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+        plan = Plan(args.quick, args.all_dense, classes, sides, pool)
+        rows = [r for n in sides for r in bench_side(plan, n)]
+    if 32 in sides:
+        bench_batch(32, 16, classes[0])
+    if 64 in sides and not args.quick:
+        bench_batch(64, 16, classes[0])
+    summary(rows)
+
+
+if __name__ == "__main__":
+    main()
