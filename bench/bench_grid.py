@@ -23,7 +23,8 @@ Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--class
 * The goals of the grid solver are printed beside the rows they concern and
   summarised at the end.
 ``--quick`` runs a subset (three classes, sides up to 128, W2 at 32 x 32
-only, one dense 64 x 64 solve) in well under a minute.  Compare ratios: the
+only, one dense 64 x 64 solve, peak memory of cityblock only) in well under
+a minute.  Compare ratios: the
 machines are shared and noisy.
 """
 
@@ -37,6 +38,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -48,10 +50,7 @@ from _timing import fmt_time, measure  # noqa: E402
 
 import pydiv  # noqa: E402
 
-try:
-    import ot
-except ImportError:  # pragma: no cover
-    ot = None
+ot: Any = None  # POT, imported by main() only: see import_pot
 
 METRICS = ("cityblock", "chebyshev", "sqeuclidean")
 SIDES = (32, 64, 128, 256)
@@ -213,10 +212,11 @@ def bench_metric(plan: Plan, name: str, n: int, metric: str, a: np.ndarray, b: n
     M = ground_cost(a.shape, metric, rows, cols)
     wa, wb = a.ravel()[rows], b.ravel()[cols]
     solvers = {"pydiv.emd2": lambda: pydiv.emd2(wa, wb, M), "ot.emd2": lambda: ot.emd2(wa, wb, M, numItermax=10**9)}
-    for solver, func in solvers.items():
-        row.dense[solver] = timed(func, repeat=5, budget=0.0 if n * n >= DENSE_MAX_CELLS else 1.5)
-        plan.last[("dense", name, metric)] = (n, max(plan.last.get(("dense", name, metric), (0, 0.0))[1],
-                                                     row.dense[solver].median))
+    # Dense solves at 64 x 64 take seconds: one call each.
+    budget = 0.0 if n * n >= DENSE_MAX_CELLS else 0.6 if plan.quick else 1.0
+    dense = {solver: timed(func, repeat=5, budget=budget) for solver, func in solvers.items()}
+    plan.last[("dense", name, metric)] = (n, max(t.median for t in dense.values()))
+    row.dense.update(dense)
     return row
 
 
@@ -254,7 +254,8 @@ def print_row(row: Row) -> None:
     diffs = [abs(t.value - g.value) / max(abs(t.value), 1e-300) for t in timings.values()]
     diff = f"{max(diffs):9.1e}" if diffs else f"{'-':>9}"
     flag = "  DISAGREE" if diffs and max(diffs) > 1e-9 else ""
-    single = " (1 run)" if any(t.rounds == 1 for t in timings.values()) else ""
+    once = [k for k, t in (("emd_grid", g), *timings.items()) if t.rounds == 1]
+    single = f"  [timed once: {', '.join(once)}]" if once else ""
     print(f"{line}{cells[0]} {cells[1]} {ratios[0]} {ratios[1]} {diff}  {row.goal}{flag}{single}")
 
 
@@ -269,9 +270,8 @@ def bench_side(plan: Plan, n: int) -> list[Row]:
             row.goal = goal_text(n, row)
             print_row(row)
             rows.append((n, row))
-            for solver, t in row.dense.items():
-                if not isinstance(t, Timing):
-                    notes.setdefault(t, []).append(f"{name}/{metric}")
+            for reason in {t for t in row.dense.values() if not isinstance(t, Timing)}:
+                notes.setdefault(reason, []).append(f"{name}/{metric}")
     for reason, where in notes.items():
         print(f"  dense solvers skipped ({len(where)} rows): {reason}")
     return rows
@@ -304,7 +304,19 @@ def summary(rows: list[tuple[int, Row]]) -> None:
             continue
         missed = [name for name, goal in marks if "MISSED" in goal]
         verdict = "met in all" if not missed else f"MISSED for {', '.join(missed)} of"
-        print(f"  {f'{side} x {side}':<9} {metric:<12} {text}: {verdict} {len(marks)} classes")
+        classes = f"{len(marks)} class" + ("es" if len(marks) > 1 else "")
+        print(f"  {f'{side} x {side}':<9} {metric:<12} {text}: {verdict} {classes}")
+
+
+def import_pot() -> None:
+    """Import POT in the parent process only: its import takes seconds
+    (array backends), which every spawned memory probe would pay again."""
+    global ot
+    try:
+        import ot as pot
+    except ImportError:  # pragma: no cover
+        return
+    ot = pot
 
 
 def parse() -> argparse.Namespace:
@@ -318,6 +330,7 @@ def parse() -> argparse.Namespace:
 
 def main() -> None:
     args = parse()
+    import_pot()
     if not hasattr(pydiv, "emd_grid"):
         sys.exit(f"pydiv {pydiv.__version__} has no emd_grid: this benchmark needs a pydiv that provides it")
     quick_classes = ["white-noise", "cauchy", "shapes"]
