@@ -343,3 +343,31 @@ def check_scale_free_certificate(r, a, b, M) -> None:
     assert (slack >= -1e-11 * size - resolved).all(), float((slack / np.where(size > 0, size, 1.0)).min())
     assert (np.abs(slack[r.rows, r.cols]) <= 1e-11 * size[r.rows, r.cols]).all()  # equality on the plan
     assert abs(a @ r.u + b @ r.v - r.cost) <= 1e-11 * float(np.sum(size[r.rows, r.cols] * r.mass))
+
+
+def grid_cost_matrix(shape, spacing=1.0, metric="cityblock") -> np.ndarray:
+    # The dense (cells x cells) ground cost between the C-ordered cells of a grid.
+    spacing = np.broadcast_to(np.asarray(spacing, dtype=np.float64), (len(shape),))
+    coords = np.stack(np.unravel_index(np.arange(math.prod(shape)), shape), axis=1).astype(np.float64) * spacing
+    diff = np.abs(coords[:, None, :] - coords[None, :, :])
+    if metric == "cityblock":
+        return diff.sum(axis=2)
+    if metric == "chebyshev":
+        return diff.max(axis=2)
+    return (diff**2).sum(axis=2)
+
+
+def check_grid_certificate(r, A, B, spacing=1.0) -> None:
+    # The grid potentials certify the optimum against the dense costs:
+    # u_x + v_z <= d(x, z) up to the rounding of the numbers involved (and of
+    # what the total can resolve), and no duality gap.
+    M = grid_cost_matrix(A.shape, spacing, r.metric)
+    u, v = r.u.ravel(), r.v.ravel()
+    size = np.abs(M) + np.abs(u)[:, None] + np.abs(v)[None, :]
+    slack = M - u[:, None] - v[None, :]
+    resolved = 1e-14 * float(M.max())
+    assert (slack >= -1e-11 * size - resolved).all(), float((slack / np.where(size > 0, size, 1.0)).min())
+    a, b = A.ravel() / A.sum(), B.ravel() / B.sum()
+    scale = float(a @ np.abs(u) + b @ np.abs(v))
+    gap = abs(float(A.ravel() @ u + B.ravel() @ v) - r.cost)
+    assert gap <= 1e-11 * max(scale * A.sum(), abs(r.cost)) + resolved, gap

@@ -15,6 +15,7 @@ from . import stream
 from ._config import show_config, warn_unknown_simd_request
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .gaussian import GaussianStats, frechet_distance, gaussian_wasserstein
+from .grid import GridEmdResult, emd_grid, emd_grid_batch
 from .info import cross_entropy, entropy, jensenshannon, js_divergence, kl_divergence
 from .pairwise import pairwise
 from .sliced import MaxSlicedResult, SlicedResult, max_sliced_wasserstein, sliced_wasserstein
@@ -32,12 +33,15 @@ __all__ = [
     "EmdMaxIterWarning",
     "EmdResult",
     "GaussianStats",
+    "GridEmdResult",
     "MaxSlicedResult",
     "SlicedResult",
     "__version__",
     "cross_entropy",
     "emd",
     "emd2",
+    "emd_grid",
+    "emd_grid_batch",
     "energy_distance",
     "entropy",
     "frechet_distance",

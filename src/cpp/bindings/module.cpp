@@ -11,6 +11,7 @@ void register_emd_batch(nb::module_& m);
 void register_config(nb::module_& m);
 void register_pairwise(nb::module_& m);
 void register_sliced(nb::module_& m);
+void register_grid(nb::module_& m);
 
 NB_MODULE(_core, m) {
     register_config(m);
@@ -20,4 +21,5 @@ NB_MODULE(_core, m) {
     register_emd_batch(m);
     register_pairwise(m);
     register_sliced(m);
+    register_grid(m);
 }

@@ -21,23 +21,18 @@
 //   * Outputs are per problem: cost[k], status[k], n_iter[k], u[k n ..],
 //     v[k m ..], and plan entries offsets[k] <= e < offsets[k + 1] of rows,
 //     cols, mass, in the order the single call gives them.
-//   * Interrupts: once should_stop() returns true, every solve in progress
-//     stops at its next check (status interrupted) and no further problem
-//     starts (status interrupted, cost NaN, u = v = NaN, empty plan).  While
-//     other threads still solve, the calling thread keeps checking should_stop
-//     after its own last problem, so a long batch stays interruptible.
+//   * Interrupts (core/task_batch.hpp): once should_stop() returns true,
+//     every solve in progress stops at its next check (status interrupted)
+//     and no further problem starts (status interrupted, cost NaN,
+//     u = v = NaN, empty plan).
 #pragma once
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <limits>
-#include <mutex>
 #include <vector>
 
-#include "core/threads.hpp"
+#include "core/task_batch.hpp"
 #include "emd/network_simplex.hpp"
 
 namespace pydiv {
@@ -53,11 +48,6 @@ struct EmdBatch {
 };
 
 namespace emd_batch_detail {
-
-// How long the calling thread waits between interrupt checks once its own
-// problems are done (woken at once when the last problem finishes): short
-// against a human's Ctrl-C, long against a pivot.
-constexpr std::chrono::milliseconds kIdlePoll{20};
 
 // The solver workspace of the calling thread, kept across calls so that its
 // buffers are allocated once per thread.
@@ -118,57 +108,8 @@ void solve_emd_batch(int64_t B, int64_t n, int64_t m, int threads, SolveOne&& so
     out.u.assign(nb * static_cast<size_t>(n), kNaN);
     out.v.assign(nb * static_cast<size_t>(m), kNaN);
     std::vector<Plan> plans(nb);
-    int nt = resolve_threads(threads);
-    if (static_cast<int64_t>(nt) > B) nt = static_cast<int>(B < 1 ? 1 : B);
-
-    std::atomic<bool> stopped{false};
-    int64_t running = B;  // problems not yet finished (or skipped), under `done_mutex`
-    std::mutex done_mutex;
-    std::condition_variable all_done;
-    // The caller's check, for the calling thread only; it raises the shared flag.
-    auto caller_stop = [&]() -> bool {
-        if (stopped.load(std::memory_order_relaxed)) return true;
-        if (!should_stop()) return false;
-        stopped.store(true, std::memory_order_relaxed);
-        return true;
-    };
-    auto worker_stop = [&]() -> bool { return stopped.load(std::memory_order_relaxed); };
-    if (nt <= 1) {
-        for (int64_t k = 0; k < B; ++k) {
-            if (caller_stop()) break;
-            solve_into(k, n, m, solve_one, caller_stop, out, plans);
-        }
-        concatenate(plans, out);
-        return;
-    }
-#pragma omp parallel num_threads(nt)
-    {
-#ifdef _OPENMP
-        const bool caller = omp_get_thread_num() == 0;  // the master thread is the calling thread
-#else
-        const bool caller = true;
-#endif
-#pragma omp for schedule(dynamic, 1) nowait
-        for (int64_t k = 0; k < B; ++k) {
-            const bool stop_now = caller ? caller_stop() : worker_stop();
-            if (!stop_now) {
-                if (caller) solve_into(k, n, m, solve_one, caller_stop, out, plans);
-                else solve_into(k, n, m, solve_one, worker_stop, out, plans);
-            }
-            std::lock_guard<std::mutex> lock(done_mutex);
-            if (--running == 0) all_done.notify_all();
-        }
-        if (caller) {
-            std::unique_lock<std::mutex> lock(done_mutex);
-            while (running > 0) {
-                if (all_done.wait_for(lock, kIdlePoll, [&] { return running == 0; })) break;
-                lock.unlock();
-                const bool stop_now = caller_stop();
-                lock.lock();
-                if (stop_now) break;
-            }
-        }
-    }
+    run_tasks(
+        B, threads, [&](int64_t k, auto& stop) { solve_into(k, n, m, solve_one, stop, out, plans); }, should_stop);
     concatenate(plans, out);
 }
 

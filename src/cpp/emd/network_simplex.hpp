@@ -72,8 +72,9 @@
 //   simplex_start.hpp       the cost scan and the first basis
 //   simplex_pricing.hpp     the block search for the entering arc (with the
 //                           measurements behind the defaults)
-//   simplex_tree.hpp        leaving arc, flow change, tree and potential
-//                           updates, exact recomputes
+//   spanning_tree.hpp       the tree arrays (shared with the sparse solver):
+//                           leaving arc, flow change, tree and potential
+//                           updates, exact flow recompute
 //   simplex_duals.hpp       plan, feasibility verdict, duals, zero-mass fix-ups
 //   simplex_warm.hpp        warm start from the basic arcs of an earlier plan
 // Reference: Ahuja, Magnanti and Orlin, "Network Flows" (1993), ch. 11;
@@ -88,5 +89,5 @@
 #include "emd/simplex_pivot_loop.hpp"
 #include "emd/simplex_pricing.hpp"
 #include "emd/simplex_start.hpp"
-#include "emd/simplex_tree.hpp"
+#include "emd/spanning_tree.hpp"
 #include "emd/simplex_warm.hpp"

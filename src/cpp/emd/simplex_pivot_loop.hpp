@@ -5,7 +5,7 @@
 //
 // A pivot (primal network simplex; Ahuja, Magnanti and Orlin, "Network
 // Flows", 1993, ch. 11): step 1 pricing (simplex_pricing.hpp) picks the
-// entering arc; steps 2-6 (simplex_tree.hpp) find the apex and the leaving
+// entering arc; steps 2-6 (spanning_tree.hpp) find the apex and the leaving
 // arc, push the flow around the cycle and update the tree and potentials.
 //
 // Invariants of the loop: the basis is a strongly feasible spanning tree
@@ -133,7 +133,7 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
     n_iter = 0;
     EmdStatus st = scan_costs(cost);
     if (st != EmdStatus::optimal) return st;
-    allocate_tree();
+    allocate_tree(n_ + m_ + 1, false);
     if (warm_count_ > 0 && init_warm(cost))
         warm_used_ = true;
     else if (init_basis_ == EmdInitialBasis::row_minimum)
@@ -171,28 +171,6 @@ EmdStatus NetworkSimplex::run(C& cost, int64_t max_iter, Stop& should_stop, int6
         dirty = true;
         ++n_iter;
     }
-}
-
-// Every tree array and pivot scratch at its size for N = n' + m' + 1 nodes:
-// the only allocation of a solve after the cost scan.
-inline void NetworkSimplex::allocate_tree() {
-    const size_t NN = static_cast<size_t>(n_ + m_ + 1);
-    parent_.resize(NN);
-    size_.resize(NN);
-    last_.resize(NN);
-    thread_.resize(NN);
-    rev_.resize(NN);
-    up_.resize(NN);
-    flow_.resize(NN);
-    r_.resize(NN);
-    mag_.resize(NN);
-    km_.resize(NN);
-    stem_.resize(NN + 1);
-    ends_.resize(NN + 1);
-    sv_thread_x_.resize(NN + 1);
-    sv_rev_x_.resize(NN + 1);
-    sv_thread_e_.resize(NN + 1);
-    acc_.resize(NN);
 }
 
 // Block size of the pricing: the user's, or f sqrt(n' m') (f doubled for
@@ -235,8 +213,32 @@ bool NetworkSimplex::pivot(C& cost, int64_t ei, int64_t ej) {
     const int64_t s = q_on_i_side ? in_i : in_j;
     const int64_t t = q_on_i_side ? in_j : in_i;
     const double sign = q_on_i_side ? 1.0 : -1.0;
-    update_tree(s, t, q, join, delta, sign * rc_r, sign * rc_k);
+    update_tree(s, t, q, join, delta, sign * rc_r, sign * rc_k, s < n_, -1);  // s -> t iff s is a supply
     return true;
+}
+
+// Exact potentials from the tree (preorder walk): removes drift of the
+// incremental updates, and the global offset.
+template <class C>
+void NetworkSimplex::recompute_potentials(C& cost, bool path_scale) {
+    const int64_t R = root_;
+    r_[R] = 0.0;
+    km_[R] = 0.0;
+    mag_[R] = 0.0;
+    for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
+        const int64_t p = parent_[x];
+        if (p == R) {
+            r_[x] = 0.0;
+            km_[x] = up_[x] ? mrank_ : -mrank_;
+        } else if (x < n_) {  // arc x -> p
+            r_[x] = cost(x, p - n_) + r_[p];
+            km_[x] = km_[p];
+        } else {  // arc p -> x
+            r_[x] = r_[p] - cost(p, x - n_);
+            km_[x] = km_[p];
+        }
+        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);  // mag_[R] == 0
+    }
 }
 
 }  // namespace pydiv

@@ -2,7 +2,8 @@
 // compacted problem, its spanning-tree basis and its scratch.  Plain C++17,
 // no Python.  Its member functions are defined, by concern, in
 // simplex_pivot_loop.hpp, simplex_start.hpp, simplex_pricing.hpp,
-// simplex_tree.hpp and simplex_duals.hpp; include network_simplex.hpp (the
+// simplex_duals.hpp and simplex_warm.hpp, the tree steps in its base
+// SpanningTree (spanning_tree.hpp); include network_simplex.hpp (the
 // API and what each status certifies) rather than this file.
 //
 // Algorithm (written from Kelly & O'Neill 1991, Ahuja-Magnanti-Orlin ch. 11,
@@ -28,33 +29,13 @@
 // is bipartite and complete, the tree arc of a non-root node x is fully
 // determined by the pair (x, parent[x]); its flow is stored on the child.
 //
-// Invariants of the tree arrays (N = n' + m' + 1 nodes, R = N - 1):
-//   parent[x]  parent of x in the tree; parent[R] = -1.  parent[x] == R iff the
-//              tree arc of x is artificial (only the root has artificial arcs).
-//   up[x]      1 if the tree arc of x is directed x -> parent[x], 0 if
-//              parent[x] -> x.  For real arcs up[x] == (x is a supply node).
-//   flow[x]    flow on the tree arc of x, >= 0 (non-tree arcs carry 0).
-//   thread[x]  successor of x in a preorder (DFS) of the tree; cyclic:
-//              thread[last node] = R.  rev[x] is the inverse (thread[rev[x]]
-//              == x).
-//   size[x]    number of nodes in the subtree of x (size[R] = N).
-//   last[x]    last node of the subtree of x in preorder: the subtree of x is
-//              the contiguous thread run x, thread[x], ..., last[x] of
-//              size[x] nodes.
-//   r[x], km[x] potential pi_x = r[x] + (km[x] / Mrank) * M with
-//              C(arc) - pi_source + pi_target == 0 on every tree arc.  Only
-//              differences matter, so a pivot shifts whichever side of the
-//              tree is smaller; hence pi = canonical + g (a global offset kept
-//              in r[R], km[R], renormalised to 0 when |r[R]| grows).  In the
-//              canonical gauge r[R] = km[R] = 0 and km[x] = +Mrank / -Mrank
-//              (+ if the artificial arc of the tree path is directed up).
+// The tree arrays, their invariants and the pivot steps 2-6 are the
+// SpanningTree base (spanning_tree.hpp), shared with the sparse solver.  Here
+// N = n' + m' + 1, up[x] == (x is a supply node) for real arcs, the canonical
+// gauge has r[R] = km[R] = 0 and km[x] = +Mrank / -Mrank (+ if the artificial
+// arc of the tree path is directed up), and
 //   n_art      number of children of R (= basic artificial arcs).  When it is 1
 //              all real nodes share the same M part and pricing skips it.
-//   Strong feasibility: every tree arc with zero flow is directed away from
-//              the root (up[x] == 0).  The leaving-arc rule (Cunningham; AMO
-//              11.5: on the pivot cycle oriented like the entering arc and
-//              walked from the apex, take the LAST blocking arc) preserves it,
-//              which rules out cycling on degenerate problems.
 //
 // Potentials -> duals: u_i = pi_i, v_j = -pi_{n'+j}; the reduced cost of (i, j)
 // is rc = C(i, j) - u_i - v_j.  At the end pi is recomputed exactly from the
@@ -74,6 +55,7 @@
 #include <vector>
 
 #include "emd/emd_status.hpp"
+#include "emd/spanning_tree.hpp"
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PYDIV_NS_ALWAYS_INLINE __attribute__((always_inline)) inline
@@ -83,7 +65,7 @@
 
 namespace pydiv {
 
-class NetworkSimplex {
+class NetworkSimplex : private SpanningTree {
 public:
     NetworkSimplex() = default;
 
@@ -155,40 +137,25 @@ public:
     }
 
 private:
-    static constexpr double kInf = std::numeric_limits<double>::infinity();
-    static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
     static constexpr int64_t kPriceChunk = 64;  // reduced costs priced per chunk
     static constexpr double kScreenRel = 1.0 + 1e-12;
-    static constexpr double kOffsetLimit = 16.0;  // renormalise when |r[R]| > this * max|C|
     alignas(16) double price_buf_[kPriceChunk];
     alignas(16) double screen_buf_[kPriceChunk];
     double screen_slack_ = 0.0;  // absolute slack of the sqrt screening
-    double maxabs_ = 0.0;        // max |C| over finite costs
 
     // ---- problem (internal, compacted indices) ----
     int64_t n_ = 0, m_ = 0;         // kept rows / columns
-    int64_t root_ = 0;              // = n_ + m_
     std::vector<int64_t> rows_;     // kept row -> original row
     std::vector<int64_t> cols_;     // kept column -> original column
-    std::vector<double> supply_;    // node supply: a_i (>0) for rows, -b'_j (<0) for columns
     double total_ = 0.0;            // sum of kept a
-    double mrank_ = 1.0;            // value standing for "M" in the pricing (power of two)
     int64_t block_ = 1;
     int64_t cur_i_ = 0, cur_j_ = 0;  // block-search cursor
     int64_t n_art_ = 0;
 
-    // ---- spanning tree (see invariants above) ----
-    std::vector<int64_t> parent_, size_, last_, thread_, rev_;
-    std::vector<unsigned char> up_;
-    std::vector<double> flow_, r_, km_;
-    std::vector<double> mag_;  // error scale of r (see kEmdPriceRelTol)
-
-    // ---- pivot scratch (sized once per solve; no allocation while pivoting) ----
-    std::vector<int64_t> stem_, ends_, sv_thread_x_, sv_rev_x_, sv_thread_e_;
+    // ---- pivot scratch of the start (the tree is the SpanningTree base) ----
     std::vector<int64_t> row_arg_;  // cheapest column per row (row_minimum start)
     std::vector<double> row_val_;
     std::vector<unsigned char> col_ok_;
-    std::vector<double> acc_;
     bool have_basis_ = false;  // a spanning tree exists for the current problem
 
     // ---- outputs ----
@@ -209,18 +176,12 @@ private:
     int64_t warm_root_count_ = 0;
     bool warm_used_ = false;
 
-    void link(int64_t a, int64_t b) {
-        thread_[a] = b;
-        rev_[b] = a;
-    }
-
     // The pivot loop (simplex_pivot_loop.hpp).
     bool keep_positive_weights(const double* a, int64_t n, const double* b, int64_t m, double& sa,
                                double& sb);
     void set_supplies(const double* a, const double* b, double scale);
     template <class C, class Stop>
     EmdStatus run(C& cost, int64_t max_iter, Stop& should_stop, int64_t& n_iter);
-    void allocate_tree();
     void choose_block_size();
     template <class C>
     bool pivot(C& cost, int64_t ei, int64_t ej);
@@ -245,21 +206,9 @@ private:
     template <bool kSingleComponent, class C>
     PYDIV_NS_ALWAYS_INLINE void price_chunk(C& cost, int64_t i, int64_t c0, int64_t cl, double ri,
                                             double ari, double ki, double& best, int64_t& rowbest);
-    // The spanning tree (simplex_tree.hpp).
-    int64_t find_join(int64_t x, int64_t y) const;
-    bool find_leaving(int64_t in_i, int64_t in_j, int64_t join, int64_t& q, bool& q_on_i_side,
-                      double& delta) const;
-    void change_flow(int64_t in_i, int64_t in_j, int64_t join, double delta);
-    void update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta, double shift_r,
-                     double shift_k);
-    int64_t collect_stem(int64_t s, int64_t q);
-    int64_t rethread_subtree(int64_t t, int64_t q, int64_t join, int64_t k, int64_t& after_t);
-    void reverse_stem(int64_t s, int64_t t, int64_t k, int64_t sq, int64_t tail, double delta);
-    void shift_potentials(int64_t s, int64_t after_t, int64_t sq, double shift_r, double shift_k);
-    void renormalise_offset();
+    // Exact potentials from the tree (simplex_pivot_loop.hpp).
     template <class C>
     void recompute_potentials(C& cost, bool path_scale);
-    void recompute_flows();
     // Outputs, duals and zero-mass fix-ups (simplex_duals.hpp).
     template <class C, class Orig>
     double finish(EmdStatus& status, C& cost, Orig& orig_cost);

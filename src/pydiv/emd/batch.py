@@ -18,7 +18,7 @@ from .. import _core
 from .._checks import as_real_array, check_bool, check_max_iter, raise_for_weight_values, thread_request, unit_max
 from .result import MASS_RTOL, STATUS, EmdResult, indices_text, mass_rtol, raise_for_costs, raise_for_statuses
 
-__all__ = ["check_batch_weights", "emd2_batch", "emd_batch", "problems"]
+__all__ = ["balance_batch", "check_batch_weights", "emd2_batch", "emd_batch", "problems"]
 
 
 
@@ -57,8 +57,9 @@ def check_batch_weights(w: Any, B: int, n: int, name: str, other: str) -> np.nda
     return arr
 
 
-def _balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float) -> tuple[np.ndarray, np.ndarray]:
-    # Row by row what dense.balance does for one problem.
+def balance_batch(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row by row what :func:`pydiv.emd.dense.balance` does for one problem, naming
+    the problems whose totals disagree."""
     if normalize:
         sa, sb = unit_max(a, axis=1), unit_max(b, axis=1)
         return sa / sa.sum(axis=1, keepdims=True), sb / sb.sum(axis=1, keepdims=True)
@@ -96,7 +97,7 @@ def _solve(a: Any, b: Any, M: Any, max_iter: Any, normalize: Any, n_jobs: Any, w
         raise ValueError(f"M must not hold empty cost matrices, got shape {Ma.shape}")
     aa = check_batch_weights(a, B, n, "a", "row of M")
     bb = check_batch_weights(b, B, m, "b", "column of M")
-    aa, bb = _balance(aa, bb, normalize, mass_rtol(a, b))
+    aa, bb = balance_batch(aa, bb, normalize, mass_rtol(a, b))
     Ma = np.ascontiguousarray(Ma, dtype=np.float64)
     for test in (np.isnan, np.isneginf):
         bad = np.flatnonzero(test(Ma).any(axis=(1, 2)))

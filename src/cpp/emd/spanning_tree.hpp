@@ -1,33 +1,116 @@
-// The spanning-tree basis of the exact EMD solver: steps 2 to 6 of a pivot
+// The spanning-tree basis shared by pydiv's primal network simplex solvers
+// (the bipartite EMD solver, network_simplex.hpp, and the sparse min-cost
+// flow solver, sparse_simplex.hpp): the tree arrays, steps 2 to 6 of a pivot
 // (apex of the cycle, leaving arc, flow change, tree and potential update)
-// and the exact recomputations from the tree.  Plain C++17, no Python; part
-// of network_simplex.hpp.  The tree arrays and their invariants are
-// described in simplex_solver.hpp.
+// and the exact flow recomputation.  Plain C++17, no Python.
+//
+// Invariants of the tree arrays (N nodes, root R = N - 1):
+//   parent[x]  parent of x in the tree; parent[R] = -1.  parent[x] == R iff the
+//              tree arc of x is artificial (only the root has artificial arcs).
+//   up[x]      1 if the tree arc of x is directed x -> parent[x], 0 if
+//              parent[x] -> x.
+//   flow[x]    flow on the tree arc of x, >= 0 (non-tree arcs carry 0).
+//   arc[x]     (solvers with stored arcs only; empty otherwise) the id of the
+//              tree arc of x, -1 for an artificial arc.
+//   thread[x]  successor of x in a preorder (DFS) of the tree; cyclic:
+//              thread[last node] = R.  rev[x] is the inverse (thread[rev[x]]
+//              == x).
+//   size[x]    number of nodes in the subtree of x (size[R] = N).
+//   last[x]    last node of the subtree of x in preorder: the subtree of x is
+//              the contiguous thread run x, thread[x], ..., last[x] of
+//              size[x] nodes.
+//   r[x], km[x] potential pi_x = r[x] + (km[x] / Mrank) * M, with the big M of
+//              the artificial arcs kept symbolic (km holds multiples of the
+//              power of two Mrank, so its sums are exact), and
+//              cost(arc) - pi_tail + pi_head == 0 on every tree arc.  Only
+//              differences matter, so a pivot shifts whichever side of the
+//              tree is smaller; hence pi = canonical + g (a global offset kept
+//              in r[R], km[R], renormalised to 0 when |r[R]| grows).
+//   mag[x]     >= |r[x]|: the error scale of r[x] (the largest |potential|
+//              on the tree path that made it; see kEmdPriceRelTol).
+//   Strong feasibility: every tree arc with zero flow is directed away from
+//              the root (up[x] == 0).  The leaving-arc rule (Cunningham; AMO
+//              11.5: on the pivot cycle oriented like the entering arc and
+//              walked from the apex, take the LAST blocking arc) preserves it,
+//              which rules out cycling on degenerate problems.
 //
 // Each step keeps those invariants: find_join uses that a proper ancestor
 // has a strictly larger subtree; find_leaving applies the strongly feasible
-// rule (Cunningham 1976; Ahuja, Magnanti and Orlin, "Network Flows", 1993,
-// 11.5), so zero-flow tree arcs keep pointing away from the root and
-// degenerate pivots cannot cycle; update_tree moves the subtree T_q with its
-// thread run, sizes and last[] in O(k + depth) and shifts the potentials of
-// the smaller side only (the size/last/thread representation follows Kelly
-// and O'Neill 1991; the splice is our own).
-// recompute_potentials and recompute_flows rebuild potentials and flows
-// exactly from the tree, removing the drift of the incremental updates.
+// rule; update_tree moves the subtree T_q with its thread run, sizes and
+// last[] in O(k + depth) and shifts the potentials of the smaller side only
+// (the size/last/thread representation follows Kelly and O'Neill 1991; the
+// splice is our own).  Every array is sized once per solve (allocate_tree),
+// so nothing allocates while pivoting.  Reference: Ahuja, Magnanti and Orlin,
+// "Network Flows" (1993), ch. 11.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-
-#include "emd/simplex_solver.hpp"
+#include <limits>
+#include <vector>
 
 namespace pydiv {
+
+class SpanningTree {
+protected:
+    static constexpr double kInf = std::numeric_limits<double>::infinity();
+    static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    static constexpr double kOffsetLimit = 16.0;  // renormalise when |r[R]| > this * max|C|
+
+    int64_t root_ = 0;       // R = N - 1
+    double maxabs_ = 0.0;    // max |C| over finite costs
+    double mrank_ = 1.0;     // value standing for "M" in the pricing (power of two)
+    std::vector<double> supply_;  // node supply (> 0 sends, < 0 receives); R excluded
+    std::vector<int64_t> parent_, size_, last_, thread_, rev_, arc_;
+    std::vector<unsigned char> up_;
+    std::vector<double> flow_, r_, km_, mag_;
+    // Whether shifts raise mag[x] to |r[x]| (the bipartite solver's pricing
+    // reads mag alone); the sparse solver prices with max(mag, |r|) instead,
+    // which keeps the shift, the hot loop of a pivot on a grid, to one add.
+    bool track_mag_ = true;
+    // Pivot scratch.
+    std::vector<int64_t> stem_, ends_, sv_thread_x_, sv_rev_x_, sv_thread_e_;
+    std::vector<double> acc_;
+
+    void link(int64_t a, int64_t b) {
+        thread_[a] = b;
+        rev_[b] = a;
+    }
+
+    // Every tree array and pivot scratch at its size for NN nodes (root
+    // included); arc[] too when with_arcs.
+    void allocate_tree(int64_t nodes, bool with_arcs) {
+        const size_t NN = static_cast<size_t>(nodes);
+        for (auto* v : {&parent_, &size_, &last_, &thread_, &rev_}) v->resize(NN);
+        if (with_arcs)
+            arc_.resize(NN);
+        else
+            arc_.clear();
+        up_.resize(NN);
+        for (auto* v : {&flow_, &r_, &mag_, &km_, &acc_}) v->resize(NN);
+        for (auto* v : {&stem_, &ends_, &sv_thread_x_, &sv_rev_x_, &sv_thread_e_}) v->resize(NN + 1);
+    }
+
+    int64_t find_join(int64_t x, int64_t y) const;
+    bool find_leaving(int64_t in_i, int64_t in_j, int64_t join, int64_t& q, bool& q_on_i_side,
+                      double& delta) const;
+    void change_flow(int64_t in_i, int64_t in_j, int64_t join, double delta);
+    void update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta, double shift_r,
+                     double shift_k, bool s_up, int64_t in_arc);
+    int64_t collect_stem(int64_t s, int64_t q);
+    int64_t rethread_subtree(int64_t t, int64_t q, int64_t join, int64_t k, int64_t& after_t);
+    void reverse_stem(int64_t s, int64_t t, int64_t k, int64_t sq, int64_t tail, double delta, bool s_up,
+                      int64_t in_arc);
+    void shift_potentials(int64_t s, int64_t after_t, int64_t sq, double shift_r, double shift_k);
+    void renormalise_offset();
+    void recompute_flows();
+};
 
 // Step 2: join node (apex of the pivot cycle) = lowest common ancestor.  A
 // proper ancestor has a strictly larger subtree, so the node with the smaller
 // subtree (either one on a tie) is not the ancestor: move it up.
-inline int64_t NetworkSimplex::find_join(int64_t x, int64_t y) const {
+inline int64_t SpanningTree::find_join(int64_t x, int64_t y) const {
     const int64_t* par = parent_.data();
     const int64_t* sz = size_.data();
     while (x != y) {
@@ -46,8 +129,8 @@ inline int64_t NetworkSimplex::find_join(int64_t x, int64_t y) const {
 // blocking arc of that walk, i.e. on the j side the one nearest the apex
 // (<= while climbing), else on the i side the one nearest in_i (< while
 // climbing).  q is the child node of the leaving arc.
-inline bool NetworkSimplex::find_leaving(int64_t in_i, int64_t in_j, int64_t join, int64_t& q,
-                                         bool& q_on_i_side, double& delta) const {
+inline bool SpanningTree::find_leaving(int64_t in_i, int64_t in_j, int64_t join, int64_t& q,
+                                       bool& q_on_i_side, double& delta) const {
     const int64_t* par = parent_.data();
     const unsigned char* up = up_.data();
     const double* fl = flow_.data();
@@ -71,7 +154,7 @@ inline bool NetworkSimplex::find_leaving(int64_t in_i, int64_t in_j, int64_t joi
 }
 
 // Step 4: push delta around the cycle.
-inline void NetworkSimplex::change_flow(int64_t in_i, int64_t in_j, int64_t join, double delta) {
+inline void SpanningTree::change_flow(int64_t in_i, int64_t in_j, int64_t join, double delta) {
     if (delta == 0.0) return;
     const int64_t* par = parent_.data();
     const unsigned char* up = up_.data();
@@ -83,7 +166,8 @@ inline void NetworkSimplex::change_flow(int64_t in_i, int64_t in_j, int64_t join
 // Steps 5 + 6: tree and potential update.  Remove the tree arc (q, parent[q]);
 // the subtree T_q of q (which contains s) is re-rooted at s along the stem
 // s = x_0, x_1 = parent(x_0), ..., x_k = q and hung below t by the entering
-// arc; then the potentials of one side are shifted so that rc(in) == 0.
+// arc (s_up: it is directed s -> t; in_arc: its id, for arc[]); then the
+// potentials of one side are shifted so that rc(in) == 0.
 //
 // Preorder of the re-rooted subtree: with B_l the old subtree of x_l (the
 // thread run x_l .. e_l, e_l = last[x_l]), the new order is
@@ -92,19 +176,19 @@ inline void NetworkSimplex::change_flow(int64_t in_i, int64_t in_j, int64_t join
 // rev[x_{l-1}] and thread[e_{l-1}] .. e_l.  The splice, sizes and last[] are
 // O(k + depth); only the potential shift visits a subtree, and it visits the
 // smaller of T_q and its complement.
-inline void NetworkSimplex::update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta,
-                                        double shift_r, double shift_k) {
+inline void SpanningTree::update_tree(int64_t s, int64_t t, int64_t q, int64_t join, double delta,
+                                      double shift_r, double shift_k, bool s_up, int64_t in_arc) {
     const int64_t k = collect_stem(s, q);
     const int64_t sq = size_[q];
     int64_t after_t;  // the node that followed t in the thread before the splice
     const int64_t tail = rethread_subtree(t, q, join, k, after_t);
-    reverse_stem(s, t, k, sq, tail, delta);
+    reverse_stem(s, t, k, sq, tail, delta, s_up, in_arc);
     shift_potentials(s, after_t, sq, shift_r, shift_k);
 }
 
 // The stem s = x_0, ..., x_k = q into stem_, and the old last[] of each stem
 // node into ends_.  Returns k.
-inline int64_t NetworkSimplex::collect_stem(int64_t s, int64_t q) {
+inline int64_t SpanningTree::collect_stem(int64_t s, int64_t q) {
     int64_t* X = stem_.data();
     int64_t* E = ends_.data();
     const int64_t* par = parent_.data();
@@ -122,7 +206,7 @@ inline int64_t NetworkSimplex::collect_stem(int64_t s, int64_t q) {
 // Moves T_q (size and last[] of the ancestors included) from below
 // parent[q] to below t, in the re-rooted preorder described above.  Sets
 // after_t to the old successor of t; returns the last node of the moved run.
-inline int64_t NetworkSimplex::rethread_subtree(int64_t t, int64_t q, int64_t join, int64_t k,
+inline int64_t SpanningTree::rethread_subtree(int64_t t, int64_t q, int64_t join, int64_t k,
                                                 int64_t& after_t) {
     const int64_t* X = stem_.data();
     const int64_t* E = ends_.data();
@@ -180,8 +264,8 @@ inline int64_t NetworkSimplex::rethread_subtree(int64_t t, int64_t q, int64_t jo
 // Reverse the stem: the arc (x_{l-1}, x_l) now belongs to child x_l, whose
 // subtree is T_q minus the old subtree of x_{l-1} and ends at the tail; s
 // hangs below t by the entering arc, which carries delta.
-inline void NetworkSimplex::reverse_stem(int64_t s, int64_t t, int64_t k, int64_t sq, int64_t tail,
-                                         double delta) {
+inline void SpanningTree::reverse_stem(int64_t s, int64_t t, int64_t k, int64_t sq, int64_t tail,
+                                       double delta, bool s_up, int64_t in_arc) {
     const int64_t* X = stem_.data();
     int64_t* par = parent_.data();
     int64_t* sz = size_.data();
@@ -196,17 +280,22 @@ inline void NetworkSimplex::reverse_stem(int64_t s, int64_t t, int64_t k, int64_
         fl[x] = fl[c];
         up[x] = static_cast<unsigned char>(!up[c]);
     }
+    if (!arc_.empty()) {
+        int64_t* ar = arc_.data();
+        for (int64_t l = k; l >= 1; --l) ar[X[l]] = ar[X[l - 1]];
+        ar[s] = in_arc;
+    }
     sz[s] = sq;
     lst[s] = tail;
     par[s] = t;
     fl[s] = delta;
-    up[s] = static_cast<unsigned char>(s < n_);  // entering arc s -> t iff s is the supply end
+    up[s] = static_cast<unsigned char>(s_up);
 }
 
 // Step 6: potentials.  Shift T_q (the thread run of sq nodes from s) by
 // +shift, or (when T_q is the larger side) everything else, root included
 // (the run from after_t), by -shift.
-inline void NetworkSimplex::shift_potentials(int64_t s, int64_t after_t, int64_t sq, double shift_r,
+inline void SpanningTree::shift_potentials(int64_t s, int64_t after_t, int64_t sq, double shift_r,
                                              double shift_k) {
     const int64_t* thr = thread_.data();
     const int64_t N = root_ + 1;
@@ -222,7 +311,17 @@ inline void NetworkSimplex::shift_potentials(int64_t s, int64_t after_t, int64_t
         dk = -dk;
     }
     double* pr = r_.data();
-    if (dk == 0.0) {
+    if (!track_mag_) {  // mag stays at its last exact recompute; the pricing adds |r| itself
+        if (dk == 0.0) {
+            for (int64_t c = 0; c < count; ++c, x = thr[x]) pr[x] += dr;
+        } else {
+            double* pk = km_.data();
+            for (int64_t c = 0; c < count; ++c, x = thr[x]) {
+                pr[x] += dr;
+                pk[x] += dk;
+            }
+        }
+    } else if (dk == 0.0) {
         double* pm = mag_.data();
         for (int64_t c = 0; c < count; ++c, x = thr[x]) {
             pr[x] += dr;
@@ -240,7 +339,7 @@ inline void NetworkSimplex::shift_potentials(int64_t s, int64_t after_t, int64_t
 }
 
 // Keep the global offset small (precision of the real parts).
-inline void NetworkSimplex::renormalise_offset() {
+inline void SpanningTree::renormalise_offset() {
     const int64_t R = root_;
     const int64_t N = root_ + 1;
     double* pr = r_.data();
@@ -249,39 +348,15 @@ inline void NetworkSimplex::renormalise_offset() {
         double* pk = km_.data();
         for (int64_t y = 0; y < N; ++y) {
             pr[y] -= g;
-            mag_[y] = std::max(mag_[y], std::fabs(pr[y]));
+            if (track_mag_) mag_[y] = std::max(mag_[y], std::fabs(pr[y]));
             pk[y] -= gk;
         }
     }
 }
 
-// Exact potentials from the tree (preorder walk): removes drift of the
-// incremental updates, and the global offset.
-template <class C>
-void NetworkSimplex::recompute_potentials(C& cost, bool path_scale) {
-    const int64_t R = root_;
-    r_[R] = 0.0;
-    km_[R] = 0.0;
-    mag_[R] = 0.0;
-    for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
-        const int64_t p = parent_[x];
-        if (p == R) {
-            r_[x] = 0.0;
-            km_[x] = up_[x] ? mrank_ : -mrank_;
-        } else if (x < n_) {  // arc x -> p
-            r_[x] = cost(x, p - n_) + r_[p];
-            km_[x] = km_[p];
-        } else {  // arc p -> x
-            r_[x] = r_[p] - cost(p, x - n_);
-            km_[x] = km_[p];
-        }
-        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);  // mag_[R] == 0
-    }
-}
-
 // Exact basic flows from the supplies: leaves first (reverse preorder), the
 // arc of x carries the net supply of the subtree of x.
-inline void NetworkSimplex::recompute_flows() {
+inline void SpanningTree::recompute_flows() {
     const int64_t R = root_;
     double* sub = acc_.data();
     std::copy(supply_.begin(), supply_.end(), sub);
