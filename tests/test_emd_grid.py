@@ -181,10 +181,14 @@ def test_counts_as_integers():
 def test_max_iter_warns_and_reports():
     rng = np.random.default_rng(11)
     A, B = masses(rng, (10, 10), "random"), masses(rng, (10, 10), "random")
-    with pytest.warns(EmdMaxIterWarning, match="max_iter"):
+    with pytest.warns(EmdMaxIterWarning, match="max_iter") as rec:
         r = pydiv.emd_grid(A, B, max_iter=3)
+    assert rec[0].filename == __file__  # the warning points at the caller
     assert r.status == "max_iter_reached" and r.n_iter == 3
     assert np.isnan(r.u).all()
+    with pytest.warns(EmdMaxIterWarning, match="problems 0, 1") as rec:
+        pydiv.emd_grid_batch(np.stack([A, A]), np.stack([B, B]), max_iter=3)
+    assert rec[0].filename == __file__
 
 
 @pytest.mark.parametrize("metric", METRICS)

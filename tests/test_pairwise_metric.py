@@ -36,7 +36,7 @@ def fixed(name):
 
 def test_registry_lists_every_metric_once_in_order():
     assert METRICS == ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd", "sliced",
-                       "gaussian")
+                       "gaussian", "emd_grid")
     assert [metric_named(name).name for name in METRICS] == list(METRICS)
     with pytest.raises(ValueError, match="unknown metric 'cosine'; choose one of kl, cross_entropy"):
         metric_named("cosine")
@@ -63,7 +63,7 @@ def test_declarations_hold(name):
     else:
         assert (np.diag(full) > 0).all()
     np.testing.assert_allclose(full, D, rtol=1e-12, atol=1e-15)
-    for option in {"base", "x", "p", "ground_metric", "w", "n_projections", "seed", "squared"} - set(metric.options):
+    for option in {"base", "x", "p", "ground_metric", "w", "n_projections", "seed", "squared", "spacing"} - set(metric.options):
         with pytest.raises(ValueError, match=f"{option} is not used by metric '{name}'"):
             pydiv.pairwise(X, metric=name, **{option: 2})
 

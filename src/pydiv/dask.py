@@ -80,9 +80,10 @@ class _Rows:
 
     @classmethod
     def of_dask_array(cls, arr: Any, chunks: int | None) -> _Rows:
-        arr = arr.rechunk((chunks, -1)) if chunks is not None else arr.rechunk({1: -1})  # whole rows per block
+        whole = {axis: -1 for axis in range(1, arr.ndim)}  # whole rows (or grids, for "emd_grid") per block
+        arr = arr.rechunk({0: chunks, **whole} if chunks is not None else whole)
         sizes = list(arr.chunks[0])
-        keys = [(arr.name, i, 0) for i in range(len(sizes))]
+        keys = [(arr.name, i, *(0,) * (arr.ndim - 1)) for i in range(len(sizes))]
         return cls(keys, [arr], sizes, _starts(sizes))
 
     @classmethod
@@ -188,6 +189,7 @@ def pairwise(
     directions: Any = None,
     seed: Any = None,
     squared: bool | None = None,
+    spacing: Any = None,
 ) -> Any:
     """The matrix of :func:`pydiv.pairwise`, as a lazy dask array.
 
@@ -195,7 +197,8 @@ def pairwise(
     ----------
     X, Y : dask.array.Array, array_like or sequence
         As for :func:`pydiv.pairwise`: distributions as rows (a dask array,
-        or NumPy input split into blocks of `chunks` rows), or for ``"emd"``
+        or NumPy input split into blocks of `chunks` rows; for ``"emd_grid"``
+        each row is a grid, ``(n, *grid)``), or for ``"emd"``
         and ``"wasserstein_samples"`` sequences of point clouds or samples
         of any sizes (split into blocks of `chunks` items).  ``Y=None``
         compares `X` with itself.  In-memory input is validated at once
@@ -221,7 +224,7 @@ def pairwise(
         (``distributed.progress`` under a client, else
         ``dask.diagnostics.ProgressBar``); the result is then a persisted
         dask array.
-    base, x, p, ground_metric, w, x_weights, y_weights, n_projections, directions, seed, squared
+    base, x, p, ground_metric, w, x_weights, y_weights, n_projections, directions, seed, squared, spacing
         As for :func:`pydiv.pairwise`; bad values raise here, not at compute.
         With ``metric="sliced"`` and no `seed`, one seed is drawn here, so
         every block uses the same random directions.
@@ -245,7 +248,7 @@ def pairwise(
     entry = metric_named(metric)
     _check_chunks(chunks)
     given = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,
-                 directions=directions, seed=seed, squared=squared)
+                 directions=directions, seed=seed, squared=squared, spacing=spacing)
     options = {k: v for k, v in given.items() if v is not None}
     X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
     Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)

@@ -3,9 +3,9 @@
 // GIL released.  Validation, balancing and the meaning of the statuses are
 // the Python layer's work (pydiv/grid/).
 //
-// emd_grid(a (K, C), b (K, C), shape, spacing, metric, want_flow, want_plan,
-//          max_iter, threads) returns (cost (K), status (K), n_iter (K),
-//          u (K, C), v (K, C), flow (K, H, C) or (0, 0, 0), sources, targets,
+// emd_grid(a (K, C), b (K, C), shape, spacing, metric, want_duals, want_flow,
+//          want_plan, max_iter, threads) returns (cost (K), status (K), n_iter
+//          (K), u (K, C), v (K, C) or (0, 0) each, flow (K, H, C) or (0, 0, 0), sources, targets,
 //          mass, offsets (K + 1)): the plan of pair k is entries offsets[k] <=
 //          e < offsets[k + 1] (sqeuclidean with want_plan only).
 //
@@ -52,7 +52,8 @@ pydiv::GridEmd& workspace() {
 }
 
 GridTuple emd_grid(Mat2 a, Mat2 b, const std::vector<std::int64_t>& shape, const std::vector<double>& spacing,
-                   int metric, bool want_flow, bool want_plan, std::int64_t max_iter, int threads) {
+                   int metric, bool want_duals, bool want_flow, bool want_plan, std::int64_t max_iter,
+                   int threads) {
     const std::int64_t K = static_cast<std::int64_t>(a.shape(0)), C = static_cast<std::int64_t>(a.shape(1));
     if (b.shape(0) != a.shape(0) || b.shape(1) != a.shape(1)) throw std::invalid_argument("a and b: same shape (K, C)");
     if (shape.empty() || shape.size() > 3 || spacing.size() != shape.size())
@@ -72,7 +73,9 @@ GridTuple emd_grid(Mat2 a, Mat2 b, const std::vector<std::int64_t>& shape, const
         half = pydiv::grid_stencil(g, gm, off) / 2;
     }
     const std::size_t nk = static_cast<std::size_t>(K), nc = static_cast<std::size_t>(C);
-    std::vector<double> cost(nk, std::numeric_limits<double>::quiet_NaN()), u(nk * nc, std::numeric_limits<double>::quiet_NaN()), v(u);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::size_t nd = want_duals ? nc : 0;
+    std::vector<double> cost(nk, nan), u(nk * nd, nan), v(u);
     std::vector<int> status(nk, static_cast<int>(pydiv::EmdStatus::interrupted));
     std::vector<std::int64_t> n_iter(nk, 0);
     std::vector<double> flow(static_cast<std::size_t>(half) * nk * nc, 0.0);
@@ -87,7 +90,8 @@ GridTuple emd_grid(Mat2 a, Mat2 b, const std::vector<std::int64_t>& shape, const
             [&](std::int64_t k, auto& stop) {
                 pydiv::GridEmd& ws = workspace();
                 const pydiv::EmdSolution s =
-                    ws.solve(g, gm, pa + k * C, pb + k * C, u.data() + k * C, v.data() + k * C,
+                    ws.solve(g, gm, pa + k * C, pb + k * C, want_duals ? u.data() + k * C : nullptr,
+                             want_duals ? v.data() + k * C : nullptr,
                              half > 0 ? flow.data() + k * half * C : nullptr, want_plan, max_iter, stop);
                 cost[k] = s.cost;
                 status[k] = static_cast<int>(s.status);
@@ -108,7 +112,7 @@ GridTuple emd_grid(Mat2 a, Mat2 b, const std::vector<std::int64_t>& shape, const
         offsets[k + 1] = static_cast<std::int64_t>(mass.size());
     }
     const std::size_t e = mass.size();
-    const std::size_t sk[1] = {nk}, skc[2] = {nk, nc}, se[1] = {e}, so[1] = {nk + 1};
+    const std::size_t sk[1] = {nk}, skc[2] = {want_duals ? nk : 0, nd}, se[1] = {e}, so[1] = {nk + 1};
     const std::size_t sf[3] = {half > 0 ? nk : 0, static_cast<std::size_t>(half), half > 0 ? nc : 0};
     return GridTuple(give(std::move(cost), sk), give(std::move(status), sk), give(std::move(n_iter), sk),
                      give(std::move(u), skc), give(std::move(v), skc), give(std::move(flow), sf),
@@ -120,5 +124,5 @@ GridTuple emd_grid(Mat2 a, Mat2 b, const std::vector<std::int64_t>& shape, const
 
 void register_grid(nb::module_& m) {
     m.def("emd_grid", &emd_grid, nb::arg("a"), nb::arg("b"), nb::arg("shape"), nb::arg("spacing"), nb::arg("metric"),
-          nb::arg("want_flow"), nb::arg("want_plan"), nb::arg("max_iter"), nb::arg("threads"));
+          nb::arg("want_duals"), nb::arg("want_flow"), nb::arg("want_plan"), nb::arg("max_iter"), nb::arg("threads"));
 }

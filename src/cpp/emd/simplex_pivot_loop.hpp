@@ -197,48 +197,17 @@ bool NetworkSimplex::pivot(C& cost, int64_t ei, int64_t ej) {
     const int64_t in_i = ei, in_j = n_ + ej;
     const double rc_r = cost(ei, ej) - r_[in_i] + r_[in_j];
     const double rc_k = km_[in_j] - km_[in_i];
-    // Step 2: apex of the cycle.
-    const int64_t join = find_join(in_i, in_j);
-    // Step 3: leaving arc (child node q) and step length.
-    int64_t q;
-    bool q_on_i_side;
-    double delta;
-    if (!find_leaving(in_i, in_j, join, q, q_on_i_side, delta)) return false;
-    // Step 4: flow change around the cycle.
-    change_flow(in_i, in_j, join, delta);
-    // Steps 5 + 6: swap the arcs in the tree (the subtree of q moves below
-    // the other end of the entering arc), then shift the potentials of the
-    // smaller side so that rc(in) becomes 0.
-    if (parent_[q] == root_) --n_art_;
-    const int64_t s = q_on_i_side ? in_i : in_j;
-    const int64_t t = q_on_i_side ? in_j : in_i;
-    const double sign = q_on_i_side ? 1.0 : -1.0;
-    update_tree(s, t, q, join, delta, sign * rc_r, sign * rc_k, s < n_, -1);  // s -> t iff s is a supply
-    return true;
+    return pivot_cycle(in_i, in_j, rc_r, rc_k, -1, n_art_);
 }
 
 // Exact potentials from the tree (preorder walk): removes drift of the
-// incremental updates, and the global offset.
+// incremental updates, and the global offset.  The tree arc of a row x
+// joins x -> parent, that of a column parent -> x.
 template <class C>
 void NetworkSimplex::recompute_potentials(C& cost, bool path_scale) {
-    const int64_t R = root_;
-    r_[R] = 0.0;
-    km_[R] = 0.0;
-    mag_[R] = 0.0;
-    for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
-        const int64_t p = parent_[x];
-        if (p == R) {
-            r_[x] = 0.0;
-            km_[x] = up_[x] ? mrank_ : -mrank_;
-        } else if (x < n_) {  // arc x -> p
-            r_[x] = cost(x, p - n_) + r_[p];
-            km_[x] = km_[p];
-        } else {  // arc p -> x
-            r_[x] = r_[p] - cost(p, x - n_);
-            km_[x] = km_[p];
-        }
-        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);  // mag_[R] == 0
-    }
+    const int64_t n = n_;
+    recompute_tree_potentials(
+        [&cost, n](int64_t x, int64_t p) { return x < n ? cost(x, p - n) : cost(p, x - n); }, path_scale);
 }
 
 }  // namespace pydiv

@@ -89,40 +89,8 @@ EmdStatus NetworkSimplex::scan_costs(C& cost) {
     return EmdStatus::optimal;
 }
 
-inline void NetworkSimplex::init_artificial() {
-    const int64_t R = root_;
-    // Preorder: R, 0, 1, ..., R - 1.
-    for (int64_t x = 0; x < R; ++x) {
-        parent_[x] = R;
-        size_[x] = 1;
-        last_[x] = x;
-        thread_[x] = x + 1;
-        rev_[x] = x - 1;
-        r_[x] = 0.0;
-        mag_[x] = 0.0;
-        if (x < n_) {  // supply: x -> R carries a_x
-            up_[x] = 1;
-            flow_[x] = supply_[x];
-            km_[x] = mrank_;
-        } else {  // demand: R -> x carries b_x
-            up_[x] = 0;
-            flow_[x] = -supply_[x];
-            km_[x] = -mrank_;
-        }
-    }
-    thread_[R - 1] = R;
-    rev_[0] = R;
-    thread_[R] = 0;
-    rev_[R] = R - 1;
-    parent_[R] = -1;
-    size_[R] = R + 1;
-    last_[R] = R - 1;
-    up_[R] = 0;
-    flow_[R] = 0.0;
-    r_[R] = 0.0;
-    km_[R] = 0.0;
-    n_art_ = R;
-}
+// Every supply x -> R carries a_x, every demand R -> x carries b_x.
+inline void NetworkSimplex::init_artificial() { n_art_ = init_artificial_tree(); }
 
 inline void NetworkSimplex::init_row_minimum() {
     const int64_t n = n_, m = m_, R = root_;

@@ -92,6 +92,18 @@ protected:
         for (auto* v : {&stem_, &ends_, &sv_thread_x_, &sv_rev_x_, &sv_thread_e_}) v->resize(NN + 1);
     }
 
+    // Every node hangs from R by its artificial arc, directed so that its
+    // flow |supply| is >= 0 and, when 0, away from the root (strongly
+    // feasible); potentials +M / -M.  Returns the number of artificial arcs.
+    int64_t init_artificial_tree();
+    // Steps 2-6 of a pivot on the entering arc i -> j (id `arc`, reduced cost
+    // rc_r + rc_k): false if no arc blocks the cycle (unbounded).
+    bool pivot_cycle(int64_t i, int64_t j, double rc_r, double rc_k, int64_t arc, int64_t& n_art);
+    // Exact potentials from the tree in preorder (cost - pi_tail + pi_head
+    // == 0 on every tree arc); cost_of(x) is the cost of x's real tree arc.
+    // mag as the path maximum when path_scale, else |r|.
+    template <class CostOf>
+    void recompute_tree_potentials(CostOf&& cost_of, bool path_scale);
     int64_t find_join(int64_t x, int64_t y) const;
     bool find_leaving(int64_t in_i, int64_t in_j, int64_t join, int64_t& q, bool& q_on_i_side,
                       double& delta) const;
@@ -106,6 +118,74 @@ protected:
     void renormalise_offset();
     void recompute_flows();
 };
+
+inline int64_t SpanningTree::init_artificial_tree() {
+    const int64_t R = root_;
+    for (int64_t x = 0; x < R; ++x) {  // preorder R, 0, 1, ..., R - 1 (R >= 1)
+        parent_[x] = R;
+        size_[x] = 1;
+        last_[x] = x;
+        thread_[x] = x + 1;
+        rev_[x] = x - 1;
+        r_[x] = 0.0;
+        mag_[x] = 0.0;
+        up_[x] = static_cast<unsigned char>(supply_[x] > 0.0);
+        flow_[x] = std::fabs(supply_[x]);
+        km_[x] = up_[x] ? mrank_ : -mrank_;
+    }
+    thread_[R - 1] = R;
+    rev_[0] = R;
+    thread_[R] = 0;
+    rev_[R] = R - 1;
+    parent_[R] = -1;
+    size_[R] = R + 1;
+    last_[R] = R - 1;
+    up_[R] = 0;
+    flow_[R] = r_[R] = km_[R] = mag_[R] = 0.0;
+    if (!arc_.empty()) std::fill(arc_.begin(), arc_.end(), int64_t{-1});
+    return R;
+}
+
+inline bool SpanningTree::pivot_cycle(int64_t i, int64_t j, double rc_r, double rc_k, int64_t arc,
+                                      int64_t& n_art) {
+    // Step 2: apex of the cycle.
+    const int64_t join = find_join(i, j);
+    // Step 3: leaving arc (child node q) and step length.
+    int64_t q;
+    bool q_on_i_side;
+    double delta;
+    if (!find_leaving(i, j, join, q, q_on_i_side, delta)) return false;
+    // Step 4: flow change around the cycle.
+    change_flow(i, j, join, delta);
+    // Steps 5 + 6: swap the arcs in the tree (the subtree of q moves below
+    // the other end of the entering arc, which then points s -> t iff s is
+    // its tail), then shift the potentials of the smaller side so that
+    // rc(in) becomes 0.
+    if (parent_[q] == root_) --n_art;
+    const int64_t s = q_on_i_side ? i : j;
+    const int64_t t = q_on_i_side ? j : i;
+    const double sign = q_on_i_side ? 1.0 : -1.0;
+    update_tree(s, t, q, join, delta, sign * rc_r, sign * rc_k, q_on_i_side, arc);
+    return true;
+}
+
+template <class CostOf>
+void SpanningTree::recompute_tree_potentials(CostOf&& cost_of, bool path_scale) {
+    const int64_t R = root_;
+    r_[R] = km_[R] = mag_[R] = 0.0;
+    for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
+        const int64_t p = parent_[x];
+        if (p == R) {
+            r_[x] = 0.0;
+            km_[x] = up_[x] ? mrank_ : -mrank_;
+        } else {
+            const double c = cost_of(x, p);
+            r_[x] = up_[x] ? c + r_[p] : r_[p] - c;
+            km_[x] = km_[p];
+        }
+        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);  // mag_[R] == 0
+    }
+}
 
 // Step 2: join node (apex of the pivot cycle) = lowest common ancestor.  A
 // proper ancestor has a strictly larger subtree, so the node with the smaller

@@ -110,7 +110,6 @@ private:
     EmdStatus check_input(const double* supply);
     void copy_arcs();
     void relabel();
-    void init_artificial();
     template <bool kSingleComponent>
     int64_t find_entering();
     bool pivot(int64_t e);
@@ -148,7 +147,7 @@ EmdSolution SparseSimplex::solve(const double* supply, int64_t nodes, const int3
     allocate_tree(N_ + 1, true);
     supply_.assign(supply, supply + N_);
     copy_arcs();
-    init_artificial();
+    n_art_ = init_artificial_tree();
     have_basis_ = true;
     block_ = std::min<int64_t>(E_, std::max<int64_t>(kEmdMinBlock, std::llround(block_factor_ * std::sqrt(double(E_)))));
     relabel_every_ = std::max<int64_t>(kSparseRelabelMin, std::llround(relabel_factor_ * double(N_)));
@@ -221,36 +220,6 @@ inline EmdStatus SparseSimplex::check_input(const double* supply) {
     return EmdStatus::optimal;
 }
 
-// Every node hangs from R by its artificial arc, directed so that its flow
-// |s| is >= 0 and, when 0, away from the root (strongly feasible).
-inline void SparseSimplex::init_artificial() {
-    const int64_t R = root_;
-    for (int64_t x = 0; x < R; ++x) {
-        parent_[x] = R;
-        size_[x] = 1;
-        last_[x] = x;
-        thread_[x] = x + 1;
-        rev_[x] = x - 1;
-        arc_[x] = -1;
-        r_[x] = 0.0;
-        mag_[x] = 0.0;
-        up_[x] = static_cast<unsigned char>(supply_[x] > 0.0);
-        flow_[x] = std::fabs(supply_[x]);
-        km_[x] = up_[x] ? mrank_ : -mrank_;
-    }
-    rev_[0] = R;  // preorder R, 0, 1, ..., N - 1 (N >= 1)
-    thread_[R] = 0;
-    rev_[R] = R - 1;
-    thread_[R - 1] = R;
-    parent_[R] = -1;
-    size_[R] = R + 1;
-    last_[R] = R - 1;
-    up_[R] = 0;
-    arc_[R] = -1;
-    flow_[R] = r_[R] = km_[R] = mag_[R] = 0.0;
-    n_art_ = R;
-}
-
 // Step 1: block search from the cursor; returns the entering arc, or -1
 // after a full cycle over the arcs found none.  The score of an arc is its
 // reduced cost plus its tolerance (kEmdPriceRelTol); with a single component
@@ -292,39 +261,13 @@ int64_t SparseSimplex::find_entering() {
 // blocks the cycle.
 inline bool SparseSimplex::pivot(int64_t e) {
     const int64_t i = tail_[e], j = head_[e];
-    const double rc_r = (cost_[e] - r_[i]) + r_[j];
-    const double rc_k = km_[j] - km_[i];
-    const int64_t join = find_join(i, j);
-    int64_t q;
-    bool q_on_i_side;
-    double delta;
-    if (!find_leaving(i, j, join, q, q_on_i_side, delta)) return false;
-    change_flow(i, j, join, delta);
-    if (parent_[q] == root_) --n_art_;
-    const int64_t s = q_on_i_side ? i : j;
-    const int64_t t = q_on_i_side ? j : i;
-    const double sign = q_on_i_side ? 1.0 : -1.0;
-    update_tree(s, t, q, join, delta, sign * rc_r, sign * rc_k, q_on_i_side, e);  // s -> t iff s is the tail
-    return true;
+    return pivot_cycle(i, j, (cost_[e] - r_[i]) + r_[j], km_[j] - km_[i], e, n_art_);
 }
 
-// Exact potentials from the tree, in preorder (cost - pi_tail + pi_head == 0
-// on every tree arc); mag as the path maximum when path_scale, else |r|.
 inline void SparseSimplex::recompute_potentials(bool path_scale) {
-    const int64_t R = root_;
-    r_[R] = km_[R] = mag_[R] = 0.0;
-    for (int64_t x = thread_[R]; x != R; x = thread_[x]) {
-        const int64_t p = parent_[x];
-        if (p == R) {
-            r_[x] = 0.0;
-            km_[x] = up_[x] ? mrank_ : -mrank_;
-        } else {
-            const double c = cost_[arc_[x]];
-            r_[x] = up_[x] ? c + r_[p] : r_[p] - c;
-            km_[x] = km_[p];
-        }
-        mag_[x] = path_scale ? std::max(mag_[p], std::fabs(r_[x])) : std::fabs(r_[x]);
-    }
+    const double* cost = cost_;
+    const int64_t* arc = arc_.data();
+    recompute_tree_potentials([cost, arc](int64_t x, int64_t) { return cost[arc[x]]; }, path_scale);
 }
 
 // Exact flows and potentials; artificial flow above rounding makes an

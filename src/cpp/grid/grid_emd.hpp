@@ -8,7 +8,8 @@
 //
 //   a, b      masses per cell (C order), >= 0, with equal totals (the caller
 //             balances them; the solver accepts kEmdMassRelTol).
-//   u, v      (cells each, out): the Kantorovich potentials on the grid, with
+//   u, v      (cells each, out; both null: not computed): the Kantorovich
+//             potentials on the grid, with
 //             u_x + v_z <= d(x, z) for EVERY pair of cells, equality where
 //             mass moves, and sum a u + sum b v == cost (when optimal).
 //             Neighbour graphs (cityblock, chebyshev): one potential phi
@@ -96,8 +97,8 @@ EmdSolution GridEmd::solve(const GridShape& g, GridMetric metric, const double* 
                            double* v, double* flow, bool want_plan, int64_t max_iter, Stop&& stop) {
     const int64_t C = g.cells();
     plan_.clear();
-    std::fill(u, u + C, kNaN);
-    std::fill(v, v + C, kNaN);
+    if (u != nullptr) std::fill(u, u + C, kNaN);
+    if (v != nullptr) std::fill(v, v + C, kNaN);
     EmdSolution sol;
     if (metric == GridMetric::sqeuclidean) {
         cached_ = false;  // the partite graph depends on the masses
@@ -120,10 +121,11 @@ EmdSolution GridEmd::solve(const GridShape& g, GridMetric metric, const double* 
                     arcs(), max_iter, stop);
     if (flow != nullptr && metric != GridMetric::sqeuclidean) neighbour_flow(g, metric, flow);
     if (sol.status != EmdStatus::optimal) return sol;
+    const bool want_duals = u != nullptr && v != nullptr;
     if (metric == GridMetric::sqeuclidean) {
-        partite_duals(g, b, u, v);
+        if (want_duals) partite_duals(g, b, u, v);
         if (want_plan) compose_plan(g);
-    } else {
+    } else if (want_duals) {
         neighbour_duals(g, b, u, v);
     }
     return sol;

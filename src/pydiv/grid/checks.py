@@ -63,9 +63,10 @@ def check_grid_shape(A: Any, B: Any, batch: bool) -> tuple[np.ndarray, np.ndarra
     return Aa, Ba, tuple(int(n) for n in shape)
 
 
-def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str) -> list[float]:
+def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str, metric_name: str = "metric") -> list[float]:
     """One positive, finite spacing per axis (a scalar is shared); chebyshev
-    needs one spacing for all axes (only then is its king's-move graph exact)."""
+    needs one spacing for all axes (only then is its king's-move graph exact;
+    `metric_name`: what the caller calls the metric argument)."""
     d = len(shape)
     try:
         arr = np.asarray(spacing, dtype=np.float64)
@@ -79,7 +80,7 @@ def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str) -> list[flo
         raise ValueError(f"spacing must be positive and finite, got {arr.tolist()}")
     if metric == "chebyshev" and not (arr == arr[0]).all():
         raise ValueError(
-            f"metric='chebyshev' needs one spacing for every axis (got {arr.tolist()}): only then is the "
+            f"{metric_name}='chebyshev' needs one spacing for every axis (got {arr.tolist()}): only then is the "
             "king's-move grid graph exact; use emd2 on the dense cost matrix for unequal spacings"
         )
     top = _largest_cost(shape, arr, metric)

@@ -107,9 +107,9 @@ def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, n
     a = check_weights(Aa.reshape(-1), cells, "A", "cell of B")
     b = check_weights(Ba.reshape(-1), cells, "B", "cell of A")
     a, b = balance(a, b, normalize, mass_rtol(A, B))
-    raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric],
+    raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric], True,
                          return_flow, return_flow and metric == "sqeuclidean", iters, 1)
-    raise_for_statuses(raw[1], raw[2], "emd_grid", stacklevel=2)
+    _raise_for_statuses(raw, "emd_grid")
     return _result(raw, 0, shape, metric, return_flow)
 
 
@@ -144,10 +144,18 @@ def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 
     b = check_batch_weights(Ba.reshape(-1, cells) if Ba.ndim > len(shape) else Ba.reshape(-1), K, cells, "B", "cell")
     a, b = balance_batch(a, b, normalize, mass_rtol(A, B))
     a, b = np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64)
-    raw = _core.emd_grid(a, b, list(shape), spacing_list, METRICS[metric], False, False, iters, threads)
-    raise_for_statuses(raw[1], raw[2], "emd_grid_batch", stacklevel=2)
+    raw = _core.emd_grid(a, b, list(shape), spacing_list, METRICS[metric], False, False, False, iters, threads)
+    _raise_for_statuses(raw, "emd_grid_batch")
     cost: np.ndarray = raw[0]
     return cost
+
+
+def _raise_for_statuses(raw: tuple[Any, ...], where: str) -> None:
+    # The checks above leave the kernel nothing to refuse and a connected graph
+    # nothing infeasible; should it still say so, that is an error, never a number.
+    if (raw[1] == _core.EMD_INVALID_INPUT).any() or (raw[1] == _core.EMD_INFEASIBLE).any():
+        raise RuntimeError(f"{where}: the grid solver refused the checked input (status codes {set(raw[1].tolist())})")
+    raise_for_statuses(raw[1], raw[2], where, stacklevel=3)
 
 
 def _result(raw: tuple[Any, ...], k: int, shape: tuple[int, ...], metric: str, return_flow: bool) -> GridEmdResult:

@@ -8,7 +8,7 @@ memory-mapped `out`.
 :func:`pairwise` is a dispatcher over the registry of metrics
 (:mod:`pydiv.pairwise.metric`): each metric is declared in the module of its
 family (``info_metrics``, ``wasserstein_metrics``, ``emd_metrics``,
-``sliced_metrics``, ``gaussian_metrics``), and one
+``sliced_metrics``, ``gaussian_metrics``, ``grid_metrics``), and one
 block runner (:mod:`pydiv.pairwise.blocks`) fills every matrix.  A new
 metric is a new :class:`~pydiv.pairwise.metric.Metric` subclass in one of
 those modules (or a new one imported below).
@@ -23,7 +23,7 @@ import numpy as np
 
 from .._checks import check_bool, check_out_disjoint, thread_request
 # The families register their metrics on import, in this order (the order of METRICS).
-from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics  # noqa: F401, I001
+from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics, grid_metrics  # noqa: F401, I001
 from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 
@@ -54,6 +54,7 @@ def pairwise(
     directions: Any = None,
     seed: Any = None,
     squared: bool | None = None,
+    spacing: Any = None,
 ) -> np.ndarray:
     r"""Distances or divergences between every row of `X` and every row of `Y`.
 
@@ -81,7 +82,13 @@ def pairwise(
         :func:`pydiv.sliced_wasserstein`, one set of directions for every pair),
         or ``"gaussian"`` (sequences of Gaussians: :class:`pydiv.GaussianStats`,
         :class:`pydiv.stream.Moments` or (n_i, d) samples; the W2 of
-        :func:`pydiv.gaussian_wasserstein`).
+        :func:`pydiv.gaussian_wasserstein`), or ``"emd_grid"`` (`X` of shape
+        (n, \*grid) and `Y` of shape (m, \*grid): one histogram on a grid of 1
+        to 3 axes per row, such as images; the exact EMD of
+        :func:`pydiv.emd_grid` between the normalised rows, with the ground
+        cost `ground_metric` between cells `spacing` apart: :math:`W_1` for
+        cityblock and chebyshev, :math:`W_2` (the square root of the
+        optimal cost) for sqeuclidean).
     n_jobs : int, optional
         Threads; ``None`` or ``-1`` uses all cores (or ``OMP_NUM_THREADS``).
         The KL and cross-entropy matrices are matrix products done by NumPy's
@@ -104,9 +111,10 @@ def pairwise(
     p : float, default 1 (2 for ``"sliced"``)
         Order of the Wasserstein metrics (``"wasserstein"``,
         ``"wasserstein_samples"``, ``"emd"``, ``"sliced"``), ``p >= 1``.
-    ground_metric : str, default "euclidean"
-        ``"emd"`` only: euclidean, sqeuclidean, cityblock, chebyshev or
-        minkowski (with order `w`).
+    ground_metric : str, default "euclidean" ("cityblock" for ``"emd_grid"``)
+        ``"emd"``: euclidean, sqeuclidean, cityblock, chebyshev or
+        minkowski (with order `w`); ``"emd_grid"``: cityblock, chebyshev or
+        sqeuclidean.
     w : float, optional
         ``"emd"`` only: the Minkowski order.
     x_weights, y_weights : sequence of array_like, optional
@@ -117,6 +125,9 @@ def pairwise(
         (default 256 random directions; ``seed`` makes them reproducible).
     squared : bool, default False
         ``"gaussian"`` only: W2^2 (the FID convention) instead of W2.
+    spacing : float or sequence of float, default 1.0
+        ``"emd_grid"`` only: the distance between neighbouring cells, one
+        per grid axis or shared (one for every axis with chebyshev).
 
     Returns
     -------
@@ -144,6 +155,9 @@ def pairwise(
     >>> X = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
     >>> pydiv.pairwise(X, metric="js", base=2, condensed=True).round(6)
     array([0.311278, 1.      , 0.311278])
+    >>> images = np.zeros((3, 2, 2)); images[0, 0, 0] = images[1, 1, 1] = images[2, 0, 1] = 1.0
+    >>> pydiv.pairwise(images, metric="emd_grid", condensed=True)
+    array([2., 1., 1.])
     """
     arguments = locals()
     entry = metric_named(metric)

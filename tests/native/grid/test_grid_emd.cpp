@@ -21,10 +21,6 @@
 namespace {
 
 using Vec = std::vector<double>;
-using native_test::check;
-using native_test::check_close;
-#define CHECK(x) check((x), #x, __FILE__, __LINE__)
-#define CHECK_CLOSE(g, w, r, a) check_close((g), (w), (r), (a), #g, __FILE__, __LINE__)
 
 void coords(const pydiv::GridShape& g, int64_t x, int64_t* c) {
     for (int k = g.d - 1; k >= 0; --k) {
