@@ -35,19 +35,19 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import resource
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dotmark_like  # noqa: E402
+from _memory import peak_rise  # noqa: E402
 from _timing import fmt_time, measure  # noqa: E402
 
 import pydiv  # noqa: E402
@@ -60,7 +60,6 @@ W2_MAX_SIDE = 128
 DENSE_MAX_CELLS = 64 * 64
 MAX_CALL_S = 10.0  # a solve predicted to take longer is skipped, not started (4x that for the goals' rows)
 BATCH_BUDGET_S = 8.0  # seconds of timed rounds per batched row
-MB = 2.0**20
 # (side, metric) -> (seconds, MB or None, text); the W1 speed-up goal is checked apart.
 GOALS = {
     (32, "sqeuclidean"): (0.020, None, "< 20 ms"),
@@ -128,35 +127,12 @@ def ground_cost(shape: tuple[int, ...], metric: str, rows: np.ndarray, cols: np.
     return M
 
 
-def peak_rss_kb(key: str) -> int:
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) for line in f if line.startswith(key + ":"))
-
-
 def probe_child(name: str, n: int, metric: str) -> tuple[float, float, float, int, str]:
-    """In a fresh process, one emd_grid call: (rise of the peak RSS in MB
-    during the call, its seconds, cost, pivots, status).  On Linux the peak
-    is reset after the imports and the input (clear_refs 5), else it is read
-    before the call."""
+    """In a fresh process, one emd_grid call: (rise of the peak RSS in MiB
+    during the call over the level after imports and input, its seconds,
+    cost, pivots, status)."""
     a, b = dotmark_like.pair(name, n)
-    linux = os.path.exists("/proc/self/status")
-    if linux:
-        try:
-            with open("/proc/self/clear_refs", "w") as f:
-                f.write("5")
-            base = peak_rss_kb("VmRSS")
-        except OSError:
-            base = peak_rss_kb("VmHWM")
-    else:
-        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
-    r = pydiv.emd_grid(a, b, metric=metric)
-    seconds = time.perf_counter() - t0
-    if linux:
-        peak = (peak_rss_kb("VmHWM") - base) / 1024.0
-    else:  # ru_maxrss: bytes on macOS, KiB elsewhere
-        scale = 1.0 if sys.platform == "darwin" else 1024.0
-        peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) * scale / MB
+    peak, seconds, r = peak_rise(lambda: pydiv.emd_grid(a, b, metric=metric))
     return peak, seconds, r.cost, r.n_iter, r.status
 
 
