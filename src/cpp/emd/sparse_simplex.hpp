@@ -261,11 +261,15 @@ int64_t SparseSimplex::find_entering() {
         const double c = cs[e];
         double rc = (c - pr[t]) + pr[h];
         if constexpr (!kSingleComponent) rc += pk[h] - pk[t];
-        const double size = (std::fabs(c) + std::max(pm[t], std::fabs(pr[t]))) + std::max(pm[h], std::fabs(pr[h]));
-        const double score = rc + kEmdPriceRelTol * size;
-        if (score < best) {
-            best = score;
-            best_e = e;
+        // score = rc + tolerance >= rc, so only an rc below the best can win:
+        // most arcs are rejected before their error scales are read.
+        if (rc < best) {
+            const double size = (std::fabs(c) + std::max(pm[t], std::fabs(pr[t]))) + std::max(pm[h], std::fabs(pr[h]));
+            const double score = rc + kEmdPriceRelTol * size;
+            if (score < best) {
+                best = score;
+                best_e = e;
+            }
         }
         if (++e == E) e = 0;
         if (++count == B) {

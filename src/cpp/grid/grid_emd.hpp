@@ -122,7 +122,7 @@ EmdSolution GridEmd::solve(const GridShape& g, GridMetric metric, const double* 
     EmdSolution sol;
     if (metric == GridMetric::sqeuclidean) {
         cached_ = false;  // the partite graph depends on the masses
-        ns_.set_relabel_factor(0.0);  // measured: no gain on these shallow graphs, and no arc copies
+        ns_.set_relabel_factor(0.0);  // measured 5-30 % slower on these shallow graphs; and no arc copies
         build_partite_graph(g, a, b, graph_, lay_);
         supply_.assign(static_cast<size_t>(graph_.nodes), 0.0);
         const int64_t db = lay_.dst_base(g.d, C);
