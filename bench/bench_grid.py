@@ -22,6 +22,9 @@ Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--class
 * A batched row: ``pydiv.emd_grid_batch`` on 16 pairs of 32 x 32 images (and
   64 x 64 in the full run), with the default threads and with n_jobs=1,
   against a Python loop of emd_grid; medians of interleaved rounds.
+* OpenCV's ``cv2.EMD`` (Rubner's code, float32) on 16 x 16 and 32 x 32
+  images of two classes, timed once, with its error against emd_grid's
+  optimum (``grid_opencv.py``; skipped without OpenCV).
 * The goals of the grid solver are printed beside the rows they concern and
   summarised at the end.
 * A solve that the times of smaller sides in the same run predict to take
@@ -51,6 +54,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dotmark_like  # noqa: E402
 from _memory import peak_rise  # noqa: E402
 from _timing import fmt_time, measure  # noqa: E402
+from grid_opencv import bench_opencv  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -385,6 +389,7 @@ def main() -> None:
     for n in (32,) if args.quick else (32, 64):
         if n in sides:
             bench_batch(plan, n, 16, classes[0])
+    bench_opencv(classes[:2], [16] if args.quick else [16, 32])
     summary(rows)
 
 
