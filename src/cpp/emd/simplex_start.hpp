@@ -68,17 +68,7 @@ EmdStatus NetworkSimplex::scan_costs(C& cost) {
         if (arg < 0) empty_row = true;
     }
     if (nan_seen || !(maxabs < kInf)) return EmdStatus::invalid_input;
-    // Mrank: power of two >= 2 * N * max|C| (see header).  Potentials' real
-    // parts are bounded by (N - 1) max|C| in magnitude.
-    const double target = 2.0 * static_cast<double>(n + m + 1) * maxabs;
-    if (!(target < 1e300)) return EmdStatus::invalid_input;
-    mrank_ = 1.0;
-    if (target > 1.0) {
-        int e = 0;
-        std::frexp(target, &e);
-        mrank_ = std::ldexp(1.0, e);
-    }
-    maxabs_ = maxabs;
+    if (!set_cost_scale(n + m + 1, maxabs)) return EmdStatus::invalid_input;  // Mrank (see header)
     // |r| <= N max|C| and |km| <= Mrank <= 4 N max|C|: the rounding of the
     // reduced cost and of T is below a few ulps of ~10 N max|C|.
     screen_slack_ = 64.0 * std::numeric_limits<double>::epsilon() *

@@ -96,6 +96,22 @@ protected:
     // flow |supply| is >= 0 and, when 0, away from the root (strongly
     // feasible); potentials +M / -M.  Returns the number of artificial arcs.
     int64_t init_artificial_tree();
+    // Mrank and maxabs for N nodes (root included) and finite costs up to
+    // maxabs: the power of two >= 2 N maxabs, so that real + dk * Mrank has
+    // the lexicographic sign of a reduced cost (|real parts| <= (N - 1)
+    // maxabs).  False when that scale leaves the float range.
+    bool set_cost_scale(int64_t nodes, double maxabs) {
+        const double target = 2.0 * static_cast<double>(nodes) * maxabs;
+        if (!(target < 1e300)) return false;
+        mrank_ = 1.0;
+        if (target > 1.0) {
+            int e = 0;
+            std::frexp(target, &e);
+            mrank_ = std::ldexp(1.0, e);
+        }
+        maxabs_ = maxabs;
+        return true;
+    }
     // Steps 2-6 of a pivot on the entering arc i -> j (id `arc`, reduced cost
     // rc_r + rc_k): false if no arc blocks the cycle (unbounded).
     bool pivot_cycle(int64_t i, int64_t j, double rc_r, double rc_k, int64_t arc, int64_t& n_art);

@@ -226,15 +226,7 @@ inline EmdStatus SparseSimplex::check_input(const double* supply, double total) 
         if (!std::isfinite(c)) return EmdStatus::invalid_input;
         maxabs = std::max(maxabs, std::fabs(c));
     }
-    const double target = 2.0 * static_cast<double>(N_ + 1) * maxabs;
-    if (!(target < 1e300)) return EmdStatus::invalid_input;
-    mrank_ = 1.0;
-    if (target > 1.0) {
-        int ex = 0;
-        std::frexp(target, &ex);
-        mrank_ = std::ldexp(1.0, ex);
-    }
-    maxabs_ = maxabs;
+    if (!set_cost_scale(N_ + 1, maxabs)) return EmdStatus::invalid_input;
     total_ = total > 0 ? std::max(total, std::max(pos, neg)) : std::max(pos, neg);
     if (std::fabs(pos - neg) > kEmdMassRelTol * total_) return EmdStatus::infeasible;
     return EmdStatus::optimal;
