@@ -1,6 +1,6 @@
 """Second review of the exact grid EMD (pydiv.emd_grid, emd_grid_batch,
-pairwise(metric="emd_grid")): each test reproduces one defect (the comment
-above it says what is wrong and what is expected) and fails until it is fixed.
+pairwise(metric="emd_grid")): each test reproduces one defect, now fixed (the
+comment above it says what was wrong and what is expected).
 """
 
 from __future__ import annotations

@@ -131,11 +131,21 @@ def raise_for_costs(M: np.ndarray, name: str = "M") -> None:
     )
 
 
-def raise_for_statuses(codes: np.ndarray, n_iter: np.ndarray, where: str, stacklevel: int) -> None:
+def raise_for_statuses(codes: np.ndarray, n_iter: np.ndarray, where: str, stacklevel: int,
+                       batch: bool = True) -> None:
     """Turn the statuses of a batch of solves into the outcomes above, naming the
     problems: infeasible ones raise (with their indices), an interrupted one
-    raises KeyboardInterrupt, those stopped at ``max_iter`` warn."""
+    raises KeyboardInterrupt, those stopped at ``max_iter`` warn (`batch`
+    False: one problem the caller passed alone, in the words of a single solve)."""
     codes = np.asarray(codes)
+    if not batch and codes.size == 1 and int(codes[0]) == _core.EMD_MAX_ITER_REACHED:
+        warnings.warn(
+            f"{where}: stopped after max_iter={int(np.asarray(n_iter)[0])} pivots before reaching optimality; "
+            "the result has status 'max_iter_reached' and is not optimal",
+            EmdMaxIterWarning,
+            stacklevel=stacklevel + 1,
+        )
+        return
     bad = np.flatnonzero(codes == _core.EMD_INFEASIBLE)
     if bad.size:
         raise EmdInfeasibleError(

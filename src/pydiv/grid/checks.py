@@ -26,6 +26,9 @@ METRICS = {"cityblock": 0, "chebyshev": 1, "sqeuclidean": 2}
 # 17), and for the neighbour graphs the solver's relabelled copy and its
 # scratch (56 more).
 MAX_GRAPH_BYTES = 16 << 30
+# The smallest cost of one grid step accepted: 2^-52 above the smallest normal
+# float64, so that a cost times a mass down to 2^-52 is still a normal number.
+MIN_STEP_COST = float(np.finfo(np.float64).tiny) * 2.0**52
 _ARC_BYTES = {"cityblock": 73, "chebyshev": 73, "sqeuclidean": 17}
 
 
@@ -106,6 +109,13 @@ def check_spacing(spacing: Any, shape: tuple[int, ...], metric: str, metric_name
     cells = math.prod(shape)
     if not top * 2.0 * (cells * (d + 1) + 1) < 1e300:
         raise ValueError(f"spacing is too large: ground costs up to {top:g} overflow the solver's range")
+    # The smallest step's cost must stay a normal number with room below it for
+    # the mass it carries: subnormal costs keep a few digits only (and 0 would
+    # make two different histograms equal).
+    low = float(arr.min() ** 2 if metric == "sqeuclidean" else arr.min())
+    if not low >= MIN_STEP_COST:
+        raise ValueError(f"spacing is too small: the ground cost of one grid step, {low:g}, underflows "
+                         f"(it must be at least {MIN_STEP_COST:g}); rescale the spacing and the cost with it")
     return [float(s) for s in arr]
 
 

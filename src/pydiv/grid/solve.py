@@ -110,7 +110,7 @@ def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, n
     a, b = balance(a, b, normalize, mass_rtol(A, B), ("A", "B"))
     raw = _core.emd_grid(a[None, :], b[None, :], list(shape), spacing_list, METRICS[metric], True,
                          return_flow, return_flow and metric == "sqeuclidean", iters, 1)
-    _raise_for_statuses(raw, "emd_grid")
+    _raise_for_statuses(raw, "emd_grid", batch=False)
     return _result(raw, 0, shape, metric, return_flow)
 
 
@@ -151,7 +151,7 @@ def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 
     return cost
 
 
-def _raise_for_statuses(raw: tuple[Any, ...], where: str) -> None:
+def _raise_for_statuses(raw: tuple[Any, ...], where: str, batch: bool = True) -> None:
     # The checks above leave the kernel nothing to refuse and a connected graph
     # nothing infeasible; should it still say so, that is an error, never a number.
     bad = np.flatnonzero((raw[1] == _core.EMD_INVALID_INPUT) | (raw[1] == _core.EMD_INFEASIBLE))
@@ -159,7 +159,7 @@ def _raise_for_statuses(raw: tuple[Any, ...], where: str) -> None:
         raise RuntimeError(f"{where}: the grid solver could not solve pair{'s' if bad.size > 1 else ''} "
                            f"{indices_text(bad)} of the checked input (status {STATUS[int(raw[1][bad[0]])]}); "
                            "please report it")
-    raise_for_statuses(raw[1], raw[2], where, stacklevel=3)
+    raise_for_statuses(raw[1], raw[2], where, stacklevel=3, batch=batch)
 
 
 def _result(raw: tuple[Any, ...], k: int, shape: tuple[int, ...], metric: str, return_flow: bool) -> GridEmdResult:

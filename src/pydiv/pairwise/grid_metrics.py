@@ -109,6 +109,9 @@ class EmdGrid(HistogramMetric):
         P, Q = xs[1], ys[1]
         n, m, cells = P.shape[0], Q.shape[0], P.shape[1]
         code, threads, condensed = GROUND_METRICS[ground_metric], job.threads, job.condensed
+        # Every thread of a kernel call builds its own flow graph.
+        pairs = n * (n - 1) // 2 if ys is xs else n * m
+        graph_size(shape, ground_metric, max(1, min(pairs, threads or os.cpu_count() or 1)))
         # At least one pair per thread in each call, however large the grid.
         per_call = max(MAX_STACK_CELLS // cells, threads or os.cpu_count() or 1)
 
