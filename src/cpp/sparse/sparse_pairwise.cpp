@@ -1,0 +1,73 @@
+// Sparse distance matrices (sparse_rows.hpp): the per-row totals and
+// entropies, and the block kernel that walks the matrix with the tile walker
+// of the dense kernels (pairwise/pair_walk.hpp), one merge walk per entry
+// (merge_walk.hpp).  Cross-entropy is H(p) + KL(p || q), both parts >= 0,
+// so it keeps the accuracy of each.
+#include <cmath>
+#include <cstdint>
+
+#include "info/info.hpp"
+#include "pairwise/pair_walk.hpp"
+#include "sparse/merge_walk.hpp"
+#include "sparse/sparse_rows.hpp"
+
+namespace pydiv {
+
+void sparse_row_stats(const SparseRows& rows, double* sum_hi, double* sum_lo, double* entropy) {
+    const InfoKernelTable& kernels = info_kernels();
+    for (std::int64_t r = 0; r < rows.rows; ++r) {
+        const double* values = rows.data + rows.indptr[r];
+        const std::int64_t count = rows.indptr[r + 1] - rows.indptr[r];
+        double hi = 0.0, lo = 0.0;
+        for (std::int64_t k = 0; k < count; ++k) scalar::add_fast2sum(hi, lo, values[k]);
+        const double total = hi + lo;  // renormalised double-double
+        sum_lo[r] = lo - (total - hi);
+        sum_hi[r] = total;
+        // H = (1/A) sum p log(A / p), compensated (info.hpp, entropy_accurate).
+        InfoPartial h;
+        kernels.entropy_accurate(values, nullptr, count, sum_hi[r], sum_lo[r], h);
+        const double v = (h.s + h.s_lo) / total;
+        entropy[r] = v > 0.0 ? v : 0.0;
+    }
+}
+
+namespace {
+
+template <class Term, class Out>
+void run(const SparseRows& x, const SparseRows& y, double scale, bool take_sqrt, bool add_entropy, std::int64_t i0,
+         std::int64_t i1, bool symmetric, bool condensed, Out* out, int threads) {
+    // The work of one entry: the stored values of an average pair.
+    const double per_pair = static_cast<double>(x.indptr[x.rows] - x.indptr[0]) / (x.rows > 0 ? x.rows : 1) +
+                            static_cast<double>(y.indptr[y.rows] - y.indptr[0]) / (y.rows > 0 ? y.rows : 1);
+    pair_walk::walk_block(x.rows, y.rows, i0, i1, symmetric, condensed, out, threads, per_pair + 1.0,
+                          pair_walk::kMaxTileRows, [&](std::int64_t i, std::int64_t j) {
+                              double v = sparse::merge_pair<Term>(x, i, y, j);
+                              if (add_entropy) v += x.entropy[i];
+                              v *= scale;
+                              return take_sqrt ? std::sqrt(v) : v;
+                          });
+}
+
+}  // namespace
+
+template <class Out>
+void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRows& y, double scale, bool take_sqrt,
+                       std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed, Out* out, int threads) {
+    const auto go = [&](auto term, bool add_entropy) {
+        run<decltype(term)>(x, y, scale, take_sqrt, add_entropy, i0, i1, symmetric, condensed, out, threads);
+    };
+    switch (metric) {
+        case SparseMetric::kl: go(sparse::KlTerm{}, false); break;
+        case SparseMetric::cross_entropy: go(sparse::KlTerm{}, true); break;
+        case SparseMetric::js: go(sparse::JsTerm{}, false); break;
+        case SparseMetric::hellinger: go(sparse::HellingerTerm{}, false); break;
+        case SparseMetric::total_variation: go(sparse::TotalVariationTerm{}, false); break;
+    }
+}
+
+template void sparse_pair_block<double>(SparseMetric, const SparseRows&, const SparseRows&, double, bool, std::int64_t,
+                                        std::int64_t, bool, bool, double*, int);
+template void sparse_pair_block<float>(SparseMetric, const SparseRows&, const SparseRows&, double, bool, std::int64_t,
+                                       std::int64_t, bool, bool, float*, int);
+
+}  // namespace pydiv
