@@ -40,7 +40,7 @@ def _check_stored(x: Any, name: str) -> None:
 def canonical_csr(x: Any, name: str) -> Any:
     """`x` validated, as a new float64 scipy.sparse CSR array in canonical form."""
     _check_stored(x, name)
-    import scipy.sparse  # only here: the argument is already a scipy object
+    import scipy.sparse  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if len(x.shape) != 2:
         raise ValueError(f"{name} must be 2-D (one distribution per row), got a {len(x.shape)}-D sparse array")

@@ -45,7 +45,7 @@ _Side = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nda
 def sparse_rows(a: Any, name: str) -> tuple[_Side, int]:
     """One side: (indptr, indices, data, total hi, total lo, entropy) and the width."""
     if not is_sparse(a):  # a dense side next to a sparse one
-        import scipy.sparse
+        import scipy.sparse  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
         arr = as_real_array(a, name)
         if arr.ndim != 2:
