@@ -217,3 +217,22 @@ def test_random_sparse_matrices(pair, metric):
     if metric in SYMMETRIC:
         got = pydiv.pairwise(sp.csr_array(X), metric=metric)
         assert_matches(got, reference(X, None, metric))
+
+
+@pytest.mark.parametrize("metric", ALL)
+def test_merge_walk_and_column_table_give_the_same_bits(metric):
+    from pydiv import _core
+    from pydiv.pairwise.sparse_rows import SPARSE_METRICS, sparse_rows
+
+    rng = np.random.default_rng(8)
+    X = random_rows(rng, 12, 300, 0.1)
+    X[3] = X[2] * (1 + 1e-9 * rng.random(300) * (X[2] > 0))  # near-identical pair
+    xs, k = sparse_rows(sp.csr_array(X), "X")
+    kind, take_sqrt, symmetric, _ = SPARSE_METRICS[metric]
+    results = []
+    for walk in (1, 2, 0):  # merge, table, automatic
+        out = np.empty((12, 12))
+        _core.sparse_pair_block(kind, xs, xs, k, 1.0, take_sqrt, walk, 0, 12, symmetric, False, out, 2)
+        results.append(out)
+    assert np.array_equal(results[0], results[1]) and np.array_equal(results[1], results[2])
+    assert np.array_equal(results[2], pydiv.pairwise(sp.csr_array(X), metric=metric))

@@ -72,11 +72,12 @@ pydiv::SparseRows side_of(const Side& s, std::int64_t width, const char* name, b
 }
 
 template <class Out>
-void sparse_pair_block(int metric, Side x, Side y, std::int64_t width, double scale, bool take_sqrt, std::int64_t i0,
-                       std::int64_t i1, bool symmetric, bool condensed,
+void sparse_pair_block(int metric, Side x, Side y, std::int64_t width, double scale, bool take_sqrt, int walk,
+                       std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed,
                        nb::ndarray<Out, nb::c_contig, nb::device::cpu> out, int threads) {
-    if (metric < 0 || metric > static_cast<int>(pydiv::SparseMetric::total_variation))
-        throw std::invalid_argument("sparse_pair_block: unknown metric");
+    if (metric < 0 || metric > static_cast<int>(pydiv::SparseMetric::total_variation) || walk < 0 || walk > 2 ||
+        width >= (std::int64_t(1) << 31))
+        throw std::invalid_argument("sparse_pair_block: unknown metric or walk, or too many columns");
     const auto kind = static_cast<pydiv::SparseMetric>(metric);
     const pydiv::SparseRows xs = side_of(x, width, "X", kind == pydiv::SparseMetric::cross_entropy);
     const pydiv::SparseRows ys = side_of(y, width, "Y", false);
@@ -86,7 +87,8 @@ void sparse_pair_block(int metric, Side x, Side y, std::int64_t width, double sc
         ((symmetric || condensed) && xs.rows != ys.rows))
         throw std::invalid_argument("sparse_pair_block: inconsistent arguments");
     GilRelease release;
-    pydiv::sparse_pair_block(kind, xs, ys, scale, take_sqrt, i0, i1, symmetric, condensed, out.data(), threads);
+    pydiv::sparse_pair_block(kind, xs, ys, width, scale, take_sqrt, static_cast<pydiv::SparseWalk>(walk), i0, i1,
+                             symmetric, condensed, out.data(), threads);
 }
 
 }  // namespace
@@ -100,9 +102,9 @@ void register_sparse(nb::module_& m) {
     m.def("sparse_row_stats", &sparse_row_stats, nb::arg("indptr"), nb::arg("indices"), nb::arg("data"),
           nb::arg("width"));
     m.def("sparse_pair_block", &sparse_pair_block<double>, nb::arg("metric"), nb::arg("x"), nb::arg("y"),
-          nb::arg("width"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"), nb::arg("i1"),
+          nb::arg("width"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("walk"), nb::arg("i0"), nb::arg("i1"),
           nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
     m.def("sparse_pair_block", &sparse_pair_block<float>, nb::arg("metric"), nb::arg("x"), nb::arg("y"),
-          nb::arg("width"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("i0"), nb::arg("i1"),
+          nb::arg("width"), nb::arg("scale"), nb::arg("take_sqrt"), nb::arg("walk"), nb::arg("i0"), nb::arg("i1"),
           nb::arg("symmetric"), nb::arg("condensed"), nb::arg("out"), nb::arg("threads"));
 }

@@ -1,10 +1,13 @@
 // Sparse distance matrices (sparse_rows.hpp): the per-row totals and
 // entropies, and the block kernel that walks the matrix with the tile walker
 // of the dense kernels (pairwise/pair_walk.hpp), one merge walk per entry
-// (merge_walk.hpp).  Cross-entropy is H(p) + KL(p || q), both parts >= 0,
+// (merge_walk.hpp): by a per-thread column table of the tile's current row
+// where the width allows, else by the merge of the index lists; both give
+// the same bits.  Cross-entropy is H(p) + KL(p || q), both parts >= 0,
 // so it keeps the accuracy of each.
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "info/info.hpp"
 #include "pairwise/pair_walk.hpp"
@@ -33,28 +36,61 @@ void sparse_row_stats(const SparseRows& rows, double* sum_hi, double* sum_lo, do
 
 namespace {
 
+// Widest rows for the column table (4 bytes a column, per thread); wider
+// rows take the merge walk.
+constexpr std::int64_t kTableMaxWidth = std::int64_t(1) << 22;
+
+// A thread's column table: all -1 between uses.
+std::int32_t* column_table(std::int64_t width) {
+    thread_local std::vector<std::int32_t> table;
+    if (static_cast<std::int64_t>(table.size()) < width) table.assign(static_cast<std::size_t>(width), -1);
+    return table.data();
+}
+
 template <class Term, class Out>
-void run(const SparseRows& x, const SparseRows& y, double scale, bool take_sqrt, bool add_entropy, std::int64_t i0,
-         std::int64_t i1, bool symmetric, bool condensed, Out* out, int threads) {
+void run(const SparseRows& x, const SparseRows& y, std::int64_t width, double scale, bool take_sqrt,
+         bool add_entropy, SparseWalk walk, std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed, Out* out,
+         int threads) {
     // The work of one entry: the stored values of an average pair.
     const double per_pair = static_cast<double>(x.indptr[x.rows] - x.indptr[0]) / (x.rows > 0 ? x.rows : 1) +
                             static_cast<double>(y.indptr[y.rows] - y.indptr[0]) / (y.rows > 0 ? y.rows : 1);
-    pair_walk::walk_block(x.rows, y.rows, i0, i1, symmetric, condensed, out, threads, per_pair + 1.0,
-                          pair_walk::kMaxTileRows, [&](std::int64_t i, std::int64_t j) {
-                              double v = sparse::merge_pair<Term>(x, i, y, j);
-                              if (add_entropy) v += x.entropy[i];
-                              v *= scale;
-                              return take_sqrt ? std::sqrt(v) : v;
-                          });
+    const auto finish = [&](std::int64_t i, double v) {
+        if (add_entropy) v += x.entropy[i];
+        v *= scale;
+        return take_sqrt ? std::sqrt(v) : v;
+    };
+    if (walk == SparseWalk::merge || (walk == SparseWalk::automatic && width > kTableMaxWidth)) {
+        pair_walk::walk_block(x.rows, y.rows, i0, i1, symmetric, condensed, out, threads, per_pair + 1.0,
+                              pair_walk::kMaxTileRows, [&](std::int64_t i, std::int64_t j) {
+                                  return finish(i, sparse::merge_pair<Term>(x, i, y, j));
+                              });
+        return;
+    }
+    pair_walk::walk_tiles(
+        x.rows, y.rows, i0, i1, symmetric, condensed, out, threads, per_pair + 1.0, pair_walk::kMaxTileRows,
+        [&](std::int64_t ia, std::int64_t ib, std::int64_t j0, std::int64_t j1, double* values) {
+            std::int32_t* slot = column_table(width);
+            for (std::int64_t i = ia; i < ib; ++i) {
+                const std::int64_t p0 = x.indptr[i];
+                const std::int64_t p1 = x.indptr[i + 1];
+                for (std::int64_t p = p0; p < p1; ++p) slot[x.indices[p]] = static_cast<std::int32_t>(p - p0);
+                for (std::int64_t j = symmetric && j0 <= i ? i + 1 : j0; j < j1; ++j)
+                    values[(i - ia) * pair_walk::kChunk + (j - j0)] =
+                        finish(i, sparse::table_pair<Term>(x, i, slot, y, j));
+                for (std::int64_t p = p0; p < p1; ++p) slot[x.indices[p]] = -1;
+            }
+        });
 }
 
 }  // namespace
 
 template <class Out>
-void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRows& y, double scale, bool take_sqrt,
-                       std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed, Out* out, int threads) {
+void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRows& y, std::int64_t width,
+                       double scale, bool take_sqrt, SparseWalk walk, std::int64_t i0, std::int64_t i1, bool symmetric,
+                       bool condensed, Out* out, int threads) {
     const auto go = [&](auto term, bool add_entropy) {
-        run<decltype(term)>(x, y, scale, take_sqrt, add_entropy, i0, i1, symmetric, condensed, out, threads);
+        run<decltype(term)>(x, y, width, scale, take_sqrt, add_entropy, walk, i0, i1, symmetric, condensed, out,
+                            threads);
     };
     switch (metric) {
         case SparseMetric::kl: go(sparse::KlTerm{}, false); break;
@@ -65,9 +101,9 @@ void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRow
     }
 }
 
-template void sparse_pair_block<double>(SparseMetric, const SparseRows&, const SparseRows&, double, bool, std::int64_t,
-                                        std::int64_t, bool, bool, double*, int);
-template void sparse_pair_block<float>(SparseMetric, const SparseRows&, const SparseRows&, double, bool, std::int64_t,
-                                       std::int64_t, bool, bool, float*, int);
+template void sparse_pair_block<double>(SparseMetric, const SparseRows&, const SparseRows&, std::int64_t, double, bool,
+                                        SparseWalk, std::int64_t, std::int64_t, bool, bool, double*, int);
+template void sparse_pair_block<float>(SparseMetric, const SparseRows&, const SparseRows&, std::int64_t, double, bool,
+                                       SparseWalk, std::int64_t, std::int64_t, bool, bool, float*, int);
 
 }  // namespace pydiv

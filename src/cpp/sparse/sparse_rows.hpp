@@ -19,6 +19,10 @@ namespace pydiv {
 // The metrics of the sparse path; each is one term of merge_walk.hpp.
 enum class SparseMetric : int { kl = 0, cross_entropy = 1, js = 2, hellinger = 3, total_variation = 4 };
 
+// How a pair meets its common columns (merge_walk.hpp); every way gives the
+// same bits.  automatic: the column table unless the rows are too wide.
+enum class SparseWalk : int { automatic = 0, merge = 1, table = 2 };
+
 struct SparseRows {
     const std::int64_t* indptr = nullptr;   // rows + 1 offsets
     const std::int64_t* indices = nullptr;  // sorted within each row
@@ -33,11 +37,12 @@ struct SparseRows {
 // (natural log) into sum_hi, sum_lo and entropy.
 void sparse_row_stats(const SparseRows& rows, double* sum_hi, double* sum_lo, double* entropy);
 
-// Rows [i0, i1) of the matrix between the rows of x and y into `out` (the
-// layouts of pair_block).  Each value is multiplied by `scale` (1 / log base),
-// then square-rooted when take_sqrt.
+// Rows [i0, i1) of the matrix between the rows of x and y (`width` columns)
+// into `out` (the layouts of pair_block).  Each value is multiplied by
+// `scale` (1 / log base), then square-rooted when take_sqrt.
 template <class Out>
-void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRows& y, double scale, bool take_sqrt,
-                       std::int64_t i0, std::int64_t i1, bool symmetric, bool condensed, Out* out, int threads);
+void sparse_pair_block(SparseMetric metric, const SparseRows& x, const SparseRows& y, std::int64_t width,
+                       double scale, bool take_sqrt, SparseWalk walk, std::int64_t i0, std::int64_t i1, bool symmetric,
+                       bool condensed, Out* out, int threads);
 
 }  // namespace pydiv

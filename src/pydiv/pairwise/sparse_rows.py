@@ -99,7 +99,7 @@ def sparse_pairwise(X: Any, Y: Any, metric: Any, options: dict[str, Any], thread
     cost = xs[2].size / max(n, 1) + ys[2].size / max(m, 1) + 1.0
 
     def run_block(i0: int, i1: int, block: np.ndarray, sym: bool) -> int:
-        _core.sparse_pair_block(kind, xs, ys, k, scale, take_sqrt, i0, i1, sym, condensed, block, threads)
+        _core.sparse_pair_block(kind, xs, ys, k, scale, take_sqrt, 0, i0, i1, sym, condensed, block, threads)
         return 0
 
     plan = BlockPlan(n, m, cost, run_block)
