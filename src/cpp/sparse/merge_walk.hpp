@@ -172,15 +172,20 @@ double merge_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std:
 // are looked up independently of each other, in increasing column order, so
 // the intersection is met in the same order as by merge_pair and the value
 // is bitwise the same, at several lookups per nanosecond-bound step.
+inline bool in_table(std::int64_t column, std::int64_t width) {
+    return static_cast<std::uint64_t>(column) < static_cast<std::uint64_t>(width);
+}
+
 template <class Term>
-double table_pair(const SparseRows& x, std::int64_t i, const std::int32_t* slot, const SparseRows& y,
-                  std::int64_t j) {
+double table_pair(const SparseRows& x, std::int64_t i, const std::int32_t* slot, std::int64_t width,
+                  const SparseRows& y, std::int64_t j) {
     double rho_hi, rho_lo;
     pair_ratio(x, i, y, j, rho_hi, rho_lo);
     PairSums acc;
     const double* xv = x.data + x.indptr[i];
     for (std::int64_t q = y.indptr[j]; q < y.indptr[j + 1]; ++q) {
-        const std::int32_t at = slot[y.indices[q]];
+        const std::int64_t column = y.indices[q];
+        const std::int32_t at = in_table(column, width) ? slot[column] : -1;
         if (at >= 0) add_common<Term>(xv[at], y.data[q], rho_hi, rho_lo, acc);
     }
     return finish_pair<Term>(x, i, y, j, rho_hi, acc);

@@ -73,11 +73,15 @@ void run(const SparseRows& x, const SparseRows& y, std::int64_t width, double sc
             for (std::int64_t i = ia; i < ib; ++i) {
                 const std::int64_t p0 = x.indptr[i];
                 const std::int64_t p1 = x.indptr[i + 1];
-                for (std::int64_t p = p0; p < p1; ++p) slot[x.indices[p]] = static_cast<std::int32_t>(p - p0);
+                // (A column outside the table is skipped: the binding checks the
+                // indices once per matrix, not per block.)
+                for (std::int64_t p = p0; p < p1; ++p)
+                    if (sparse::in_table(x.indices[p], width)) slot[x.indices[p]] = static_cast<std::int32_t>(p - p0);
                 for (std::int64_t j = symmetric && j0 <= i ? i + 1 : j0; j < j1; ++j)
                     values[(i - ia) * pair_walk::kChunk + (j - j0)] =
-                        finish(i, sparse::table_pair<Term>(x, i, slot, y, j));
-                for (std::int64_t p = p0; p < p1; ++p) slot[x.indices[p]] = -1;
+                        finish(i, sparse::table_pair<Term>(x, i, slot, width, y, j));
+                for (std::int64_t p = p0; p < p1; ++p)
+                    if (sparse::in_table(x.indices[p], width)) slot[x.indices[p]] = -1;
             }
         });
 }
