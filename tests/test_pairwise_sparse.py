@@ -236,3 +236,30 @@ def test_merge_walk_and_column_table_give_the_same_bits(metric):
         results.append(out)
     assert np.array_equal(results[0], results[1]) and np.array_equal(results[1], results[2])
     assert np.array_equal(results[2], pydiv.pairwise(sp.csr_array(X), metric=metric))
+
+
+@pytest.mark.skipif(__import__("sys").platform == "win32", reason="POSIX signals")
+def test_ctrl_c_interrupts_a_sparse_matrix_between_blocks():
+    import subprocess
+    import sys
+
+    code = """
+import os, signal, threading, time
+import numpy as np, scipy.sparse as sp, pydiv
+rng = np.random.default_rng(0)
+cols = rng.integers(0, 50000, 4000 * 500)  # 500 per row (a few duplicates: summed)
+X = sp.csr_array((rng.random(cols.size) + 0.5, cols, np.arange(0, cols.size + 1, 500)), shape=(4000, 50000))
+threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+start = time.perf_counter()
+try:
+    pydiv.pairwise(X, metric="js")
+    print("finished", time.perf_counter() - start)
+except KeyboardInterrupt:
+    print("interrupted", time.perf_counter() - start)
+print("next", pydiv.pairwise(sp.csr_array(np.eye(2)), metric="js", base=2)[0, 1])
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(line.split(" ", 1) for line in proc.stdout.strip().splitlines())
+    assert "interrupted" in lines and float(lines["interrupted"]) < 2.5
+    assert float(lines["next"]) == 1.0
