@@ -1,8 +1,8 @@
 // Sparse distance matrices (sparse_rows.hpp): the per-row totals and
 // entropies, and the block kernel that walks the matrix with the tile walker
 // of the dense kernels (pairwise/pair_walk.hpp), one merge walk per entry
-// (merge_walk.hpp): by a per-thread column table of the tile's current row
-// where the width allows, else by the merge of the index lists; both give
+// (merge_walk.hpp): by a per-thread column table of the tile's rows (a bit
+// per row) where the width allows, else by the merge of the index lists; both give
 // the same bits.  Cross-entropy is H(p) + KL(p || q), both parts >= 0,
 // so it keeps the accuracy of each.
 #include <cmath>
@@ -36,15 +36,24 @@ void sparse_row_stats(const SparseRows& rows, double* sum_hi, double* sum_lo, do
 
 namespace {
 
-// Widest rows for the column table (4 bytes a column, per thread); wider
+// Widest rows for the column table (a byte a column, per thread); wider
 // rows take the merge walk.
-constexpr std::int64_t kTableMaxWidth = std::int64_t(1) << 22;
+constexpr std::int64_t kTableMaxWidth = std::int64_t(1) << 24;
 
-// A thread's column table: all -1 between uses.
-std::int32_t* column_table(std::int64_t width) {
-    thread_local std::vector<std::int32_t> table;
-    if (static_cast<std::int64_t>(table.size()) < width) table.assign(static_cast<std::size_t>(width), -1);
+// A thread's column table: all 0 between uses.
+std::uint8_t* column_table(std::int64_t width) {
+    thread_local std::vector<std::uint8_t> table;
+    if (static_cast<std::int64_t>(table.size()) < width) table.assign(static_cast<std::size_t>(width), 0);
     return table.data();
+}
+
+// Sets (or clears) the bit of each row of the tile in the column table.
+void mark_rows(const SparseRows& x, std::int64_t ia, std::int64_t ib, std::uint8_t* mask, std::int64_t width,
+               bool set) {
+    for (std::int64_t i = ia; i < ib; ++i)
+        for (std::int64_t p = x.indptr[i]; p < x.indptr[i + 1]; ++p)
+            if (sparse::in_table(x.indices[p], width))
+                mask[x.indices[p]] = set ? static_cast<std::uint8_t>(mask[x.indices[p]] | (1u << (i - ia))) : 0;
 }
 
 template <class Term, class Out>
@@ -66,23 +75,32 @@ void run(const SparseRows& x, const SparseRows& y, std::int64_t width, double sc
                               });
         return;
     }
+    static_assert(pair_walk::kMaxTileRows <= sparse::kTableRows, "a tile's rows must fit the table's bits");
     pair_walk::walk_tiles(
         x.rows, y.rows, i0, i1, symmetric, condensed, out, threads, per_pair + 1.0, pair_walk::kMaxTileRows,
         [&](std::int64_t ia, std::int64_t ib, std::int64_t j0, std::int64_t j1, double* values) {
-            std::int32_t* slot = column_table(width);
-            for (std::int64_t i = ia; i < ib; ++i) {
-                const std::int64_t p0 = x.indptr[i];
-                const std::int64_t p1 = x.indptr[i + 1];
-                // (A column outside the table is skipped: the binding checks the
-                // indices once per matrix, not per block.)
-                for (std::int64_t p = p0; p < p1; ++p)
-                    if (sparse::in_table(x.indices[p], width)) slot[x.indices[p]] = static_cast<std::int32_t>(p - p0);
-                for (std::int64_t j = symmetric && j0 <= i ? i + 1 : j0; j < j1; ++j)
-                    values[(i - ia) * pair_walk::kChunk + (j - j0)] =
-                        finish(i, sparse::table_pair<Term>(x, i, slot, width, y, j));
-                for (std::int64_t p = p0; p < p1; ++p)
-                    if (sparse::in_table(x.indices[p], width)) slot[x.indices[p]] = -1;
+            // (A column outside the table is skipped: the binding checks the
+            // indices once per matrix, not per block.)
+            std::uint8_t* mask = column_table(width);
+            mark_rows(x, ia, ib, mask, width, true);
+            double rho_hi[sparse::kTableRows], rho_lo[sparse::kTableRows];
+            for (std::int64_t j = j0; j < j1; ++j) {
+                sparse::PairSums acc[sparse::kTableRows];
+                unsigned wanted = 0;
+                for (std::int64_t i = ia; i < ib; ++i) {
+                    if (symmetric && j <= i) continue;
+                    wanted |= 1u << (i - ia);
+                    sparse::pair_ratio(x, i, y, j, rho_hi[i - ia], rho_lo[i - ia]);
+                }
+                if (wanted == 0) continue;
+                sparse::table_pairs<Term>(x, ia, ib, mask, width, y, j, static_cast<std::uint8_t>(wanted), rho_hi,
+                                          rho_lo, acc);
+                for (std::int64_t i = ia; i < ib; ++i)
+                    if (wanted & (1u << (i - ia)))
+                        values[(i - ia) * pair_walk::kChunk + (j - j0)] =
+                            finish(i, sparse::finish_pair<Term>(x, i, y, j, rho_hi[i - ia], acc[i - ia]));
             }
+            mark_rows(x, ia, ib, mask, width, false);
         });
 }
 

@@ -96,12 +96,14 @@ def sparse_pairwise(X: Any, Y: Any, metric: Any, options: dict[str, Any], thread
     if ky != k:
         raise ValueError(f"X and Y must have the same number of columns, got {k} and {ky}")
     n, m = xs[0].size - 1, ys[0].size - 1
-    cost = xs[2].size / max(n, 1) + ys[2].size / max(m, 1) + 1.0
+    # About a step per stored value of a column row, shared by a tile of up
+    # to 8 rows (the kernel's column table): blocks of whole tiles.
+    cost = (xs[2].size / max(n, 1) + ys[2].size / max(m, 1)) / 4 + 1.0
 
     def run_block(i0: int, i1: int, block: np.ndarray, sym: bool) -> int:
         _core.sparse_pair_block(kind, xs, ys, k, scale, take_sqrt, 0, i0, i1, sym, condensed, block, threads)
         return 0
 
-    plan = BlockPlan(n, m, cost, run_block)
+    plan = BlockPlan(n, m, cost, run_block, min_rows=8)
     job = Job(threads, condensed, Y is None, Y is None)
     return run_blocks(metric, plan, job, Y is None and symmetric, out, dtype, progress)
