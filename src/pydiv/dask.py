@@ -34,7 +34,7 @@ try:
 except ImportError as exc:
     raise ImportError(f'pydiv.dask needs Dask ({exc}); install it with: pip install "pydiv[dask]"') from exc
 
-from ._checks import as_real_array
+from ._checks import as_real_array, is_sparse
 from .pairwise import pairwise as _in_memory
 from .pairwise.metric import Metric, metric_named
 
@@ -245,6 +245,8 @@ def pairwise(
     >>> pydiv.dask.pairwise(X, metric="js", chunks=4, condensed=True).chunks
     ((14, 1),)
     """
+    if is_sparse(X) or is_sparse(Y):
+        raise TypeError("pydiv.dask.pairwise does not take scipy.sparse rows; use pydiv.pairwise, which does")
     entry = metric_named(metric)
     _check_chunks(chunks)
     given = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,

@@ -24,7 +24,8 @@ Every entry point checks its options with the helpers here, by one policy:
 
 Modules: ``options`` (scalar options), ``arrays`` (array arguments and the
 reasons a distribution is invalid), ``weights`` (weights and their exact
-scaling), ``points`` (point clouds and their rescaling).  This package is
+scaling), ``points`` (point clouds and their rescaling), ``sparse`` (scipy.sparse
+arguments, recognised without importing scipy).  This package is
 the designated shared private module: every other module takes its checks
 from here, by the public names below.
 """
@@ -54,6 +55,7 @@ from .options import (
     normalize_axis,
     thread_request,
 )
+from .sparse import canonical_csr, is_sparse
 from .points import check_points, cost_power, rescaling, shifted
 from .weights import balanced_weights, check_weights, normalised_weights, raise_for_weight_values, unit_max
 
@@ -62,6 +64,7 @@ __all__ = [
     "as_real_array",
     "balanced_weights",
     "broadcast_shape",
+    "canonical_csr",
     "check_base",
     "check_bool",
     "check_distance_base",
@@ -74,6 +77,7 @@ __all__ = [
     "check_points",
     "check_real",
     "check_weights",
+    "is_sparse",
     "common_float",
     "cost_power",
     "largest_magnitude",

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from .sparse import dense_of_sparse, is_sparse
+
 
 def _refuse_masked(x: Any, name: str) -> None:
     if isinstance(x, np.ma.MaskedArray) and np.ma.getmask(x) is not np.ma.nomask and x.mask.any():
@@ -27,6 +29,8 @@ def _refuse_masked(x: Any, name: str) -> None:
 
 def as_real_array(x: Any, name: str) -> np.ndarray:
     """Convert an array-like to a float32 or float64 array (no copy when possible)."""
+    if is_sparse(x):  # scipy.sparse: validated and densified (pydiv._checks.sparse)
+        return dense_of_sparse(x, name)
     _refuse_masked(x, name)
     try:
         if hasattr(x, "__dlpack__") and not hasattr(x, "__array__"):
@@ -73,15 +77,20 @@ def common_float(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 
+def _operand(x: Any, name: str) -> np.ndarray:
+    # A distribution given as a 1-row or 1-column scipy.sparse matrix is a vector.
+    return dense_of_sparse(x, name, vector=True) if is_sparse(x) else as_real_array(x, name)
+
+
 def real_operands(
     p: Any, q: Any, names: tuple[str, str] = ("p", "q")
 ) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
     """`p` (and `q` unless None) as real arrays of one float type, and their broadcast shape."""
-    pa = as_real_array(p, names[0])
+    pa = _operand(p, names[0])
     if q is None:
         (pa,) = common_float(pa)
         return (pa,), pa.shape
-    qa = as_real_array(q, names[1])
+    qa = _operand(q, names[1])
     pa, qa = common_float(pa, qa)
     return (pa, qa), broadcast_shape(pa, qa, names)
 

@@ -1,0 +1,206 @@
+// The merge walk over two sparse rows, and the per-element terms of the
+// sparse metrics.
+//
+// A metric is a term f(x, y, d) >= 0 with f(0, 0) = 0, positively
+// homogeneous of degree 1 (f(c x, c y) = c f(x, y)), applied per column to
+// x = a_k and y = rho b_k, where a and b are the two rows as given and
+// rho = A / B (a double-double) the ratio of their totals; d = x - y is
+// formed exactly (the rounding of rho b_k is recovered by an FMA or
+// Dekker's product), so near-identical rows keep full relative accuracy.
+// The sum of the terms is then A times the metric of the normalised rows.
+//
+// Homogeneity also makes the one-sided columns linear: f(x, 0) = x f(1, 0)
+// and f(0, y) = y f(0, 1).  So the walk evaluates f only where both rows
+// hold a value (the intersection) and adds the one-sided parts as
+// f(1, 0) (A - sum of a over the intersection) and f(0, 1) (the same for
+// b), those sums compensated, so the difference keeps its relative
+// accuracy; a one-sided part whose count is zero is exactly zero.  Two ways
+// to meet the intersection, in increasing column order both (so bitwise the
+// same value): merge_pair, the merge of the two sorted index lists, and
+// table_pairs, y's indices looked up in a column table of up to 8 rows of x
+// (a pair then costs about an eighth of y's stored values).
+//
+// A new metric is a struct with both(x, y, d), only_x, only_y (f(1, 0),
+// f(0, 1); infinity for KL's p > 0 = q) and finish(v) (v: the sum over A),
+// and one line in sparse_pairwise.cpp's dispatch.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#include "info/info_scalar.hpp"
+#include "sparse/sparse_rows.hpp"
+
+namespace pydiv {
+namespace sparse {
+
+constexpr double kLn2 = 0.69314718055994530942;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Jensen-Shannon: x log(2x / (x + y)) + y log(2y / (x + y)), by the accurate
+// single-pair form (info_scalar.hpp: a series in w = |d| / (x + y) for small w).
+struct JsTerm {
+    static constexpr double only_x = kLn2, only_y = kLn2;
+    static double both(double x, double y, double d) {
+        const double sum = x + y;
+        const double w = std::fabs(d) / sum;
+        if (w <= scalar::kJsSeriesMax) return sum * scalar::js_series(w);
+        const double big = x > y ? x : y;
+        const double small = x > y ? y : x;
+        return big * std::log(1.0 + w) + small * scalar::js_small_log(1.0 + w);
+    }
+    static double finish(double v) {
+        v *= 0.5;
+        return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
+    }
+};
+
+// KL: x log(x / y) - d, every term >= 0 (the -d terms add up to A - rho B = 0),
+// by the series in z = d / (x + y) for small z (info_scalar.hpp); f(0, y) = y.
+struct KlTerm {
+    static constexpr double only_x = kInf, only_y = 1.0;
+    static double both(double x, double y, double d) {
+        const double sum = x + y;
+        const double z = d / sum;
+        return std::fabs(z) <= scalar::kKlSeriesMax ? sum * scalar::kl_series(z) : x * scalar::log_ratio(x, y) - d;
+    }
+    static double finish(double v) { return v > 0.0 ? v : 0.0; }
+};
+
+// Hellinger distance sqrt(sum (sqrt p - sqrt q)^2 / 2), each term as
+// d^2 / (sqrt x + sqrt y)^2, free of cancellation.
+struct HellingerTerm {
+    static constexpr double only_x = 1.0, only_y = 1.0;
+    static double both(double x, double y, double d) {
+        const double r = std::sqrt(x) + std::sqrt(y);
+        return (d / r) * (d / r);
+    }
+    static double finish(double v) {
+        v *= 0.5;
+        return std::sqrt(v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v));
+    }
+};
+
+// Total variation sum |p - q| / 2.
+struct TotalVariationTerm {
+    static constexpr double only_x = 1.0, only_y = 1.0;
+    static double both(double, double, double d) { return std::fabs(d); }
+    static double finish(double v) {
+        v *= 0.5;
+        return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+    }
+};
+
+// One side's part outside the intersection: coefficient * (total - inside),
+// exactly 0 when every value is inside, infinite (KL) when any is outside.
+inline double one_sided(double coefficient, bool any, double total_hi, double total_lo, double in_hi,
+                        double in_lo) {
+    if (!any) return 0.0;
+    if (coefficient == kInf) return kInf;
+    return coefficient * ((total_hi - in_hi) + (total_lo - in_lo));
+}
+
+// The pair's running sums: the terms on the intersection, and the
+// intersection's compensated sums of a and of b.
+struct PairSums {
+    double s = 0.0, ax = 0.0, ax_lo = 0.0, by = 0.0, by_lo = 0.0;
+    std::int64_t common = 0;
+};
+
+// The ratio rho = A / B of the totals of row i of x and row j of y.
+inline void pair_ratio(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j, double& rho_hi,
+                       double& rho_lo) {
+    InfoPartial sums;
+    sums.sum_p = x.sum_hi[i];
+    sums.sum_p_lo = x.sum_lo[i];
+    sums.sum_q = y.sum_hi[j];
+    sums.sum_q_lo = y.sum_lo[j];
+    sum_ratio(sums, rho_hi, rho_lo);
+}
+
+// One column held by both rows: a from x, b from y.
+template <class Term>
+inline void add_common(double a, double b, double rho_hi, double rho_lo, PairSums& acc) {
+    const double t = rho_hi * b;
+    const double d = ((a - t) - scalar::product_error(rho_hi, b, t)) - rho_lo * b;
+    acc.s += Term::both(a, t, d);
+    scalar::add_fast2sum(acc.ax, acc.ax_lo, a);
+    scalar::add_fast2sum(acc.by, acc.by_lo, b);
+    ++acc.common;
+}
+
+// The metric's value (natural log) from the intersection's sums.
+template <class Term>
+inline double finish_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j, double rho_hi,
+                          const PairSums& acc) {
+    const std::int64_t count_x = x.indptr[i + 1] - x.indptr[i];
+    const std::int64_t count_y = y.indptr[j + 1] - y.indptr[j];
+    double s = acc.s;
+    s += one_sided(Term::only_x, acc.common < count_x, x.sum_hi[i], x.sum_lo[i], acc.ax, acc.ax_lo);
+    // y = rho b: the part of b, then its weight (rho_lo is far below the result's digits).
+    s += rho_hi * one_sided(Term::only_y, acc.common < count_y, y.sum_hi[j], y.sum_lo[j], acc.by, acc.by_lo);
+    return Term::finish(s / (x.sum_hi[i] + x.sum_lo[i]));
+}
+
+// The merge walk: both rows' sorted indices, both cursors advanced without
+// a branch on the comparison.  Each step waits for the previous one's loads
+// (a chain of latency), so it is the path for rows too wide for a column
+// table (below).
+template <class Term>
+double merge_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j) {
+    double rho_hi, rho_lo;
+    pair_ratio(x, i, y, j, rho_hi, rho_lo);
+    PairSums acc;
+    std::int64_t p = x.indptr[i];
+    const std::int64_t pe = x.indptr[i + 1];
+    std::int64_t q = y.indptr[j];
+    const std::int64_t qe = y.indptr[j + 1];
+    const std::int64_t* xi = x.indices;
+    const std::int64_t* yi = y.indices;
+    while (p < pe && q < qe) {
+        const std::int64_t u = xi[p];
+        const std::int64_t v = yi[q];
+        if (u == v) add_common<Term>(x.data[p], y.data[q], rho_hi, rho_lo, acc);
+        p += u <= v;
+        q += v <= u;
+    }
+    return finish_pair<Term>(x, i, y, j, rho_hi, acc);
+}
+
+inline bool in_table(std::int64_t column, std::int64_t width) {
+    return static_cast<std::uint64_t>(column) < static_cast<std::uint64_t>(width);
+}
+
+// Most rows of x in one column table (one bit each).
+constexpr std::int64_t kTableRows = 8;
+
+// The same sums for rows ia .. ib - 1 of x (at most kTableRows) against
+// row j of y, by a column table: mask[c] has bit r set when row ia + r holds
+// column c (the caller fills it).  y's stored values are looked up
+// independently of each other, one lookup for all the rows of the table,
+// and met in increasing column order, so each pair's sums are those of
+// merge_pair, bit for bit.  A hit finds its value in x's row by binary
+// search (hits are rare in sparse rows).  acc[r] and rho are per row.
+template <class Term>
+void table_pairs(const SparseRows& x, std::int64_t ia, std::int64_t ib, const std::uint8_t* mask, std::int64_t width,
+                 const SparseRows& y, std::int64_t j, std::uint8_t wanted, const double* rho_hi,
+                 const double* rho_lo, PairSums* acc) {
+    for (std::int64_t q = y.indptr[j]; q < y.indptr[j + 1]; ++q) {
+        const std::int64_t column = y.indices[q];
+        const unsigned bits = in_table(column, width) ? static_cast<unsigned>(mask[column] & wanted) : 0u;
+        if (bits == 0u) continue;
+        for (std::int64_t r = 0; r < ib - ia; ++r) {
+            if (!(bits & (1u << r))) continue;
+            const std::int64_t* first = x.indices + x.indptr[ia + r];
+            const std::int64_t* last = x.indices + x.indptr[ia + r + 1];
+            const std::int64_t* at = std::lower_bound(first, last, column);
+            if (at != last && *at == column)
+                add_common<Term>(x.data[at - x.indices], y.data[q], rho_hi[r], rho_lo[r], acc[r]);
+        }
+    }
+}
+
+}  // namespace sparse
+}  // namespace pydiv
