@@ -371,3 +371,49 @@ def check_grid_certificate(r, A, B, spacing=1.0) -> None:
     scale = float(a @ np.abs(u) + b @ np.abs(v))
     gap = abs(float(A.ravel() @ u + B.ravel() @ v) - r.cost)
     assert gap <= 1e-11 * max(scale * A.sum(), abs(r.cost)) + resolved, gap
+
+
+# The everyday divergences of normalised histograms, by their textbook formulas.
+def hellinger(p, q) -> float:
+    p, q = _normalise(p), _normalise(q)
+    return math.sqrt(0.5 * math.fsum((math.sqrt(a) - math.sqrt(b)) ** 2 for a, b in zip(p, q)))
+
+
+def total_variation(p, q) -> float:
+    p, q = _normalise(p), _normalise(q)
+    return 0.5 * math.fsum(abs(a - b) for a, b in zip(p, q))
+
+
+def bhattacharyya_coefficient(p, q) -> float:
+    p, q = _normalise(p), _normalise(q)
+    return math.fsum(math.sqrt(a * b) for a, b in zip(p, q))
+
+
+def chi2_divergence(p, q) -> float:
+    p, q = _normalise(p), _normalise(q)
+    if any(a > 0 and b == 0 for a, b in zip(p, q)):
+        return math.inf
+    return math.fsum((a - b) ** 2 / b for a, b in zip(p, q) if b > 0)
+
+
+def jeffreys(p, q) -> float:
+    return kl_divergence(p, q) + kl_divergence(q, p)
+
+
+def psi(p, q, eps=1e-4) -> float:
+    p, q = _normalise(p), _normalise(q)
+    p, q = _normalise(np.maximum(p, eps)), _normalise(np.maximum(q, eps))
+    return math.fsum((a - b) * math.log(a / b) for a, b in zip(p, q))
+
+
+def divergence_mp(name, p, q, digits: int = 40) -> float:
+    """Hellinger or Jeffreys of the normalised rows in mpmath."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        P, Q = [mpmath.mpf(float(v)) for v in p], [mpmath.mpf(float(v)) for v in q]
+        A, B = mpmath.fsum(P), mpmath.fsum(Q)
+        P, Q = [v / A for v in P], [v / B for v in Q]
+        if name == "hellinger":
+            return float(mpmath.sqrt(mpmath.fsum((mpmath.sqrt(a) - mpmath.sqrt(b)) ** 2 for a, b in zip(P, Q)) / 2))
+        return float(mpmath.fsum((a - b) * mpmath.log(a / b) for a, b in zip(P, Q) if a > 0 or b > 0))

@@ -27,7 +27,14 @@ def information(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[
     js: float = pydiv.js_divergence(p, q, keepdims=False)
     d: float = pydiv.jensenshannon(p, q, dtype=np.float64)
     batch: npt.NDArray[np.float64] = pydiv.kl_divergence(np.stack([p, q]), q, axis=1)
-    return [h, ce, kl, js, d, float(batch.sum())]
+    hel: float = pydiv.hellinger(p, q)
+    tv: float = pydiv.total_variation(p, q, axis=-1)
+    bc: float = pydiv.bhattacharyya(p, q, kind="coefficient")
+    chi: float = pydiv.chi2_divergence(p, q, pseudocount=0.5)
+    jef: float = pydiv.jeffreys(p, q, base=2)
+    psi: float = pydiv.population_stability_index(p, q, eps=None)
+    smooth: float = pydiv.kl_divergence(p, q, pseudocount=1)
+    return [h, ce, kl, js, d, float(batch.sum()), hel, tv, bc, chi, jef, psi, smooth]
 
 
 def transport(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[float]:

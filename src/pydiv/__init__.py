@@ -13,6 +13,14 @@ except ImportError as exc:  # pragma: no cover - only without a build
 
 from . import stream
 from ._config import show_config, warn_unknown_simd_request
+from .divergences import (
+    bhattacharyya,
+    chi2_divergence,
+    hellinger,
+    jeffreys,
+    population_stability_index,
+    total_variation,
+)
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .gaussian import GaussianStats, frechet_distance, gaussian_wasserstein
 from .grid import GridEmdResult, emd_grid, emd_grid_batch
@@ -37,6 +45,8 @@ __all__ = [
     "MaxSlicedResult",
     "SlicedResult",
     "__version__",
+    "bhattacharyya",
+    "chi2_divergence",
     "cross_entropy",
     "emd",
     "emd2",
@@ -46,14 +56,18 @@ __all__ = [
     "entropy",
     "frechet_distance",
     "gaussian_wasserstein",
+    "hellinger",
+    "jeffreys",
     "jensenshannon",
     "js_divergence",
     "kl_divergence",
     "max_sliced_wasserstein",
     "pairwise",
+    "population_stability_index",
     "show_config",
     "sliced_wasserstein",
     "stream",
+    "total_variation",
     "wasserstein_1d",
     "wasserstein_circle",
     "wasserstein_hist",

@@ -27,6 +27,18 @@ INFO_KL: int = 2
 
 INFO_JS: int = 3
 
+DIV_HELLINGER: int = 0
+
+DIV_TOTAL_VARIATION: int = 1
+
+DIV_BHATTACHARYYA: int = 2
+
+DIV_CHI2: int = 3
+
+DIV_JEFFREYS: int = 4
+
+def divergence_rows(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None, None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None, None), device='cpu', writable=False)], threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
+
 @overload
 def info_vector(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None,), device='cpu', writable=False)] | None) -> float: ...
 

@@ -11,21 +11,13 @@ everywhere in pydiv (scipy reduces along ``axis=0``, one per column), so on
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from . import _core
-from ._checks import (
-    check_base,
-    check_bool,
-    check_distance_base,
-    normalize_axis,
-    raise_for_distribution,
-    real_operands,
-    row_blocks,
-)
+from ._checks import check_distance_base
+from ._checks.reduce import reduce_rows, smoothed
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "jensenshannon", "kl_divergence"]
 
@@ -46,36 +38,7 @@ def _defaults(base: Any, axis: Any, keepdims: Any, dtype: Any) -> bool:
 
 
 def _reduce(kind: int, p: Any, q: Any, base: Any, axis: Any, keepdims: bool, dtype: Any) -> Any:
-    b = check_base(base)
-    keepdims = check_bool(keepdims, "keepdims")
-    arrays, shape = real_operands(p, q)
-    if len(shape) == 0:
-        raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
-    ax = normalize_axis(axis, len(shape))
-    if shape[ax] == 0:
-        names = "p" if q is None else "p and q"
-        raise ValueError(f"{names} must not be empty along axis {ax}")
-    out_shape = shape[:ax] + shape[ax + 1 :]
-    blocks = row_blocks(arrays, shape, ax)  # the input read in place, whatever its strides
-    if math.prod(out_shape) == 0:
-        result = np.empty(out_shape, dtype=np.float64)
-    else:
-        result = _rows_result(kind, blocks)
-        if np.isnan(result).any():
-            for name, a in zip(("p", "q"), arrays):
-                raise_for_distribution(np.broadcast_to(a, shape), name, ax)
-            # Valid but subnormal: multiplying by 2**600 is exact and normalises.
-            blocks = [tuple(r * np.where(r.max(axis=-1, keepdims=True) < 1e-250, 2.0**600, 1.0) for r in b)
-                      for b in blocks]
-            result = _rows_result(kind, blocks)
-        result = result.reshape(out_shape)
-    if b is not None:
-        result /= math.log(b)
-    if keepdims:
-        result = np.expand_dims(result, ax)
-    if dtype is not None:
-        result = result.astype(dtype, copy=False)
-    return result[()] if result.ndim == 0 else result
+    return reduce_rows(lambda blocks: _rows_result(kind, blocks), p, q, base, axis, keepdims, dtype)
 
 
 def _vector(kind: int, p: Any, q: Any) -> Any:
@@ -150,7 +113,8 @@ def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False,
 
 
 def cross_entropy(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None
+    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
+    pseudocount: Any = None,
 ) -> Any:
     r"""Cross-entropy of `q` relative to `p`.
 
@@ -173,6 +137,11 @@ def cross_entropy(
         Keep the reduced axis with length one.
     dtype : dtype, optional
         Output dtype (default float64).
+    pseudocount : float, optional
+        Added to every bin of `p` and `q` before they are normalised
+        (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
+        empty bin no longer makes the divergence infinite.  Off by default:
+        the exact divergence of the inputs as given.
 
     Returns
     -------
@@ -189,6 +158,7 @@ def cross_entropy(
     >>> float(pydiv.cross_entropy([0.5, 0.5], [0.25, 0.75], base=2))
     1.207518749639422
     """
+    p, q = smoothed(p, q, pseudocount)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_CROSS_ENTROPY, p, q)
         if r is not None:
@@ -197,7 +167,8 @@ def cross_entropy(
 
 
 def kl_divergence(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None
+    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
+    pseudocount: Any = None,
 ) -> Any:
     r"""Kullback-Leibler divergence of `q` from `p`.
 
@@ -223,6 +194,11 @@ def kl_divergence(
         Keep the reduced axis with length one.
     dtype : dtype, optional
         Output dtype (default float64).
+    pseudocount : float, optional
+        Added to every bin of `p` and `q` before they are normalised
+        (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
+        empty bin no longer makes the divergence infinite.  Off by default:
+        the exact divergence of the inputs as given.
 
     Returns
     -------
@@ -244,6 +220,7 @@ def kl_divergence(
     >>> float(pydiv.kl_divergence([1, 0], [0, 1]))
     inf
     """
+    p, q = smoothed(p, q, pseudocount)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_KL, p, q)
         if r is not None:
@@ -252,7 +229,8 @@ def kl_divergence(
 
 
 def js_divergence(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None
+    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
+    pseudocount: Any = None,
 ) -> Any:
     r"""Jensen-Shannon divergence.
 
@@ -279,6 +257,11 @@ def js_divergence(
         Keep the reduced axis with length one.
     dtype : dtype, optional
         Output dtype (default float64).
+    pseudocount : float, optional
+        Added to every bin of `p` and `q` before they are normalised
+        (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
+        empty bin no longer makes the divergence infinite.  Off by default:
+        the exact divergence of the inputs as given.
 
     Returns
     -------
@@ -291,6 +274,7 @@ def js_divergence(
     >>> float(pydiv.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
+    p, q = smoothed(p, q, pseudocount)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:
@@ -299,7 +283,8 @@ def js_divergence(
 
 
 def jensenshannon(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None
+    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
+    pseudocount: Any = None,
 ) -> Any:
     r"""Jensen-Shannon distance: the square root of :func:`js_divergence`.
 
@@ -326,6 +311,11 @@ def jensenshannon(
         Keep the reduced axis with length one.
     dtype : dtype, optional
         Output dtype (default float64).
+    pseudocount : float, optional
+        Added to every bin of `p` and `q` before they are normalised
+        (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
+        empty bin no longer makes the divergence infinite.  Off by default:
+        the exact divergence of the inputs as given.
 
     Returns
     -------
@@ -339,6 +329,7 @@ def jensenshannon(
     0.5579230452841438
     """
     check_distance_base(base)
+    p, q = smoothed(p, q, pseudocount)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:

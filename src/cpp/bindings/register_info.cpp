@@ -5,6 +5,7 @@
 #include <nanobind/stl/optional.h>
 
 #include "bindings/bindings.hpp"
+#include "info/divergence_rows.hpp"
 #include "info/info.hpp"
 #include "info/info_stream.hpp"
 
@@ -45,6 +46,23 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array3<T> p, std
     {
         GilRelease release;
         pydiv::info_rows(static_cast<InfoKind>(kind), pv, qv, out, threads);
+    }
+    return {out, {static_cast<std::size_t>(pv.rows)}, owner};
+}
+
+// Per-row Hellinger / total variation / Bhattacharyya / chi2 / Jeffreys of
+// (outer, inner, k) float64 views; NaN marks a row to check or rescale.
+nb::ndarray<nb::numpy, double, nb::ndim<1>> divergence_rows(int kind, Array3<double> p, Array3<double> q,
+                                                            int threads) {
+    if (kind < 0 || kind > static_cast<int>(pydiv::DivergenceKind::jeffreys))
+        throw std::invalid_argument("divergence_rows: unknown kind");
+    const RowsView<double> pv = rows_of(p);
+    const RowsView<double> qv = rows_of(q);
+    double* out = new double[static_cast<std::size_t>(pv.rows)];
+    nb::capsule owner(out, [](void* ptr) noexcept { delete[] static_cast<double*>(ptr); });
+    {
+        GilRelease release;
+        pydiv::divergence_rows(static_cast<pydiv::DivergenceKind>(kind), pv, qv, out, threads);
     }
     return {out, {static_cast<std::size_t>(pv.rows)}, owner};
 }
@@ -140,6 +158,12 @@ void register_info(nb::module_& m) {
     m.attr("INFO_CROSS_ENTROPY") = static_cast<int>(InfoKind::cross_entropy);
     m.attr("INFO_KL") = static_cast<int>(InfoKind::kl);
     m.attr("INFO_JS") = static_cast<int>(InfoKind::js);
+    m.attr("DIV_HELLINGER") = static_cast<int>(pydiv::DivergenceKind::hellinger);
+    m.attr("DIV_TOTAL_VARIATION") = static_cast<int>(pydiv::DivergenceKind::total_variation);
+    m.attr("DIV_BHATTACHARYYA") = static_cast<int>(pydiv::DivergenceKind::bhattacharyya);
+    m.attr("DIV_CHI2") = static_cast<int>(pydiv::DivergenceKind::chi2);
+    m.attr("DIV_JEFFREYS") = static_cast<int>(pydiv::DivergenceKind::jeffreys);
+    m.def("divergence_rows", &divergence_rows, nb::arg("kind"), nb::arg("p"), nb::arg("q"), nb::arg("threads"));
     m.def("info_vector", &info_vector<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
     m.def("info_vector", &info_vector<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
     m.def("info_rows", &info_rows<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none(), nb::arg("threads"));

@@ -20,9 +20,8 @@
 // table_pairs, y's indices looked up in a column table of up to 8 rows of x
 // (a pair then costs about an eighth of y's stored values).
 //
-// A new metric is a struct with both(x, y, d), only_x, only_y (f(1, 0),
-// f(0, 1); infinity for KL's p > 0 = q) and finish(v) (v: the sum over A),
-// and one line in sparse_pairwise.cpp's dispatch.
+// A new metric is a term of info/divergence_terms.hpp (shared with the
+// dense rows) and one line in sparse_pairwise.cpp's dispatch.
 #pragma once
 
 #include <algorithm>
@@ -30,68 +29,18 @@
 #include <cstdint>
 #include <limits>
 
+#include "info/divergence_terms.hpp"
 #include "info/info_scalar.hpp"
 #include "sparse/sparse_rows.hpp"
 
 namespace pydiv {
 namespace sparse {
 
-constexpr double kLn2 = 0.69314718055994530942;
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Jensen-Shannon: x log(2x / (x + y)) + y log(2y / (x + y)), by the accurate
-// single-pair form (info_scalar.hpp: a series in w = |d| / (x + y) for small w).
-struct JsTerm {
-    static constexpr double only_x = kLn2, only_y = kLn2;
-    static double both(double x, double y, double d) {
-        const double sum = x + y;
-        const double w = std::fabs(d) / sum;
-        if (w <= scalar::kJsSeriesMax) return sum * scalar::js_series(w);
-        const double big = x > y ? x : y;
-        const double small = x > y ? y : x;
-        return big * std::log(1.0 + w) + small * scalar::js_small_log(1.0 + w);
-    }
-    static double finish(double v) {
-        v *= 0.5;
-        return v < 0.0 ? 0.0 : (v > kLn2 ? kLn2 : v);
-    }
-};
-
-// KL: x log(x / y) - d, every term >= 0 (the -d terms add up to A - rho B = 0),
-// by the series in z = d / (x + y) for small z (info_scalar.hpp); f(0, y) = y.
-struct KlTerm {
-    static constexpr double only_x = kInf, only_y = 1.0;
-    static double both(double x, double y, double d) {
-        const double sum = x + y;
-        const double z = d / sum;
-        return std::fabs(z) <= scalar::kKlSeriesMax ? sum * scalar::kl_series(z) : x * scalar::log_ratio(x, y) - d;
-    }
-    static double finish(double v) { return v > 0.0 ? v : 0.0; }
-};
-
-// Hellinger distance sqrt(sum (sqrt p - sqrt q)^2 / 2), each term as
-// d^2 / (sqrt x + sqrt y)^2, free of cancellation.
-struct HellingerTerm {
-    static constexpr double only_x = 1.0, only_y = 1.0;
-    static double both(double x, double y, double d) {
-        const double r = std::sqrt(x) + std::sqrt(y);
-        return (d / r) * (d / r);
-    }
-    static double finish(double v) {
-        v *= 0.5;
-        return std::sqrt(v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v));
-    }
-};
-
-// Total variation sum |p - q| / 2.
-struct TotalVariationTerm {
-    static constexpr double only_x = 1.0, only_y = 1.0;
-    static double both(double, double, double d) { return std::fabs(d); }
-    static double finish(double v) {
-        v *= 0.5;
-        return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
-    }
-};
+using terms::JsTerm;
+using terms::KlTerm;
+using terms::HellingerTerm;
+using terms::TotalVariationTerm;
+using terms::kInf;
 
 // One side's part outside the intersection: coefficient * (total - inside),
 // exactly 0 when every value is inside, infinite (KL) when any is outside.

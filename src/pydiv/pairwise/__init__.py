@@ -23,7 +23,7 @@ import numpy as np
 
 from .._checks import check_bool, check_out_disjoint, is_sparse, thread_request
 # The families register their metrics on import, in this order (the order of METRICS).
-from . import info_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics, grid_metrics  # noqa: F401, I001
+from . import info_metrics, divergence_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics, grid_metrics  # noqa: F401, I001
 from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 from .sparse_rows import SPARSE_METRICS, sparse_pairwise

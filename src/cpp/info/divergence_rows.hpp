@@ -1,0 +1,30 @@
+// The divergences between histograms that have no entropy identity:
+// Hellinger, total variation, Bhattacharyya's coefficient, Pearson's
+// chi-squared and Jeffreys, row by row over strided views.
+//
+// Algorithm: two passes per row.  The first sums a (= p) and b (= q),
+// compensated, and checks the values; the second adds the kind's term
+// (divergence_terms.hpp) of x = a_k, y = rho b_k with rho = A / B as a
+// double-double and d = x - y formed exactly, so the rows as given are
+// compared as if normalised, without a normalised copy and without
+// cancellation near identity.  Columns held by one row only add that row's
+// value times the term's f(1, 0) or f(0, 1).  Sums run in column order, so a
+// result does not depend on the thread count (threads split the rows).
+#pragma once
+
+#include <cstdint>
+
+#include "info/info.hpp"
+
+namespace pydiv {
+
+enum class DivergenceKind : int { hellinger = 0, total_variation = 1, bhattacharyya = 2, chi2 = 3, jeffreys = 4 };
+
+// Natural-log results per row into out[rows]; NaN for a row that is not a
+// valid distribution (NaN, negative, +inf, all zero) or whose totals left
+// the normal range (the caller rescales it exactly and asks again).
+// threads <= 0: the OpenMP default.
+void divergence_rows(DivergenceKind kind, const RowsView<double>& p, const RowsView<double>& q, double* out,
+                     int threads);
+
+}  // namespace pydiv

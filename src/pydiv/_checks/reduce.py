@@ -1,0 +1,76 @@
+"""The reduction shared by the histogram divergences: validate, broadcast,
+walk the rows in place, and turn the kernels' NaN into the error it means.
+
+A kernel reports an invalid row, or a valid one whose totals left the normal
+range, as NaN; the first is raised with its reason (naming the argument),
+the second is rescaled exactly by a power of two and computed again (every
+divergence here is invariant under scaling a row).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .arrays import raise_for_distribution, real_operands, row_blocks
+from .options import check_base, check_bool, check_real, normalize_axis
+
+__all__ = ["reduce_rows", "smoothed"]
+
+RowsFn = Callable[[list[tuple[np.ndarray, ...]]], np.ndarray]
+
+
+def _rescaled(blocks: list[tuple[np.ndarray, ...]]) -> list[tuple[np.ndarray, ...]]:
+    def scale(r: np.ndarray) -> np.ndarray:
+        top = r.max(axis=-1, keepdims=True)
+        return r * np.where(top < 1e-250, 2.0**600, np.where(top > 1e250, 2.0**-600, 1.0))
+
+    return [tuple(scale(r) for r in b) for b in blocks]
+
+
+def reduce_rows(rows: RowsFn, p: Any, q: Any, base: Any, axis: Any, keepdims: Any, dtype: Any) -> Any:
+    """`rows(blocks)` (the per-row results of (outer, inner, k) views) reduced
+    along `axis` of `p` broadcast against `q`, with numpy's conventions."""
+    b = check_base(base)
+    keepdims = check_bool(keepdims, "keepdims")
+    arrays, shape = real_operands(p, q)
+    if len(shape) == 0:
+        raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
+    ax = normalize_axis(axis, len(shape))
+    if shape[ax] == 0:
+        names = "p" if q is None else "p and q"
+        raise ValueError(f"{names} must not be empty along axis {ax}")
+    out_shape = shape[:ax] + shape[ax + 1 :]
+    blocks = row_blocks(arrays, shape, ax)  # the input read in place, whatever its strides
+    if math.prod(out_shape) == 0:
+        result = np.empty(out_shape, dtype=np.float64)
+    else:
+        result = rows(blocks)
+        if np.isnan(result).any():
+            for name, a in zip(("p", "q"), arrays):
+                raise_for_distribution(np.broadcast_to(a, shape), name, ax)
+            result = rows(_rescaled(blocks))  # valid, but subnormal or huge
+        result = result.reshape(out_shape)
+    if b is not None:
+        result /= math.log(b)
+    if keepdims:
+        result = np.expand_dims(result, ax)
+    if dtype is not None:
+        result = result.astype(dtype, copy=False)
+    return result[()] if result.ndim == 0 else result
+
+
+def smoothed(p: Any, q: Any, pseudocount: Any) -> tuple[Any, Any]:
+    """`p` and `q` with `pseudocount` added to every bin (additive smoothing:
+    1 is Laplace's, 0.5 Jeffreys'), as new float64 arrays; unchanged for None."""
+    if pseudocount is None:
+        return p, q
+    c = check_real(pseudocount, "pseudocount", "a non-negative number")
+    if not (math.isfinite(c) and c >= 0.0):
+        raise ValueError(f"pseudocount must be a finite number >= 0, got {pseudocount!r}")
+    arrays, _ = real_operands(p, q)
+    smooth = [np.add(a, c, dtype=np.float64) for a in arrays]
+    return smooth[0], smooth[1]
