@@ -24,6 +24,8 @@ from ..pairwise import pairwise
 from ..pairwise.metric import metric_named
 from ..wasserstein import wasserstein_hist
 from .errors import CliError, check_extension, run_guarded
+from .ordering import cluster_order
+from .plots import PLOT_FORMATS, plot_bars, plot_heatmap, pyplot
 from .readers import read_array
 from .writers import WRITE_FORMATS, print_array, write_array
 
@@ -66,6 +68,31 @@ def _check_out(path: str | None) -> None:
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
 
 
+def _check_plot(args: argparse.Namespace) -> None:
+    """Refuse an unusable --plot (or a missing matplotlib) before any work is done."""
+    if getattr(args, "order", "rows") == "cluster" and args.plot is None:
+        raise CliError("--order cluster applies to --plot only")
+    if args.plot is None:
+        return
+    check_extension(args.plot, PLOT_FORMATS, "--plot", "write")
+    if getattr(args, "condensed", False):
+        raise CliError("--plot draws the square matrix; drop --condensed")
+    pyplot()
+
+
+def _plot_pairwise(args: argparse.Namespace, matrix: np.ndarray) -> None:
+    if matrix.ndim != 2:
+        raise CliError(f"--plot: cannot draw a {matrix.ndim}-D result as a matrix")
+    rows = np.arange(matrix.shape[0])
+    cols = np.arange(matrix.shape[1])
+    if args.order == "cluster":
+        if args.Y is not None:
+            raise CliError("--order cluster reorders X against itself; give no Y")
+        rows = cols = cluster_order(matrix)
+    plot_heatmap(args.plot, matrix[np.ix_(rows, cols)], [str(r) for r in rows], [str(c) for c in cols],
+                 title=f"pydiv pairwise --metric {args.metric}")
+
+
 def _emit(values: np.ndarray, out: str | None) -> None:
     if out is None:
         print_array(values, sys.stdout)
@@ -77,6 +104,7 @@ def _pairwise(args: argparse.Namespace) -> None:
     _check_options(args.metric, args.base, args.support)
     thread_request(args.jobs, "--jobs")
     _check_out(args.out)
+    _check_plot(args)
     X = read_array(args.X, key=args.key, name="X")
     Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
     options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
@@ -95,8 +123,13 @@ def _pairwise(args: argparse.Namespace) -> None:
             if arr is not None and arr.ndim != 2:
                 raise CliError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
         _pairwise_to_npy(X, Y, args.out, options)
+        if args.plot is not None:
+            _plot_pairwise(args, np.load(args.out, mmap_mode="r"))
     else:
-        _emit(pairwise(X, Y, **options), args.out)
+        matrix = pairwise(X, Y, **options)
+        _emit(matrix, args.out)
+        if args.plot is not None:
+            _plot_pairwise(args, np.asarray(matrix))
 
 
 def _pairwise_to_npy(X: np.ndarray, Y: np.ndarray | None, path: str, options: dict[str, Any]) -> None:
@@ -148,6 +181,7 @@ def _compare(args: argparse.Namespace) -> None:
     if metric != "entropy" and args.Q is None:
         raise CliError(f"Q: --metric {metric} compares two inputs; give P and Q")
     _check_out(args.out)
+    _check_plot(args)
     P = read_array(args.P, key=args.key, name="P")
     Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q")
     for name, arr in (("P", P), ("Q", Q)):
@@ -160,7 +194,12 @@ def _compare(args: argparse.Namespace) -> None:
         result = f(P, Q, _support(args))
     else:
         result = f(P, Q, base=args.base)
-    _emit(np.asarray(result, dtype=np.float64), args.out)
+    values = np.asarray(result, dtype=np.float64)
+    _emit(values, args.out)
+    if args.plot is not None:
+        flat = values.reshape(-1)
+        plot_bars(args.plot, [f"row {i}" for i in range(flat.size)], flat.tolist(),
+                  title=f"pydiv compare --metric {metric}", ylabel=metric)
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -174,7 +213,26 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 
-def info(out: TextIO | None = None) -> None:
-    for key, value in config().items():
+OPTIONAL_EXTRAS = {"plot": "matplotlib", "torch": "torch", "jax": "jax", "dask": "dask", "parquet": "pyarrow"}
+
+
+def _extras() -> dict[str, bool]:
+    """Which optional extras are importable (found, not imported: finding is cheap)."""
+    import importlib.util
+
+    return {extra: importlib.util.find_spec(module) is not None for extra, module in OPTIONAL_EXTRAS.items()}
+
+
+def info(out: TextIO | None = None, *, as_json: bool = False) -> None:
+    """`pydiv info`: the build's facts, one per line, or (`as_json`) a JSON object with the extras beside them."""
+    facts: dict[str, Any] = dict(config())
+    if as_json:
+        import json
+
+        facts["threads"] = int(facts["threads"])
+        facts["extras"] = _extras()
+        (out or sys.stdout).write(json.dumps(facts, indent=2) + "\n")
+        return
+    for key, value in facts.items():
         (out or sys.stdout).write(f"{key:<9} {value}\n")
 

@@ -45,6 +45,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the result to FILE (.npy or .csv); default: CSV on stdout",
     )
+    parser.add_argument(
+        "--plot",
+        default=None,
+        metavar="FILE.png",
+        help='also draw the result to FILE (.png, .pdf or .svg; needs pip install "pydiv[plot]")',
+    )
 
 
 def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -84,6 +90,8 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
     )
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="the result's dtype")
     parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.add_argument("--order", choices=("rows", "cluster"), default="rows",
+                        help="--plot: rows in input order, or reordered by average-linkage clustering (X alone)")
     parser.add_argument("--seed", type=int, default=None,
                         help="--metric sliced only: the seed of the random directions (reproducible output)")
     _add_common(parser)
