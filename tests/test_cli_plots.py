@@ -144,3 +144,16 @@ def test_plot_without_matplotlib(monkeypatch, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert 'pip install "pydiv[plot]"' in captured.err and "matplotlib" in captured.err
+
+
+# `pydiv info --json`: one JSON object with the facts `pydiv info` prints, and the extras found.
+def test_info_json(capsys):
+    import json
+
+    import pydiv
+
+    assert main(["info", "--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["pydiv"] == pydiv.__version__ and isinstance(facts["threads"], int) and facts["threads"] >= 1
+    assert facts["simd"] and facts["extras"]["plot"] is True  # matplotlib is importable here (the module skips otherwise)
+    assert set(facts["extras"]) == {"plot", "torch", "jax", "dask", "parquet"}

@@ -67,14 +67,15 @@ def plot_seed(path: str, thetas: Sequence[float], values: dict[str, Sequence[flo
         if inf.any():
             ax.plot(np.asarray(thetas)[inf], np.full(int(inf.sum()), top), linestyle="none", marker="^",
                     markersize=10, color=line.get_color(), label=f"{name} = inf")
-            for t in np.asarray(thetas)[inf]:
-                ax.annotate("inf", (t, top), textcoords="offset points", xytext=(0, -16), ha="center")
+            ax.annotate("inf", (float(np.asarray(thetas)[inf][0]), top), textcoords="offset points",
+                        xytext=(-14, -4), ha="right", color=line.get_color())
     ax.axhline(math.log(2.0), color="grey", linestyle=":", linewidth=1)
     ax.set_ylim(0.0, 1.1 * top)
     ax.set_xlabel("theta (separation of the segments)")
     ax.set_ylabel("divergence / distance")
     ax.set_title("Two parallel segments: KL = inf, JS = log 2, W1 = |theta|")
-    ax.legend(loc="upper left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize="small")
+    fig.tight_layout()
     _save(fig, path)
 
 
