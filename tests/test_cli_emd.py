@@ -65,7 +65,7 @@ def test_emd_uniform_weights_segments(tmp_path, capsys):
         (lambda d: np.save(d / "w.npy", np.ones(2)), ["emd", "x.npy", "y.npy", "--weights-a", "w.npy"],
          "--weights-a: 'w.npy' holds 2 values"),
         (lambda d: None, ["emd", "x.npy", "y.npy", "--plan", "plan.npy"], "--plan: cannot write 'plan.npy'"),
-        (lambda d: None, ["emd", "x.npy", "y.npy", "-p", "0.5"], "p"),
+        (lambda d: None, ["emd", "x.npy", "y.npy", "-p", "0.5"], "p must be a finite number >= 1, got 0.5"),
         (lambda d: (d / "bad.csv").write_text("1,2\n3,x\n"), ["emd", "bad.csv", "y.npy"], "'x' is not a number"),
     ],
 )

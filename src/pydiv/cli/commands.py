@@ -68,6 +68,13 @@ def _check_out(path: str | None) -> None:
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
 
 
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stderr
+        return False
+
+
 def _check_plot(args: argparse.Namespace) -> None:
     """Refuse an unusable --plot (or a missing matplotlib) before any work is done."""
     if getattr(args, "order", "rows") == "cluster" and args.plot is None:
@@ -108,7 +115,9 @@ def _pairwise(args: argparse.Namespace) -> None:
     X = read_array(args.X, key=args.key, name="X")
     Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
     options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
-    options.update(progress=args.progress, dtype=np.dtype(args.dtype))
+    # Progress on by default only for a person watching: a terminal, not a log file or a pipe.
+    progress = args.progress if args.progress is not None else _stderr_is_terminal()
+    options.update(progress=progress, dtype=np.dtype(args.dtype))
     if args.base is not None:
         options["base"] = args.base
     if args.support is not None:

@@ -89,7 +89,8 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
         "--condensed", action="store_true", help="write the upper triangle only, in scipy's pdist order (no Y)"
     )
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="the result's dtype")
-    parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a progress bar with an ETA on stderr (default: on when stderr is a terminal)")
     parser.add_argument("--order", choices=("rows", "cluster"), default="rows",
                         help="--plot: rows in input order, or reordered by average-linkage clustering (X alone)")
     parser.add_argument("--seed", type=int, default=None,
