@@ -26,6 +26,7 @@ from ..wasserstein import wasserstein_hist
 from .errors import CliError, check_extension, run_guarded
 from .ordering import cluster_order
 from .plots import PLOT_FORMATS, plot_bars, plot_heatmap, pyplot
+from .nan_policy import check_nan
 from .readers import read_array
 from .writers import WRITE_FORMATS, print_array, write_array
 
@@ -66,6 +67,24 @@ def _check_out(path: str | None) -> None:
     folder = os.path.dirname(path) or os.curdir
     if not os.path.isdir(folder):
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
+
+
+def _read_input(args: argparse.Namespace, path: str, name: str) -> np.ndarray:
+    """An input read with the command's --key and --delimiter, its NaN rows handled by --nan-policy."""
+    arr = read_array(path, key=args.key, name=name, delimiter=args.delimiter)
+    return arr[check_nan(arr, args.nan_policy, name, path)]
+
+
+def _omit_pairs(args: argparse.Namespace, P: np.ndarray, Q: np.ndarray | None) -> tuple[np.ndarray, Any]:
+    """compare's --nan-policy: matching rows are dropped together, so the pairs stay aligned."""
+    keep_p = check_nan(P, args.nan_policy, "P", args.P)
+    if Q is None:
+        return P[keep_p], None
+    keep_q = check_nan(Q, args.nan_policy, "Q", args.Q)
+    if P.ndim == 2 and Q.ndim == 2 and P.shape[0] == Q.shape[0]:
+        keep = keep_p & keep_q
+        return P[keep], Q[keep]
+    return P[keep_p], Q[keep_q]
 
 
 def _stderr_is_terminal() -> bool:
@@ -112,8 +131,8 @@ def _pairwise(args: argparse.Namespace) -> None:
     thread_request(args.jobs, "--jobs")
     _check_out(args.out)
     _check_plot(args)
-    X = read_array(args.X, key=args.key, name="X")
-    Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
+    X = _read_input(args, args.X, "X")
+    Y = None if args.Y is None else _read_input(args, args.Y, "Y")
     options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
     # Progress on by default only for a person watching: a terminal, not a log file or a pipe.
     progress = args.progress if args.progress is not None else _stderr_is_terminal()
@@ -191,8 +210,9 @@ def _compare(args: argparse.Namespace) -> None:
         raise CliError(f"Q: --metric {metric} compares two inputs; give P and Q")
     _check_out(args.out)
     _check_plot(args)
-    P = read_array(args.P, key=args.key, name="P")
-    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q")
+    P = read_array(args.P, key=args.key, name="P", delimiter=args.delimiter)
+    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q", delimiter=args.delimiter)
+    P, Q = _omit_pairs(args, P, Q)
     for name, arr in (("P", P), ("Q", Q)):
         if arr is not None and arr.ndim not in (1, 2):
             raise CliError(f"{name} must be 1-D or 2-D (one distribution per row), got {arr.ndim}-D")

@@ -17,6 +17,8 @@ import numpy as np
 
 from ..emd import solve_points
 from .errors import CliError, check_extension, run_guarded
+from .nan_policy import check_nan
+from .parsers import add_input_options
 from .readers import read_array
 
 __all__ = ["add_emd_parser", "run_emd"]
@@ -39,6 +41,7 @@ def add_emd_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParse
     parser.add_argument("-p", type=float, default=1.0, help="the order p >= 1 (default 1)")
     parser.add_argument("--weights-a", default=None, metavar="FILE", help="non-negative weights of A's points")
     parser.add_argument("--weights-b", default=None, metavar="FILE", help="non-negative weights of B's points")
+    add_input_options(parser)
     parser.add_argument("--key", default=None, metavar="NAME", help="the array to read from .npz inputs")
     parser.add_argument("--plan", default=None, metavar="FILE.csv", help="also write the optimal plan (row,col,mass)")
     parser.set_defaults(run=run_emd)
@@ -60,8 +63,8 @@ def _emd(args: argparse.Namespace) -> None:
         folder = os.path.dirname(args.plan) or os.curdir
         if not os.path.isdir(folder):
             raise CliError(f"--plan: cannot write {args.plan!r}: no directory {folder!r}")
-    A = read_array(args.A, key=args.key, name="A")
-    B = read_array(args.B, key=args.key, name="B")
+    A = read_array(args.A, key=args.key, name="A", delimiter=args.delimiter)
+    B = read_array(args.B, key=args.key, name="B", delimiter=args.delimiter)
     for name, arr in (("A", A), ("B", B)):
         if arr.ndim not in (1, 2):
             raise CliError(f"{name} must be 1-D or 2-D (one point per row), got {arr.ndim}-D")
@@ -69,6 +72,11 @@ def _emd(args: argparse.Namespace) -> None:
         raise CliError(f"A and B must have the same number of columns: {A.shape[1]} and {B.shape[1]}")
     a = _weights(args.weights_a, A.shape[0], "--weights-a", "A")
     b = _weights(args.weights_b, B.shape[0], "--weights-b", "B")
+    keep_a = check_nan(A, args.nan_policy, "A", args.A)
+    keep_b = check_nan(B, args.nan_policy, "B", args.B)
+    A, B = A[keep_a], B[keep_b]
+    a = None if a is None else a[keep_a]
+    b = None if b is None else b[keep_b]
     distance, rows, cols, mass = solve_points(A, B, a, b, p=args.p, metric=args.metric)
     sys.stdout.write(repr(float(distance)) + "\n")
     if args.plan is not None:

@@ -16,15 +16,25 @@ from __future__ import annotations
 import argparse
 
 from ..pairwise import METRICS as PAIRWISE_METRICS
+from .nan_policy import NAN_POLICIES
 from .commands import COMPARE_METRICS, run_compare, run_pairwise
 
-__all__ = ["add_compare_parser", "add_pairwise_parser"]
+__all__ = ["add_compare_parser", "add_input_options", "add_pairwise_parser"]
 
 METRIC_HELP = (
     "js: the Jensen-Shannon divergence; jensenshannon: the Jensen-Shannon distance, the square root "
     "of the divergence (scipy's jensenshannon and pdist(X, 'jensenshannon'))"
 )
 
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """--delimiter and --nan-policy, shared by the commands that read tables."""
+    parser.add_argument("--delimiter", default=",", metavar="CHAR",
+                        help="the field separator of .csv inputs (default ','; 'tab' for a tab)")
+    parser.add_argument("--nan-policy", choices=NAN_POLICIES, default="raise",
+                        help="raise: refuse inputs holding NaN (default); omit: drop the rows holding one "
+                        "(pairwise: rows of X and Y; compare: pairs of rows; emd: points), said on stderr")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -45,6 +55,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the result to FILE (.npy or .csv); default: CSV on stdout",
     )
+    add_input_options(parser)
     parser.add_argument(
         "--plot",
         default=None,
