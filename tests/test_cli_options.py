@@ -123,3 +123,22 @@ def test_nan_policy_omit_emd_drops_points(tmp_path, capsys):
     assert main(["emd", str(tmp_path / "a.npy"), str(tmp_path / "b.npy"), "--nan-policy", "omit"]) == 0
     out = capsys.readouterr().out
     assert float(out) == pytest.approx(pydiv.wasserstein_nd(np.delete(A, 3, axis=0), B), rel=1e-15)
+
+
+# Parquet: read with pyarrow when installed, otherwise a clear error naming it.
+def test_parquet_input(tmp_path, capsys):
+    path = tmp_path / "p.parquet"
+    P = RNG.random((3, 2))
+    try:
+        import pyarrow
+        import pyarrow.parquet as pq
+    except ImportError:
+        path.write_bytes(b"PAR1")
+        assert main(["compare", str(path), "-m", "entropy"]) == 2
+        assert "needs pyarrow, which is not installed: pip install pyarrow" in capsys.readouterr().err
+        return
+    pq.write_table(pyarrow.table({"a": P[:, 0], "b": P[:, 1]}), path)
+    import pydiv
+
+    assert main(["compare", str(path), "-m", "entropy"]) == 0
+    np.testing.assert_allclose([float(v) for v in capsys.readouterr().out.split()], pydiv.entropy(P), rtol=1e-15)

@@ -22,7 +22,7 @@ from .errors import CliError, check_extension
 
 __all__ = ["READ_FORMATS", "check_delimiter", "read_array"]
 
-READ_FORMATS = (".npy", ".npz", ".csv")
+READ_FORMATS = (".npy", ".npz", ".csv", ".parquet")
 
 # "utf-8-sig" reads plain UTF-8 and drops the byte-order mark that Excel's
 # "CSV UTF-8" puts first, which would otherwise make the first row a "header".
@@ -143,6 +143,24 @@ def _read_csv(path: str, name: str, delimiter: str = ",") -> np.ndarray:
     return table[:, 0] if table.shape[1] == 1 else table
 
 
+def _read_parquet(path: str, name: str) -> np.ndarray:
+    """A Parquet table's numeric columns side by side (one row per record); pyarrow imported only here."""
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        raise CliError(f"{name}: reading {path!r} needs pyarrow, which is not installed: pip install pyarrow") from None
+    table = pq.read_table(path)
+    columns = []
+    for column_name, column in zip(table.column_names, table.columns):
+        values = column.to_numpy(zero_copy_only=False)
+        if values.dtype.kind not in "iuf":
+            raise CliError(f"{name}: {path!r} column {column_name!r} is not numeric ({column.type})")
+        columns.append(values.astype(np.float64))
+    if not columns:
+        raise CliError(f"{name}: {path!r} has no columns")
+    return np.column_stack(columns) if len(columns) > 1 else columns[0]
+
+
 def check_delimiter(delimiter: str) -> str:
     """The CSV field separator: one character that cannot be part of a number ("tab" names a tab)."""
     sep = "\t" if delimiter in ("tab", "\\t") else delimiter
@@ -186,6 +204,8 @@ def read_array(path: str, *, key: str | None = None, name: str = "input", delimi
             arr = _read_npy(path, name)
         elif ext == ".npz":
             arr = _read_npz(path, key, name)
+        elif ext == ".parquet":
+            arr = _read_parquet(path, name)
         else:
             arr = _read_csv(path, name, check_delimiter(delimiter))
     except CliError:
