@@ -72,7 +72,8 @@ def _check_out(path: str | None) -> None:
 def _read_input(args: argparse.Namespace, path: str, name: str) -> np.ndarray:
     """An input read with the command's --key and --delimiter, its NaN rows handled by --nan-policy."""
     arr = read_array(path, key=args.key, name=name, delimiter=args.delimiter)
-    return arr[check_nan(arr, args.nan_policy, name, path)]
+    kept: np.ndarray = arr[check_nan(arr, args.nan_policy, name, path)]
+    return kept
 
 
 def _omit_pairs(args: argparse.Namespace, P: np.ndarray, Q: np.ndarray | None) -> tuple[np.ndarray, Any]:

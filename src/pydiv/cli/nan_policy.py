@@ -31,9 +31,12 @@ NAN_POLICIES = ("raise", "omit")
 
 def nan_rows(arr: np.ndarray) -> np.ndarray:
     """A boolean mask of the rows (entries, for 1-D) holding a NaN; 3-D: per leading index."""
-    bad = np.isnan(arr)
+    bad: np.ndarray = np.asarray(np.isnan(arr))
     # The row length spelled out: reshape(0, -1) is ambiguous for NumPy.
-    return bad.reshape(arr.shape[0], math.prod(arr.shape[1:])).any(axis=1) if arr.ndim > 1 else bad
+    if arr.ndim > 1:
+        rows: np.ndarray = bad.reshape(arr.shape[0], math.prod(arr.shape[1:])).any(axis=1)
+        return rows
+    return bad
 
 
 def _first_nan(arr: np.ndarray) -> str:

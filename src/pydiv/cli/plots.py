@@ -15,7 +15,7 @@ and closes it (no figure outlives the call).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ def _save(fig: Any, path: str) -> None:
         plt.close(fig)
 
 
-def plot_seed(path: str, thetas: Sequence[float], values: dict[str, Sequence[float]]) -> None:
+def plot_seed(path: str, thetas: Sequence[float], values: Mapping[str, Sequence[float]]) -> None:
     """KL, JS and W1 against theta; `values` maps a measure's name to its value at each theta.
 
     Infinite values are drawn as triangles on the top edge of the axes,
