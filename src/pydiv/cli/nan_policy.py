@@ -34,7 +34,7 @@ def nan_rows(arr: np.ndarray) -> np.ndarray:
     bad: np.ndarray = np.asarray(np.isnan(arr))
     # The row length spelled out: reshape(0, -1) is ambiguous for NumPy.
     if arr.ndim > 1:
-        rows: np.ndarray = bad.reshape(arr.shape[0], math.prod(arr.shape[1:])).any(axis=1)
+        rows: np.ndarray = np.asarray(bad.reshape(arr.shape[0], math.prod(arr.shape[1:])).any(axis=1))
         return rows
     return bad
 
