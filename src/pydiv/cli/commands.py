@@ -24,6 +24,9 @@ from ..pairwise import pairwise
 from ..pairwise.metric import metric_named
 from ..wasserstein import wasserstein_hist
 from .errors import CliError, check_extension, run_guarded
+from .ordering import cluster_order
+from .plots import PLOT_FORMATS, plot_bars, plot_heatmap, pyplot
+from .nan_policy import check_nan
 from .readers import read_array
 from .writers import WRITE_FORMATS, print_array, write_array
 
@@ -66,6 +69,57 @@ def _check_out(path: str | None) -> None:
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
 
 
+def _read_input(args: argparse.Namespace, path: str, name: str) -> np.ndarray:
+    """An input read with the command's --key and --delimiter, its NaN rows handled by --nan-policy."""
+    arr = read_array(path, key=args.key, name=name, delimiter=args.delimiter)
+    kept: np.ndarray = arr[check_nan(arr, args.nan_policy, name, path)]
+    return kept
+
+
+def _omit_pairs(args: argparse.Namespace, P: np.ndarray, Q: np.ndarray | None) -> tuple[np.ndarray, Any]:
+    """compare's --nan-policy: matching rows are dropped together, so the pairs stay aligned."""
+    keep_p = check_nan(P, args.nan_policy, "P", args.P)
+    if Q is None:
+        return P[keep_p], None
+    keep_q = check_nan(Q, args.nan_policy, "Q", args.Q)
+    if P.ndim == 2 and Q.ndim == 2 and P.shape[0] == Q.shape[0]:
+        keep = keep_p & keep_q
+        return P[keep], Q[keep]
+    return P[keep_p], Q[keep_q]
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed stderr
+        return False
+
+
+def _check_plot(args: argparse.Namespace) -> None:
+    """Refuse an unusable --plot (or a missing matplotlib) before any work is done."""
+    if getattr(args, "order", "rows") == "cluster" and args.plot is None:
+        raise CliError("--order cluster applies to --plot only")
+    if args.plot is None:
+        return
+    check_extension(args.plot, PLOT_FORMATS, "--plot", "write")
+    if getattr(args, "condensed", False):
+        raise CliError("--plot draws the square matrix; drop --condensed")
+    pyplot()
+
+
+def _plot_pairwise(args: argparse.Namespace, matrix: np.ndarray) -> None:
+    if matrix.ndim != 2:
+        raise CliError(f"--plot: cannot draw a {matrix.ndim}-D result as a matrix")
+    rows = np.arange(matrix.shape[0])
+    cols = np.arange(matrix.shape[1])
+    if args.order == "cluster":
+        if args.Y is not None:
+            raise CliError("--order cluster reorders X against itself; give no Y")
+        rows = cols = cluster_order(matrix)
+    plot_heatmap(args.plot, matrix[np.ix_(rows, cols)], [str(r) for r in rows], [str(c) for c in cols],
+                 title=f"pydiv pairwise --metric {args.metric}")
+
+
 def _emit(values: np.ndarray, out: str | None) -> None:
     if out is None:
         print_array(values, sys.stdout)
@@ -77,10 +131,13 @@ def _pairwise(args: argparse.Namespace) -> None:
     _check_options(args.metric, args.base, args.support)
     thread_request(args.jobs, "--jobs")
     _check_out(args.out)
-    X = read_array(args.X, key=args.key, name="X")
-    Y = None if args.Y is None else read_array(args.Y, key=args.key, name="Y")
+    _check_plot(args)
+    X = _read_input(args, args.X, "X")
+    Y = None if args.Y is None else _read_input(args, args.Y, "Y")
     options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
-    options.update(progress=args.progress, dtype=np.dtype(args.dtype))
+    # Progress on by default only for a person watching: a terminal, not a log file or a pipe.
+    progress = args.progress if args.progress is not None else _stderr_is_terminal()
+    options.update(progress=progress, dtype=np.dtype(args.dtype))
     if args.base is not None:
         options["base"] = args.base
     if args.support is not None:
@@ -95,8 +152,13 @@ def _pairwise(args: argparse.Namespace) -> None:
             if arr is not None and arr.ndim != 2:
                 raise CliError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
         _pairwise_to_npy(X, Y, args.out, options)
+        if args.plot is not None:
+            _plot_pairwise(args, np.load(args.out, mmap_mode="r"))
     else:
-        _emit(pairwise(X, Y, **options), args.out)
+        matrix = pairwise(X, Y, **options)
+        _emit(matrix, args.out)
+        if args.plot is not None:
+            _plot_pairwise(args, np.asarray(matrix))
 
 
 def _pairwise_to_npy(X: np.ndarray, Y: np.ndarray | None, path: str, options: dict[str, Any]) -> None:
@@ -148,8 +210,10 @@ def _compare(args: argparse.Namespace) -> None:
     if metric != "entropy" and args.Q is None:
         raise CliError(f"Q: --metric {metric} compares two inputs; give P and Q")
     _check_out(args.out)
-    P = read_array(args.P, key=args.key, name="P")
-    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q")
+    _check_plot(args)
+    P = read_array(args.P, key=args.key, name="P", delimiter=args.delimiter)
+    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q", delimiter=args.delimiter)
+    P, Q = _omit_pairs(args, P, Q)
     for name, arr in (("P", P), ("Q", Q)):
         if arr is not None and arr.ndim not in (1, 2):
             raise CliError(f"{name} must be 1-D or 2-D (one distribution per row), got {arr.ndim}-D")
@@ -160,7 +224,12 @@ def _compare(args: argparse.Namespace) -> None:
         result = f(P, Q, _support(args))
     else:
         result = f(P, Q, base=args.base)
-    _emit(np.asarray(result, dtype=np.float64), args.out)
+    values = np.asarray(result, dtype=np.float64)
+    _emit(values, args.out)
+    if args.plot is not None:
+        flat = values.reshape(-1)
+        plot_bars(args.plot, [f"row {i}" for i in range(flat.size)], flat.tolist(),
+                  title=f"pydiv compare --metric {metric}", ylabel=metric)
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -174,7 +243,26 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 
-def info(out: TextIO | None = None) -> None:
-    for key, value in config().items():
+OPTIONAL_EXTRAS = {"plot": "matplotlib", "torch": "torch", "jax": "jax", "dask": "dask", "parquet": "pyarrow"}
+
+
+def _extras() -> dict[str, bool]:
+    """Which optional extras are importable (found, not imported: finding is cheap)."""
+    import importlib.util
+
+    return {extra: importlib.util.find_spec(module) is not None for extra, module in OPTIONAL_EXTRAS.items()}
+
+
+def info(out: TextIO | None = None, *, as_json: bool = False) -> None:
+    """`pydiv info`: the build's facts, one per line, or (`as_json`) a JSON object with the extras beside them."""
+    facts: dict[str, Any] = dict(config())
+    if as_json:
+        import json
+
+        facts["threads"] = int(facts["threads"])
+        facts["extras"] = _extras()
+        (out or sys.stdout).write(json.dumps(facts, indent=2) + "\n")
+        return
+    for key, value in facts.items():
         (out or sys.stdout).write(f"{key:<9} {value}\n")
 

@@ -102,3 +102,19 @@ def demo(out: TextIO | None = None) -> None:
     better = "binomial" if c["kl_binomial"] < c["kl_uniform"] else "uniform"  # type: ignore[operator]
     w(f"The {better} model loses less information.\n")
 
+
+
+SEED_PLOT_THETAS = tuple(float(t) for t in np.linspace(-1.0, 1.0, 21))
+
+
+def demo_plot(path: str, thetas: tuple[float, ...] = SEED_PLOT_THETAS, n_y: int = 200) -> None:
+    """Draw the seed figure to `path`: the values :func:`seed_example` computes at each theta."""
+    from .plots import plot_seed
+
+    names = ("KL(P||Q)", "JS(P,Q)", "W1(P,Q)")
+    values: dict[str, list[float]] = {name: [] for name in names}
+    for theta in thetas:
+        rows = seed_example(theta, n_y=n_y)
+        for name in names:
+            values[name].append(rows[name][0])
+    plot_seed(path, thetas, values)

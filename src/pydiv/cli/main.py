@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from .commands import info
-from .demo import demo
-from .errors import run_guarded
+from .demo import demo, demo_plot
+from .emd_command import add_emd_parser
+from .errors import check_extension, run_guarded
+from .plots import PLOT_FORMATS, pyplot
 from .parsers import add_compare_parser, add_pairwise_parser
 
 __all__ = ["main"]
@@ -39,14 +41,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="pydiv", description="Divergences and distances between distributions.")
     parser.add_argument("--version", action="version", version=f"pydiv {__version__}")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("demo", help="the examples that motivate the library")
-    sub.add_parser("info", help="version, compiler, SIMD level, OpenMP threads")
+    demo_parser = sub.add_parser("demo", help="the examples that motivate the library")
+    demo_parser.add_argument("--plot", default=None, metavar="FILE.png",
+                             help='also draw KL, JS and W1 against theta to FILE (needs pip install "pydiv[plot]")')
+    info_parser = sub.add_parser("info", help="version, compiler, SIMD level, OpenMP threads")
+    info_parser.add_argument("--json", action="store_true", help="machine-readable output (a JSON object)")
     add_pairwise_parser(sub)
     add_compare_parser(sub)
+    add_emd_parser(sub)
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `pydiv`: the help, as pip gives
         return run_guarded(lambda _: parser.print_help(), args)
     if hasattr(args, "run"):
         return int(args.run(args))
-    return run_guarded(lambda _: demo() if args.command == "demo" else info(), args)
+    return run_guarded(_demo if args.command == "demo" else lambda a: info(as_json=a.json), args)
+
+
+def _demo(args: argparse.Namespace) -> None:
+    if args.plot is not None:
+        check_extension(args.plot, PLOT_FORMATS, "--plot", "write")
+        pyplot()  # a missing matplotlib is said before any output
+    demo()
+    if args.plot is not None:
+        demo_plot(args.plot)
 

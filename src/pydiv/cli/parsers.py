@@ -16,15 +16,25 @@ from __future__ import annotations
 import argparse
 
 from ..pairwise import METRICS as PAIRWISE_METRICS
+from .nan_policy import NAN_POLICIES
 from .commands import COMPARE_METRICS, run_compare, run_pairwise
 
-__all__ = ["add_compare_parser", "add_pairwise_parser"]
+__all__ = ["add_compare_parser", "add_input_options", "add_pairwise_parser"]
 
 METRIC_HELP = (
     "js: the Jensen-Shannon divergence; jensenshannon: the Jensen-Shannon distance, the square root "
     "of the divergence (scipy's jensenshannon and pdist(X, 'jensenshannon'))"
 )
 
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """--delimiter and --nan-policy, shared by the commands that read tables."""
+    parser.add_argument("--delimiter", default=",", metavar="CHAR",
+                        help="the field separator of .csv inputs (default ','; 'tab' for a tab)")
+    parser.add_argument("--nan-policy", choices=NAN_POLICIES, default="raise",
+                        help="raise: refuse inputs holding NaN (default); omit: drop the rows holding one "
+                        "(pairwise: rows of X and Y; compare: pairs of rows; emd: points), said on stderr")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +54,13 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="FILE",
         help="write the result to FILE (.npy or .csv); default: CSV on stdout",
+    )
+    add_input_options(parser)
+    parser.add_argument(
+        "--plot",
+        default=None,
+        metavar="FILE.png",
+        help='also draw the result to FILE (.png, .pdf or .svg; needs pip install "pydiv[plot]")',
     )
 
 
@@ -83,7 +100,10 @@ def add_pairwise_parser(subparsers: argparse._SubParsersAction[argparse.Argument
         "--condensed", action="store_true", help="write the upper triangle only, in scipy's pdist order (no Y)"
     )
     parser.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="the result's dtype")
-    parser.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a progress bar with an ETA on stderr (default: on when stderr is a terminal)")
+    parser.add_argument("--order", choices=("rows", "cluster"), default="rows",
+                        help="--plot: rows in input order, or reordered by average-linkage clustering (X alone)")
     parser.add_argument("--seed", type=int, default=None,
                         help="--metric sliced only: the seed of the random directions (reproducible output)")
     _add_common(parser)

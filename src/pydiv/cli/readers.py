@@ -20,9 +20,9 @@ import numpy as np
 
 from .errors import CliError, check_extension
 
-__all__ = ["READ_FORMATS", "read_array"]
+__all__ = ["READ_FORMATS", "check_delimiter", "read_array"]
 
-READ_FORMATS = (".npy", ".npz", ".csv")
+READ_FORMATS = (".npy", ".npz", ".csv", ".parquet")
 
 # "utf-8-sig" reads plain UTF-8 and drops the byte-order mark that Excel's
 # "CSV UTF-8" puts first, which would otherwise make the first row a "header".
@@ -94,15 +94,15 @@ def _data_text(line: str) -> str:
     return line.split("#", 1)[0].strip()
 
 
-def _is_numeric_row(text: str) -> bool:
+def _is_numeric_row(text: str, delimiter: str = ",") -> bool:
     try:
-        [float(field) for field in text.split(",")]
+        [float(field) for field in text.split(delimiter)]
     except ValueError:
         return False
     return True
 
 
-def _csv_problem(path: str, header: int) -> str | None:
+def _csv_problem(path: str, header: int, delimiter: str = ",") -> str | None:
     """The first line of a CSV file that np.loadtxt refused, and why (line numbers from 1)."""
     width = None
     with open(path, encoding=_CSV_ENCODING) as f:
@@ -110,7 +110,7 @@ def _csv_problem(path: str, header: int) -> str | None:
             text = _data_text(line)
             if number <= header or not text:
                 continue
-            fields = text.split(",")
+            fields = text.split(delimiter)
             for field in fields:
                 try:
                     float(field)
@@ -122,34 +122,63 @@ def _csv_problem(path: str, header: int) -> str | None:
     return None
 
 
-def _read_csv(path: str, name: str) -> np.ndarray:
+def _read_csv(path: str, name: str, delimiter: str = ",") -> np.ndarray:
     header = None  # lines to skip: up to a non-numeric first data line, else none
     with open(path, encoding=_CSV_ENCODING) as f:
         for number, line in enumerate(f, start=1):
             text = _data_text(line)
             if text:
-                header = 0 if _is_numeric_row(text) else number
+                header = 0 if _is_numeric_row(text, delimiter) else number
                 break
     if header is None:
         raise CliError(f"{name}: {path!r} is empty")
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "loadtxt: input contained no data", UserWarning)
-            table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2, skiprows=header, encoding=_CSV_ENCODING)
+            table = np.loadtxt(path, delimiter=delimiter, dtype=np.float64, ndmin=2, skiprows=header, encoding=_CSV_ENCODING)
     except ValueError as exc:
-        raise CliError(f"{name}: {path!r} is not a numeric CSV table: {_csv_problem(path, header) or exc}") from None
+        raise CliError(f"{name}: {path!r} is not a numeric CSV table: {_csv_problem(path, header, delimiter) or exc}") from None
     if table.size == 0:
         raise CliError(f"{name}: {path!r} has a header but no data")
     return table[:, 0] if table.shape[1] == 1 else table
 
 
-def read_array(path: str, *, key: str | None = None, name: str = "input") -> np.ndarray:
+def _read_parquet(path: str, name: str) -> np.ndarray:
+    """A Parquet table's numeric columns side by side (one row per record); pyarrow imported only here."""
+    try:
+        import pyarrow.parquet as pq  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        raise CliError(f"{name}: reading {path!r} needs pyarrow, which is not installed: pip install pyarrow") from None
+    table = pq.read_table(path)
+    columns = []
+    for column_name, column in zip(table.column_names, table.columns):
+        values = column.to_numpy(zero_copy_only=False)
+        if values.dtype.kind not in "iuf":
+            raise CliError(f"{name}: {path!r} column {column_name!r} is not numeric ({column.type})")
+        columns.append(values.astype(np.float64))
+    if not columns:
+        raise CliError(f"{name}: {path!r} has no columns")
+    return np.column_stack(columns) if len(columns) > 1 else columns[0]
+
+
+def check_delimiter(delimiter: str) -> str:
+    """The CSV field separator: one character that cannot be part of a number ("tab" names a tab)."""
+    sep = "\t" if delimiter in ("tab", "\\t") else delimiter
+    if len(sep) != 1 or sep in "0123456789.+-eEiInNaAfF#\r\n\"'":
+        raise CliError(f"--delimiter: {delimiter!r} is not usable; give one character that is not part of "
+                       f"a number, e.g. ',', ';' or 'tab'")
+    return sep
+
+
+def read_array(path: str, *, key: str | None = None, name: str = "input", delimiter: str = ",") -> np.ndarray:
     """Read an array of real numbers from a ``.npy``, ``.npz`` or ``.csv`` file.
 
     Parameters
     ----------
     path : str
         The file; its extension chooses the format.
+    delimiter : str, default ","
+        The field separator of a ``.csv`` file (see :func:`check_delimiter`).
     key : str, optional
         The array to read from a ``.npz`` archive (default: its first array).
         Ignored for the other formats.
@@ -175,8 +204,10 @@ def read_array(path: str, *, key: str | None = None, name: str = "input") -> np.
             arr = _read_npy(path, name)
         elif ext == ".npz":
             arr = _read_npz(path, key, name)
+        elif ext == ".parquet":
+            arr = _read_parquet(path, name)
         else:
-            arr = _read_csv(path, name)
+            arr = _read_csv(path, name, check_delimiter(delimiter))
     except CliError:
         raise
     except OSError as exc:

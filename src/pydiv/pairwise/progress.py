@@ -22,7 +22,10 @@ class _PlainBar:
             self._last = now
             frac = self.done / self.total
             bar = "#" * int(30 * frac)
-            sys.stderr.write(f"\r{self.desc}: [{bar:<30}] {100 * frac:5.1f}% {now - self.start:6.1f}s")
+            elapsed = now - self.start
+            # The remaining time if the rate so far holds.
+            eta = f"ETA {elapsed * (1 - frac) / frac:6.1f}s" if frac > 0 else "ETA    ?"
+            sys.stderr.write(f"\r{self.desc}: [{bar:<30}] {100 * frac:5.1f}% {elapsed:6.1f}s {eta}")
             sys.stderr.flush()
 
     def close(self) -> None:
