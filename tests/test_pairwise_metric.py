@@ -35,8 +35,8 @@ def fixed(name):
 
 
 def test_registry_lists_every_metric_once_in_order():
-    assert METRICS == ("kl", "cross_entropy", "js", "jensenshannon", "wasserstein", "wasserstein_samples", "emd", "sliced",
-                       "gaussian", "emd_grid")
+    assert METRICS == ("kl", "cross_entropy", "js", "jensenshannon", "hellinger", "total_variation", "chi2", "jeffreys",
+                       "psi", "wasserstein", "wasserstein_samples", "emd", "sliced", "gaussian", "emd_grid")
     assert [metric_named(name).name for name in METRICS] == list(METRICS)
     with pytest.raises(ValueError, match="unknown metric 'cosine'; choose one of kl, cross_entropy"):
         metric_named("cosine")

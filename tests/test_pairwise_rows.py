@@ -64,7 +64,7 @@ def test_identical_rows_give_exactly_zero(metric):
     _check_zero_where_identical(pydiv.pairwise(X, X, metric=metric, **kw), X, X)
     D = pydiv.pairwise(X, metric=metric, **kw)
     _check_zero_where_identical(D, X, X)
-    if metric != "kl":
+    if metric not in ("kl", "chi2"):  # the asymmetric ones have no condensed form
         condensed = pydiv.pairwise(X, metric=metric, condensed=True, **kw)
         assert condensed[3 - 1] == 0.0  # the pair (0, 3)
 

@@ -49,3 +49,22 @@ def test_typed_usage_runs(capsys):
     pytest.importorskip("dask.array", reason="the usage file also calls pydiv.dask")
     runpy.run_path(str(USAGE), run_name="__main__")
     assert "openmp" in capsys.readouterr().out
+
+
+def test_metric_names_type_lists_the_registered_metrics():
+    from typing import get_args
+
+    from pydiv.pairwise import METRICS, MetricName
+
+    assert set(get_args(MetricName)) == set(METRICS)
+
+
+def test_misspelt_metric_is_a_type_error(tmp_path):
+    pytest.importorskip("mypy", reason="mypy is not installed")
+    usage = tmp_path / "misspelt.py"
+    usage.write_text('import numpy as np\nimport pydiv\n\npydiv.pairwise(np.ones((2, 3)), metric="jsd")\n')
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(usage)],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert proc.returncode == 1 and '"metric"' in proc.stdout and "jsd" in proc.stdout, proc.stdout

@@ -22,7 +22,7 @@ import functools
 import math
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -37,6 +37,7 @@ except ImportError as exc:
 from ._checks import as_real_array, is_sparse
 from .pairwise import pairwise as _in_memory
 from .pairwise.metric import Metric, metric_named
+from .pairwise.metric_names import MetricName
 
 __all__ = ["pairwise"]
 
@@ -158,7 +159,7 @@ def _block(x: Any, y: Any, metric: str, options: dict[str, Any]) -> np.ndarray:
     xs, xw = x if isinstance(x, tuple) else (x, None)
     ys, yw = (None, None) if y is None else (y if isinstance(y, tuple) else (y, None))
     weights = {k: v for k, v in (("x_weights", xw), ("y_weights", yw)) if v is not None}
-    return _in_memory(xs, ys, metric=metric, **options, **weights)
+    return _in_memory(xs, ys, metric=cast(MetricName, metric), **options, **weights)
 
 
 def _condensed_rows(diagonal: np.ndarray, *right: np.ndarray) -> np.ndarray:
@@ -172,7 +173,7 @@ def pairwise(
     X: Any,
     Y: Any = None,
     *,
-    metric: str,
+    metric: MetricName,
     chunks: int | None = None,
     n_jobs: int | None = 1,
     dtype: Any = None,

@@ -4,8 +4,9 @@
 //
 // Algorithm: two passes per row.  The first sums a (= p) and b (= q),
 // compensated, and checks the values; the second adds the kind's term
-// (divergence_terms.hpp) of x = a_k, y = rho b_k with rho = A / B as a
-// double-double and d = x - y formed exactly, so the rows as given are
+// (divergence_terms.hpp) of the two rows with the one of smaller total
+// weighed up by the ratio of the totals (a double-double), d = x - y formed
+// exactly, so the rows as given are
 // compared as if normalised, without a normalised copy and without
 // cancellation near identity.  Columns held by one row only add that row's
 // value times the term's f(1, 0) or f(0, 1).  Sums run in column order, so a

@@ -26,9 +26,10 @@ from .._checks import check_bool, check_out_disjoint, is_sparse, thread_request
 from . import info_metrics, divergence_metrics, wasserstein_metrics, emd_metrics, sliced_metrics, gaussian_metrics, grid_metrics  # noqa: F401, I001
 from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
+from .metric_names import MetricName
 from .sparse_rows import SPARSE_METRICS, sparse_pairwise
 
-__all__ = ["METRICS", "SPARSE_METRICS", "pairwise"]
+__all__ = ["METRICS", "SPARSE_METRICS", "MetricName", "pairwise"]
 
 METRICS = names()
 _SYMMETRIC_NAMES = ", ".join(symmetric_names())
@@ -38,7 +39,7 @@ def pairwise(
     X: Any,
     Y: Any = None,
     *,
-    metric: str,
+    metric: MetricName,
     n_jobs: int | None = None,
     out: np.ndarray | None = None,
     condensed: bool = False,

@@ -56,9 +56,11 @@ class _DivergenceMetric(HistogramMetric):
             values = _rows_block(kind, X, Y, i0, i1, job.threads)
             if scale != 1.0:
                 values *= scale
-            if symmetric:
+            if symmetric:  # X against itself: the upper triangle, mirrored, so the matrix is exactly symmetric
                 rows = np.arange(i0, i1)
                 values[rows - i0, rows] = 0.0
+                lower = np.tril_indices(i1 - i0, -1)
+                values[lower[0], lower[1] + i0] = values[lower[1], lower[0] + i0]
             if job.condensed:
                 block[:] = np.concatenate([values[i - i0, i + 1:] for i in range(i0, i1)]) if i1 > i0 else []
             else:

@@ -1,0 +1,15 @@
+"""The metric names of :func:`pydiv.pairwise` as a type, so that a misspelt
+name (``metric="jsd"``) is an error under a type checker, not only at run
+time.  tests/test_typing.py checks that it lists exactly the registered
+metrics."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["MetricName"]
+
+MetricName = Literal[
+    "kl", "cross_entropy", "js", "jensenshannon", "hellinger", "total_variation", "chi2", "jeffreys", "psi",
+    "wasserstein", "wasserstein_samples", "emd", "sliced", "gaussian", "emd_grid",
+]
