@@ -64,7 +64,7 @@ def _sample_metric(fn: Callable[..., Any], ref: np.ndarray, cur: np.ndarray, omi
 
 
 def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wasserstein", "psi"),
-          bins: Any = "auto", columns: Any = None, nan_policy: str = "raise") -> DriftReport:
+          bins: Any = 30, columns: Any = None, nan_policy: str = "raise") -> DriftReport:
     """Per-column drift of `current` from `reference`.
 
     Parameters
@@ -81,7 +81,7 @@ def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wass
         with its default ``eps``), ``"hellinger"``, ``"total_variation"``,
         ``"jeffreys"``.  Sample metrics, on the raw values:
         ``"wasserstein"`` (:math:`W_1`), ``"energy"``.
-    bins : int, sequence or str, default "auto"
+    bins : int, sequence or str, default 30
         Binning of each column, shared by both tables: as in
         :func:`pydiv.histogram` (``"quantile"`` takes the edges from the
         reference, as drift monitors usually do).
