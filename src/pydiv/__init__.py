@@ -13,6 +13,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 
 from . import stream
 from ._config import show_config, warn_unknown_simd_request
+from .binning import Histogram, histogram
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .gaussian import GaussianStats, frechet_distance, gaussian_wasserstein
 from .grid import GridEmdResult, emd_grid, emd_grid_batch
@@ -34,6 +35,7 @@ __all__ = [
     "EmdResult",
     "GaussianStats",
     "GridEmdResult",
+    "Histogram",
     "MaxSlicedResult",
     "SlicedResult",
     "__version__",
@@ -46,6 +48,7 @@ __all__ = [
     "entropy",
     "frechet_distance",
     "gaussian_wasserstein",
+    "histogram",
     "jensenshannon",
     "js_divergence",
     "kl_divergence",

@@ -12,6 +12,7 @@ void register_config(nb::module_& m);
 void register_pairwise(nb::module_& m);
 void register_sliced(nb::module_& m);
 void register_grid(nb::module_& m);
+void register_binning(nb::module_& m);
 
 NB_MODULE(_core, m) {
     register_config(m);
@@ -22,4 +23,5 @@ NB_MODULE(_core, m) {
     register_pairwise(m);
     register_sliced(m);
     register_grid(m);
+    register_binning(m);
 }
