@@ -14,7 +14,6 @@ namespace {
 // Columns copied out of the table together: 8 doubles are one cache line of a
 // C-ordered row, so a block reads each line of the table once.
 constexpr std::int64_t kBlock = 8;
-
 // Copies columns [c0, c0 + width) of t into buf (width contiguous columns).
 void gather(const Table& t, std::int64_t c0, std::int64_t width, double* buf) {
     for (std::int64_t r = 0; r < t.rows; ++r) {
@@ -49,7 +48,8 @@ void linspace(double lo, double hi, std::int64_t bins, double* e) {
     e[bins] = hi;
 }
 
-// numpy.quantile(sorted x, q), linear method, numpy's rounding.
+// numpy.quantile(x, q), linear method, numpy's rounding; x holds its order
+// statistics at the two ranks used (select_ranks).
 double quantile(const double* sorted, std::int64_t n, double q) {
     const double vi = static_cast<double>(n - 1) * q;
     if (vi >= static_cast<double>(n - 1)) return sorted[n - 1];
@@ -62,6 +62,8 @@ double quantile(const double* sorted, std::int64_t n, double q) {
 }
 
 // Index of the bin holding x among bins [e[i], e[i + 1]), the last closed, or -1.
+// The search has no data-dependent branch (the compiler makes conditional
+// moves): random values would mispredict a branching one at every level.
 inline std::int64_t search(const double* e, std::int64_t bins, double x) {
     if (!(x >= e[0] && x <= e[bins])) return -1;
     if (x == e[bins]) {
@@ -71,53 +73,86 @@ inline std::int64_t search(const double* e, std::int64_t bins, double x) {
         while (i > 0 && e[i] == e[bins]) --i;
         return i;
     }
-    return static_cast<std::int64_t>(std::upper_bound(e, e + bins + 1, x) - e) - 1;
+    // The largest i with e[i] <= x (e[0] <= x < e[bins]).
+    const double* base = e;
+    std::int64_t len = bins + 1;
+    while (len > 1) {
+        const std::int64_t half = len / 2;
+        base = base[half] <= x ? base + half : base;
+        len -= half;
+    }
+    return base - e;
 }
 
-void count_search(const double* x, std::int64_t n, const double* e, std::int64_t bins, double* counts) {
-    std::vector<std::int64_t> c(static_cast<std::size_t>(bins), 0);
-    for (std::int64_t i = 0; i < n; ++i) {
-        const std::int64_t k = search(e, bins, x[i]);
+// Four partial histograms: a run of equal bins would otherwise make each
+// increment wait on the previous one's store.
+template <class Index>
+void count_index(const double* x, std::int64_t n, const double* e, std::int64_t bins, double* counts, Index index) {
+    std::vector<std::int64_t> c(static_cast<std::size_t>(4 * bins), 0);
+    std::int64_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (std::int64_t u = 0; u < 4; ++u) {
+            const std::int64_t k = index(e, bins, x[i + u]);
+            if (k >= 0) ++c[u * bins + k];
+        }
+    for (; i < n; ++i) {
+        const std::int64_t k = index(e, bins, x[i]);
         if (k >= 0) ++c[k];
     }
-    for (std::int64_t k = 0; k < bins; ++k) counts[k] = static_cast<double>(c[k]);
+    for (std::int64_t k = 0; k < bins; ++k)
+        counts[k] = static_cast<double>(c[k] + c[bins + k] + c[2 * bins + k] + c[3 * bins + k]);
 }
 
 // Uniform edges: the index from arithmetic as numpy computes it, then moved
-// until e[k] <= x < e[k + 1] holds on the actual edge values.
-void count_uniform(const double* x, std::int64_t n, const double* e, std::int64_t bins, double* counts) {
-    std::vector<std::int64_t> c(static_cast<std::size_t>(bins), 0);
-    const double lo = e[0], hi = e[bins], denom = hi - lo, num = static_cast<double>(bins);
-    for (std::int64_t i = 0; i < n; ++i) {
-        const double v = x[i];
-        if (!(v >= lo && v <= hi)) continue;
-        std::int64_t k = static_cast<std::int64_t>((v - lo) / denom * num);
-        if (k >= bins) k = bins - 1;
-        if (k < 0) k = 0;
-        while (k > 0 && v < e[k]) --k;
-        while (k < bins - 1 && v >= e[k + 1]) ++k;
-        ++c[k];
-    }
-    for (std::int64_t k = 0; k < bins; ++k) counts[k] = static_cast<double>(c[k]);
+// until e[k] <= x < e[k + 1] holds on the actual edge values; -1 outside.
+inline std::int64_t uniform_index(const double* e, std::int64_t bins, double v) {
+    const double lo = e[0], hi = e[bins];
+    if (!(v >= lo && v <= hi)) return -1;
+    std::int64_t k = static_cast<std::int64_t>((v - lo) / (hi - lo) * static_cast<double>(bins));
+    if (k >= bins) k = bins - 1;
+    if (k < 0) k = 0;
+    while (k > 0 && v < e[k]) --k;
+    while (k < bins - 1 && v >= e[k + 1]) ++k;
+    return k;
 }
 
 void min_max(const double* x, std::int64_t n, double& lo, double& hi) {
+    double l = lo, h = hi;  // in registers: through the references each step would wait on a store
     for (std::int64_t i = 0; i < n; ++i) {
-        lo = std::min(lo, x[i]);
-        hi = std::max(hi, x[i]);
+        l = x[i] < l ? x[i] : l;
+        h = x[i] > h ? x[i] : h;
+    }
+    lo = l;
+    hi = h;
+}
+
+// The order statistics sorted[i] for the listed ascending ranks, by
+// selection: each nth_element works on the part above the previous rank.
+void select_ranks(double* a, std::int64_t n, const std::vector<std::int64_t>& ranks) {
+    std::int64_t from = 0;
+    for (const std::int64_t r : ranks) {
+        if (r < from) continue;  // already in place
+        std::nth_element(a + from, a + r, a + n);
+        from = r + 1;
     }
 }
 
-// Quantile edges of a (sorted in place), widened to [lo, hi], collapsed and padded.
+// Quantile edges of a (reordered in place), widened to [lo, hi], collapsed and padded.
 void quantile_edges(double* a, std::int64_t na, double lo, double hi, std::int64_t bins, double* e) {
-    std::sort(a, a + na);
     const double step = 1.0 / static_cast<double>(bins);
+    auto level = [&](std::int64_t i) { return i == bins ? 1.0 : static_cast<double>(i) * step; };
+    std::vector<std::int64_t> ranks;
+    for (std::int64_t i = 1; i < bins; ++i) {  // the outer edges are lo and hi
+        const double vi = static_cast<double>(na - 1) * level(i);
+        const auto r = static_cast<std::int64_t>(std::floor(vi));
+        ranks.push_back(std::min(r, na - 1));
+        if (r + 1 < na) ranks.push_back(r + 1);
+    }
+    std::sort(ranks.begin(), ranks.end());
+    select_ranks(a, na, ranks);
     std::int64_t m = 0;
     for (std::int64_t i = 0; i <= bins; ++i) {
-        const double q = i == bins ? 1.0 : static_cast<double>(i) * step;
-        double v = quantile(a, na, q);
-        if (i == 0) v = lo;
-        if (i == bins) v = hi;
+        const double v = i == 0 ? lo : i == bins ? hi : quantile(a, na, level(i));
         if (m == 0 || v > e[m - 1]) e[m++] = v;
     }
     if (m == 1) {  // every value equal: one bin around it, as numpy widens a constant range
@@ -128,45 +163,48 @@ void quantile_edges(double* a, std::int64_t na, double lo, double hi, std::int64
     for (std::int64_t i = m; i <= bins; ++i) e[i] = e[m - 1];
 }
 
-struct Column {
-    double* a;
-    std::int64_t na;
-    double* b;
-    std::int64_t nb;
-};
+// Quantile edges (buffered path): a and b are compacted contiguous columns.
+Problem quantile_column(double* a, std::int64_t na, const double* b, std::int64_t nb, std::int64_t bins,
+                        double* ca, double* cb, double* e) {
+    if (na == 0) return Problem::empty_reference;
+    double lo = INFINITY, hi = -INFINITY;
+    min_max(a, na, lo, hi);
+    min_max(b, nb, lo, hi);
+    // The selection reorders a; the counts do not depend on the order.
+    quantile_edges(a, na, lo, hi, bins, e);
+    count_index(a, na, e, bins, ca, [](const double* ek, std::int64_t n, double v) { return search(ek, n, v); });
+    count_index(b, nb, e, bins, cb, [](const double* ek, std::int64_t n, double v) { return search(ek, n, v); });
+    return Problem::none;
+}
 
-Problem bin_column(Column col, const Spec& s, double* ca, double* cb, double* e) {
+// Uniform or explicit edges (a, b compacted contiguous columns).
+void edges_column(const double* a, std::int64_t na, const double* b, std::int64_t nb, const Spec& s, double* ca,
+                  double* cb, double* e) {
     const std::int64_t bins = s.bins;
     if (s.kind == EdgeKind::explicit_edges) {
         std::copy(s.edges, s.edges + bins + 1, e);
-    } else {
-        double lo = INFINITY, hi = -INFINITY;
-        min_max(col.a, col.na, lo, hi);
-        min_max(col.b, col.nb, lo, hi);
-        if (s.kind == EdgeKind::quantile) {
-            if (col.na == 0) return Problem::empty_reference;
-            quantile_edges(col.a, col.na, lo, hi, bins, e);
-        } else {
-            if (s.has_range) {
-                lo = s.lo;
-                hi = s.hi;
-            } else if (col.na + col.nb == 0) {
-                lo = 0.0;
-                hi = 1.0;
-            }
-            if (lo == hi) {
-                lo -= 0.5;
-                hi += 0.5;
-            }
-            linspace(lo, hi, bins, e);
-            count_uniform(col.a, col.na, e, bins, ca);
-            count_uniform(col.b, col.nb, e, bins, cb);
-            return Problem::none;
-        }
+        count_index(a, na, e, bins, ca, [](const double* ek, std::int64_t n, double v) { return search(ek, n, v); });
+        count_index(b, nb, e, bins, cb, [](const double* ek, std::int64_t n, double v) { return search(ek, n, v); });
+        return;
     }
-    count_search(col.a, col.na, e, bins, ca);
-    count_search(col.b, col.nb, e, bins, cb);
-    return Problem::none;
+    double lo = INFINITY, hi = -INFINITY;
+    min_max(a, na, lo, hi);
+    min_max(b, nb, lo, hi);
+    if (s.has_range) {
+        lo = s.lo;
+        hi = s.hi;
+    } else if (na + nb == 0) {  // only NaN (omitted): numpy's range of no values
+        lo = 0.0;
+        hi = 1.0;
+    }
+    if (lo == hi) {
+        lo -= 0.5;
+        hi += 0.5;
+    }
+    linspace(lo, hi, bins, e);
+    // Lambdas, not function pointers, so that the index is inlined.
+    count_index(a, na, e, bins, ca, [](const double* ek, std::int64_t n, double v) { return uniform_index(ek, n, v); });
+    count_index(b, nb, e, bins, cb, [](const double* ek, std::int64_t n, double v) { return uniform_index(ek, n, v); });
 }
 
 }  // namespace
@@ -199,9 +237,11 @@ Status bin_tables(const Table& a, const Table& b, const Spec& spec, double* coun
                     which[j] = na < 0 ? 'a' : 'b';
                     continue;
                 }
-                const Problem p = bin_column({xa, na, xb, nb}, spec, counts_a + j * bins, counts_b + j * bins,
-                                             edges_out + j * (bins + 1));
-                if (p == Problem::empty_reference) problem[j] = 3;
+                double *ca = counts_a + j * bins, *cb = counts_b + j * bins, *e = edges_out + j * (bins + 1);
+                if (spec.kind != EdgeKind::quantile)
+                    edges_column(xa, na, xb, nb, spec, ca, cb, e);
+                else if (quantile_column(xa, na, xb, nb, bins, ca, cb, e) == Problem::empty_reference)
+                    problem[j] = 3;
             }
         }
     }
