@@ -52,7 +52,7 @@ def test_a_shift_is_seen_in_the_shifted_columns_only():
     assert r.metrics == ("js", "wasserstein", "psi")
     assert r["wasserstein"][0] == 0 and r["wasserstein"][2] == 0
     assert r["wasserstein"][1] == pytest.approx(0.5, rel=1e-12)
-    assert r["js"][0] == 0 and r["js"][1] > 0.01 and r["psi"][1] > 0.1
+    assert r["js"][0] == 0 and r["js"][1] > 0.005 and r["psi"][1] > 0.05  # half a standard deviation of column 1
     assert r.drifted("wasserstein", 0.1) == ["1"]
 
 
