@@ -129,7 +129,7 @@ def _csv_name(name: str) -> str:
 
 def _drift(args: argparse.Namespace, outcome: list[int]) -> None:
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
-    threshold_metric = args.threshold_metric or (metrics[0] if metrics else None)
+    threshold_metric: str = args.threshold_metric or (metrics[0] if metrics else "")
     if args.threshold_metric is not None and args.threshold_metric not in metrics:
         raise CliError(f"--threshold-metric {args.threshold_metric!r} is not among --metrics {args.metrics!r}")
     if args.out is not None:
@@ -144,9 +144,9 @@ def _drift(args: argparse.Namespace, outcome: list[int]) -> None:
     _write(report, args.out)
     if args.plot is not None:
         plot_bars(args.plot, list(report.columns), report[threshold_metric].tolist(), threshold=args.threshold,
-                  title=f"drift per column ({threshold_metric})", ylabel=str(threshold_metric))
+                  title=f"drift per column ({threshold_metric})", ylabel=threshold_metric)
     if args.threshold is not None:
-        drifted = report.drifted(str(threshold_metric), args.threshold)
+        drifted = report.drifted(threshold_metric, args.threshold)
         if drifted:
             print(f"pydiv: drift: {len(drifted)} of {len(report.columns)} columns above {threshold_metric} "
                   f"{args.threshold:g}: {', '.join(drifted)}", file=sys.stderr)

@@ -53,7 +53,7 @@ class DriftReport:
     def to_pandas(self) -> Any:
         """The report as a :class:`pandas.DataFrame`, one row per column (requires pandas)."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped, import-not-found, unused-ignore]
         except ImportError as exc:
             raise ImportError("DriftReport.to_pandas() needs pandas: pip install pandas") from exc
         return pd.DataFrame({m: v for m, v in self.values.items()}, index=pd.Index(self.columns, name="column"))
