@@ -7,7 +7,8 @@ import pytest
 
 MODULES = ["pydiv.info", "pydiv.emd.dense", "pydiv.emd.batch", "pydiv.emd.points", "pydiv.stream",
            "pydiv.gaussian.distance", "pydiv.stream.moments", "pydiv.pairwise", "pydiv.dask", "pydiv._config",
-           "pydiv.torch", "pydiv.jax", "pydiv.grid.solve", "pydiv.divergences"]
+           "pydiv.torch", "pydiv.jax", "pydiv.grid.solve", "pydiv.divergences",
+           "pydiv.binning.histogram", "pydiv.drift.compute"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -21,6 +21,8 @@ from .divergences import (
     population_stability_index,
     total_variation,
 )
+from .binning import Histogram, histogram
+from .drift import DriftReport, drift
 from .emd import EmdInfeasibleError, EmdMaxIterWarning, EmdResult, emd, emd2, wasserstein_nd
 from .gaussian import GaussianStats, frechet_distance, gaussian_wasserstein
 from .grid import GridEmdResult, emd_grid, emd_grid_batch
@@ -37,17 +39,20 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "unknown"
 
 __all__ = [
+    "DriftReport",
     "EmdInfeasibleError",
     "EmdMaxIterWarning",
     "EmdResult",
     "GaussianStats",
     "GridEmdResult",
+    "Histogram",
     "MaxSlicedResult",
     "SlicedResult",
     "__version__",
     "bhattacharyya",
     "chi2_divergence",
     "cross_entropy",
+    "drift",
     "emd",
     "emd2",
     "emd_grid",
@@ -58,6 +63,7 @@ __all__ = [
     "gaussian_wasserstein",
     "hellinger",
     "jeffreys",
+    "histogram",
     "jensenshannon",
     "js_divergence",
     "kl_divergence",

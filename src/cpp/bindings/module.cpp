@@ -13,6 +13,7 @@ void register_pairwise(nb::module_& m);
 void register_sliced(nb::module_& m);
 void register_grid(nb::module_& m);
 void register_sparse(nb::module_& m);
+void register_binning(nb::module_& m);
 
 NB_MODULE(_core, m) {
     register_config(m);
@@ -24,4 +25,5 @@ NB_MODULE(_core, m) {
     register_sliced(m);
     register_grid(m);
     register_sparse(m);
+    register_binning(m);
 }

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from .. import __version__
 from .commands import info
 from .demo import demo, demo_plot
+from .drift_command import add_drift_parser
 from .emd_command import add_emd_parser
 from .errors import check_extension, run_guarded
 from .plots import PLOT_FORMATS, pyplot
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_pairwise_parser(sub)
     add_compare_parser(sub)
     add_emd_parser(sub)
+    add_drift_parser(sub)
     args = parser.parse_args(argv)
     if args.command is None:  # a bare `pydiv`: the help, as pip gives
         return run_guarded(lambda _: parser.print_help(), args)

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import _core
 from .._checks import check_bool, check_p, common_float
+from .axis import samples_last
 from .quantile_fallback import replacement, underflowed, wp_quantiles
 from .sorting import (
     PARALLEL_SORT_FROM,
@@ -148,6 +149,7 @@ def wasserstein_1d(
     *,
     p: float = 1,
     sorted: bool = False,
+    axis: int | None = None,
 ) -> Any:
     r"""p-Wasserstein distance between two one-dimensional distributions.
 
@@ -179,6 +181,12 @@ def wasserstein_1d(
         Declare the values already sorted along the last axis (weights
         aligned with them), which skips the sort.  The order is verified; an
         unsorted input raises ``ValueError``.
+    axis : int, optional
+        The axis of each input that holds its samples (weights alike).
+        ``None`` (default): the last, one distribution per row.  ``axis=0``
+        on (samples, features) tables compares them column by column, one
+        distance per feature, as passing the transposes would.  A 1-D input
+        takes 0 or -1.
 
     Returns
     -------
@@ -192,7 +200,7 @@ def wasserstein_1d(
         negative or NaN, all weights of a sample are zero, or weights and
         values differ in shape; `p` is not a finite number :math:`\ge 1`; 2-D
         inputs have different numbers of rows; the values are more than 2-D;
-        ``sorted=True`` but the values are not sorted.
+        ``sorted=True`` but the values are not sorted; `axis` is out of bounds.
     TypeError
         If the values or weights are not real numbers, or `p` is not a number.
 
@@ -235,6 +243,7 @@ def wasserstein_1d(
     """
     pf = check_p(p)
     sorted = check_bool(sorted, "sorted")
+    u_values, v_values, u_weights, v_weights = samples_last(axis, (u_values, v_values), (u_weights, v_weights))
     if u_weights is None and v_weights is None and not sorted:
         r = _fast_pair(_core.W1D_WASSERSTEIN, u_values, v_values, pf)
         if r is not None:
@@ -249,6 +258,7 @@ def energy_distance(
     v_weights: Any = None,
     *,
     sorted: bool = False,
+    axis: int | None = None,
 ) -> Any:
     r"""Energy distance between two one-dimensional distributions.
 
@@ -268,7 +278,10 @@ def energy_distance(
     u_weights, v_weights : array_like, optional
         Non-negative weights, one per value; unit weights by default.
     sorted : bool, default False
-        Declare the values already sorted along the last axis (checked).
+        Declare the values already sorted along the sample axis (checked).
+    axis : int, optional
+        The axis that holds the samples; ``axis=0`` on (samples, features)
+        tables gives one distance per column (see :func:`wasserstein_1d`).
 
     Returns
     -------
@@ -294,6 +307,7 @@ def energy_distance(
     1.0
     """
     sorted = check_bool(sorted, "sorted")
+    u_values, v_values, u_weights, v_weights = samples_last(axis, (u_values, v_values), (u_weights, v_weights))
     if u_weights is None and v_weights is None and not sorted:
         r = _fast_pair(_core.W1D_ENERGY, u_values, v_values, 1.0)
         if r is not None:
