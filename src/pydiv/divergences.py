@@ -13,13 +13,11 @@ full relative accuracy and no normalised copy is made.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Literal
 
 import numpy as np
 
 from . import _core
-from ._checks import check_real, normalize_axis, real_operands
 from ._checks.reduce import reduce_rows, smoothed
 
 __all__ = [
@@ -136,7 +134,7 @@ def bhattacharyya(p: Any, q: Any, *, kind: Literal["distance", "coefficient"] = 
 
 
 def chi2_divergence(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-                    pseudocount: Any = None) -> Any:
+                    pseudocount: Any = None, eps: Any = None) -> Any:
     r"""Pearson's :math:`\chi^2` divergence :math:`\sum_i (p_i - q_i)^2 / q_i`.
 
     ``inf`` where some :math:`p_i > 0` meets :math:`q_i = 0`.  Neyman's
@@ -147,6 +145,10 @@ def chi2_divergence(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, d
     {common}    pseudocount : float, optional
         Added to every bin of both inputs before normalising (additive
         smoothing); off by default.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1), with the shares
+        renormalised, as :func:`population_stability_index` does; off by
+        default.  Give `pseudocount` or `eps`, not both.
 
     Examples
     --------
@@ -154,12 +156,12 @@ def chi2_divergence(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, d
     >>> float(pydiv.chi2_divergence([0.5, 0.5], [0.25, 0.75]))
     0.3333333333333333
     """
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     return _reduce(_core.DIV_CHI2, p, q, axis, keepdims, dtype)
 
 
 def jeffreys(p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-             pseudocount: Any = None) -> Any:
+             pseudocount: Any = None, eps: Any = None) -> Any:
     r"""Jeffreys divergence, the symmetric KL:
     :math:`D_{KL}(p\|q) + D_{KL}(q\|p) = \sum_i (p_i - q_i) \log(p_i / q_i)`.
 
@@ -168,6 +170,10 @@ def jeffreys(p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool
         Logarithm base (natural by default).
     pseudocount : float, optional
         Added to every bin of both inputs before normalising; off by default.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1), with the shares
+        renormalised, as :func:`population_stability_index` does; off by
+        default.  Give `pseudocount` or `eps`, not both.
 
     Examples
     --------
@@ -175,13 +181,8 @@ def jeffreys(p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool
     >>> round(float(pydiv.jeffreys([0.5, 0.5], [0.25, 0.75])), 15)
     0.274653072167027
     """
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     return _reduce(_core.DIV_JEFFREYS, p, q, axis, keepdims, dtype, base)
-
-
-def _floored(a: np.ndarray, eps: float, axis: int) -> np.ndarray:
-    share = np.asarray(a, dtype=np.float64) / np.sum(a, axis=axis, keepdims=True, dtype=np.float64)
-    return np.maximum(share, eps)
 
 
 def population_stability_index(p: Any, q: Any, *, eps: float | None = PSI_EPS, axis: int = -1,
@@ -207,14 +208,7 @@ def population_stability_index(p: Any, q: Any, *, eps: float | None = PSI_EPS, a
     >>> round(float(pydiv.population_stability_index([50, 30, 20], [40, 30, 30])), 12)
     0.062860865942
     """
-    if eps is not None:
-        e = check_real(eps, "eps", "a number in (0, 1) or None")
-        if not (0.0 < e < 1.0 and math.isfinite(e)):
-            raise ValueError(f"eps must be in (0, 1) or None, got {eps!r}")
-        _reduce(_core.DIV_TOTAL_VARIATION, p, q, axis, False, None)  # checks p, q and axis, naming them
-        (pa, qa), shape = real_operands(p, q)
-        ax = normalize_axis(axis, len(shape))
-        p, q = (_floored(np.broadcast_to(a, shape), e, ax) for a in (pa, qa))
+    p, q = smoothed(p, q, eps=eps, axis=axis)
     return _reduce(_core.DIV_JEFFREYS, p, q, axis, keepdims, dtype)
 
 

@@ -114,7 +114,7 @@ def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False,
 
 def cross_entropy(
     p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None,
+    pseudocount: Any = None, eps: Any = None,
 ) -> Any:
     r"""Cross-entropy of `q` relative to `p`.
 
@@ -142,6 +142,11 @@ def cross_entropy(
         (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
         empty bin no longer makes the divergence infinite.  Off by default:
         the exact divergence of the inputs as given.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1): a share below it is
+        raised to it and the shares are renormalised, the rule drift tools
+        use (see :func:`pydiv.population_stability_index`).  Off by default;
+        give `pseudocount` or `eps`, not both.
 
     Returns
     -------
@@ -158,7 +163,7 @@ def cross_entropy(
     >>> float(pydiv.cross_entropy([0.5, 0.5], [0.25, 0.75], base=2))
     1.207518749639422
     """
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_CROSS_ENTROPY, p, q)
         if r is not None:
@@ -168,7 +173,7 @@ def cross_entropy(
 
 def kl_divergence(
     p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None,
+    pseudocount: Any = None, eps: Any = None,
 ) -> Any:
     r"""Kullback-Leibler divergence of `q` from `p`.
 
@@ -199,6 +204,11 @@ def kl_divergence(
         (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
         empty bin no longer makes the divergence infinite.  Off by default:
         the exact divergence of the inputs as given.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1): a share below it is
+        raised to it and the shares are renormalised, the rule drift tools
+        use (see :func:`pydiv.population_stability_index`).  Off by default;
+        give `pseudocount` or `eps`, not both.
 
     Returns
     -------
@@ -220,7 +230,7 @@ def kl_divergence(
     >>> float(pydiv.kl_divergence([1, 0], [0, 1]))
     inf
     """
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_KL, p, q)
         if r is not None:
@@ -230,7 +240,7 @@ def kl_divergence(
 
 def js_divergence(
     p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None,
+    pseudocount: Any = None, eps: Any = None,
 ) -> Any:
     r"""Jensen-Shannon divergence.
 
@@ -262,6 +272,11 @@ def js_divergence(
         (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
         empty bin no longer makes the divergence infinite.  Off by default:
         the exact divergence of the inputs as given.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1): a share below it is
+        raised to it and the shares are renormalised, the rule drift tools
+        use (see :func:`pydiv.population_stability_index`).  Off by default;
+        give `pseudocount` or `eps`, not both.
 
     Returns
     -------
@@ -274,7 +289,7 @@ def js_divergence(
     >>> float(pydiv.js_divergence([1, 0], [0, 1], base=2))
     1.0
     """
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:
@@ -284,7 +299,7 @@ def js_divergence(
 
 def jensenshannon(
     p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None,
+    pseudocount: Any = None, eps: Any = None,
 ) -> Any:
     r"""Jensen-Shannon distance: the square root of :func:`js_divergence`.
 
@@ -316,6 +331,11 @@ def jensenshannon(
         (additive smoothing: 1 is Laplace's, 0.5 Jeffreys'), so that an
         empty bin no longer makes the divergence infinite.  Off by default:
         the exact divergence of the inputs as given.
+    eps : float, optional
+        A floor on the normalised bin shares, in (0, 1): a share below it is
+        raised to it and the shares are renormalised, the rule drift tools
+        use (see :func:`pydiv.population_stability_index`).  Off by default;
+        give `pseudocount` or `eps`, not both.
 
     Returns
     -------
@@ -329,7 +349,7 @@ def jensenshannon(
     0.5579230452841438
     """
     check_distance_base(base)
-    p, q = smoothed(p, q, pseudocount)
+    p, q = smoothed(p, q, pseudocount, eps, axis)
     if _defaults(base, axis, keepdims, dtype):
         r = _vector(_core.INFO_JS, p, q)
         if r is not None:

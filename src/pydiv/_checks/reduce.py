@@ -63,14 +63,48 @@ def reduce_rows(rows: RowsFn, p: Any, q: Any, base: Any, axis: Any, keepdims: An
     return result[()] if result.ndim == 0 else result
 
 
-def smoothed(p: Any, q: Any, pseudocount: Any) -> tuple[Any, Any]:
-    """`p` and `q` with `pseudocount` added to every bin (additive smoothing:
-    1 is Laplace's, 0.5 Jeffreys'), as new float64 arrays; unchanged for None."""
-    if pseudocount is None:
-        return p, q
-    c = check_real(pseudocount, "pseudocount", "a non-negative number")
-    if not (math.isfinite(c) and c >= 0.0):
-        raise ValueError(f"pseudocount must be a finite number >= 0, got {pseudocount!r}")
-    arrays, _ = real_operands(p, q)
-    smooth = [np.add(a, c, dtype=np.float64) for a in arrays]
-    return smooth[0], smooth[1]
+def _shares_floored(a: np.ndarray, eps: float, axis: int) -> np.ndarray:
+    """The shares of `a` along `axis`, each raised to at least `eps` (the
+    kernels renormalise them).  Divided by the largest entry first, so a
+    total near the top of the float range cannot overflow."""
+    top = np.max(a, axis=axis, keepdims=True)
+    scaled = np.asarray(a, dtype=np.float64) / top
+    share: np.ndarray = np.maximum(scaled / np.sum(scaled, axis=axis, keepdims=True), eps)
+    return share
+
+
+def smoothed(p: Any, q: Any, pseudocount: Any = None, eps: Any = None, axis: Any = -1) -> tuple[Any, Any]:
+    """`p` and `q` smoothed so that an empty bin no longer gives ``inf``, as
+    new float64 arrays; unchanged when both options are None.
+
+    `pseudocount` is added to every bin (additive smoothing: 1 is Laplace's,
+    0.5 Jeffreys'); `eps` is a floor on the normalised bin shares along
+    `axis` (the drift tools' rule).  They are two ways to smooth, so at most
+    one may be given.  With `eps`, the inputs are checked as distributions
+    first: a floor must not hide a negative or NaN entry.
+    """
+    if pseudocount is not None and eps is not None:
+        raise ValueError("give pseudocount or eps, not both: they are two ways to smooth empty bins")
+    if pseudocount is not None:
+        c = check_real(pseudocount, "pseudocount", "a non-negative number")
+        if not (math.isfinite(c) and c >= 0.0):
+            raise ValueError(f"pseudocount must be a finite number >= 0, got {pseudocount!r}")
+        arrays, _ = real_operands(p, q)
+        smooth = [np.add(a, c, dtype=np.float64) for a in arrays]
+        return smooth[0], smooth[1]
+    if eps is not None:
+        e = check_real(eps, "eps", "a number in (0, 1) or None")
+        if not (0.0 < e < 1.0 and math.isfinite(e)):
+            raise ValueError(f"eps must be in (0, 1) or None, got {eps!r}")
+        arrays, shape = real_operands(p, q)
+        if len(shape) == 0:
+            raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
+        ax = normalize_axis(axis, len(shape))
+        if shape[ax] == 0:
+            raise ValueError(f"p and q must not be empty along axis {ax}")
+        full = [np.broadcast_to(a, shape) for a in arrays]
+        for name, a in zip(("p", "q"), full):
+            raise_for_distribution(a, name, ax)
+        floored = [_shares_floored(a, e, ax) for a in full]
+        return floored[0], floored[1]
+    return p, q
