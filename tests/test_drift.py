@@ -4,6 +4,8 @@ named."""
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 import scipy.stats
@@ -72,6 +74,18 @@ def test_dataframes_and_to_pandas():
     df = r.to_pandas()
     assert list(df.index) == ["a", "b"] and list(df.columns) == ["js", "wasserstein", "psi"]
     assert df.loc["b", "wasserstein"] == r["wasserstein"][1]
+    for metric in ("js", "wasserstein", "psi"):
+        assert df[metric].to_numpy().tolist() == r[metric].tolist()
+    unnamed = pydiv.drift(ref, cur, metrics=["psi"]).to_pandas()
+    assert list(unnamed.columns) == ["psi"] and len(unnamed) == 2
+
+
+def test_to_pandas_without_pandas_names_it(monkeypatch):
+    ref, cur = _tables(k=2)
+    r = pydiv.drift(ref, cur, metrics=["js"])
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(ImportError, match="pip install pandas"):
+        r.to_pandas()
 
 
 def test_nan_policy_omit_leaves_nans_out():
