@@ -28,6 +28,7 @@ from .ordering import cluster_order
 from .plots import PLOT_FORMATS, plot_bars, plot_heatmap, pyplot
 from .nan_policy import check_nan
 from .readers import read_array
+from .row_names import read_named_rows, write_labelled
 from .writers import WRITE_FORMATS, print_array, write_array
 
 __all__ = ["COMPARE_METRICS", "info", "run_compare", "run_pairwise"]
@@ -69,23 +70,37 @@ def _check_out(path: str | None) -> None:
         raise CliError(f"--out: cannot write {path!r}: no directory {folder!r}")
 
 
-def _read_input(args: argparse.Namespace, path: str, name: str) -> np.ndarray:
-    """An input read with the command's --key and --delimiter, its NaN rows handled by --nan-policy."""
-    arr = read_array(path, key=args.key, name=name, delimiter=args.delimiter)
-    kept: np.ndarray = arr[check_nan(arr, args.nan_policy, name, path)]
-    return kept
+def _read_named(args: argparse.Namespace, path: str, name: str) -> tuple[np.ndarray, list[str] | None]:
+    """An input read with the command's --key and --delimiter, its NaN rows
+    handled by --nan-policy, and with --row-names the name of each row kept."""
+    arr, names = _read_rows(args, path, name)
+    keep = check_nan(arr, args.nan_policy, name, path)
+    kept: np.ndarray = arr[keep]
+    return kept, _kept(names, keep)
 
 
 def _omit_pairs(args: argparse.Namespace, P: np.ndarray, Q: np.ndarray | None) -> tuple[np.ndarray, Any]:
-    """compare's --nan-policy: matching rows are dropped together, so the pairs stay aligned."""
+    """compare's --nan-policy: the masks of the rows kept, matching rows dropped together so the pairs stay aligned."""
     keep_p = check_nan(P, args.nan_policy, "P", args.P)
     if Q is None:
-        return P[keep_p], None
+        return keep_p, None
     keep_q = check_nan(Q, args.nan_policy, "Q", args.Q)
     if P.ndim == 2 and Q.ndim == 2 and P.shape[0] == Q.shape[0]:
         keep = keep_p & keep_q
-        return P[keep], Q[keep]
-    return P[keep_p], Q[keep_q]
+        return keep, keep
+    return keep_p, keep_q
+
+
+def _compare_labels(p_names: list[str] | None, q_names: list[str] | None) -> list[str] | None:
+    """The names of compare's result rows: P's, or Q's when a single row of P meets every row of Q."""
+    if p_names is None:
+        return None
+    if q_names is None or len(q_names) == len(p_names):
+        for k, (a, b) in enumerate(zip(p_names, q_names or p_names)):
+            if a != b:
+                raise CliError(f"Q: row {k} is named {b!r} but row {k} of P {a!r}; --row-names pairs rows by name")
+        return p_names
+    return q_names if len(p_names) == 1 else p_names
 
 
 def _stderr_is_terminal() -> bool:
@@ -107,7 +122,8 @@ def _check_plot(args: argparse.Namespace) -> None:
     pyplot()
 
 
-def _plot_pairwise(args: argparse.Namespace, matrix: np.ndarray) -> None:
+def _plot_pairwise(args: argparse.Namespace, matrix: np.ndarray, row_names: list[str] | None,
+                   col_names: list[str] | None) -> None:
     if matrix.ndim != 2:
         raise CliError(f"--plot: cannot draw a {matrix.ndim}-D result as a matrix")
     rows = np.arange(matrix.shape[0])
@@ -116,7 +132,9 @@ def _plot_pairwise(args: argparse.Namespace, matrix: np.ndarray) -> None:
         if args.Y is not None:
             raise CliError("--order cluster reorders X against itself; give no Y")
         rows = cols = cluster_order(matrix)
-    plot_heatmap(args.plot, matrix[np.ix_(rows, cols)], [str(r) for r in rows], [str(c) for c in cols],
+    row_labels = [str(r) for r in rows] if row_names is None else [row_names[r] for r in rows]
+    col_labels = [str(c) for c in cols] if col_names is None else [col_names[c] for c in cols]
+    plot_heatmap(args.plot, matrix[np.ix_(rows, cols)], row_labels, col_labels,
                  title=f"pydiv pairwise --metric {args.metric}")
 
 
@@ -132,8 +150,12 @@ def _pairwise(args: argparse.Namespace) -> None:
     thread_request(args.jobs, "--jobs")
     _check_out(args.out)
     _check_plot(args)
-    X = _read_input(args, args.X, "X")
-    Y = None if args.Y is None else _read_input(args, args.Y, "Y")
+    rows_are_arrays = metric_named(args.metric).array_rows  # not point clouds or sample sets (emd, sliced, gaussian)
+    if args.row_names and not rows_are_arrays:
+        raise CliError(f"--row-names labels rows of histograms; --metric {args.metric} reads point clouds or samples")
+    X, x_names = _read_named(args, args.X, "X")
+    Y, y_names = (None, None) if args.Y is None else _read_named(args, args.Y, "Y")
+    col_names = x_names if args.Y is None else y_names
     options: dict[str, Any] = {"metric": args.metric, "n_jobs": args.jobs, "condensed": args.condensed}
     # Progress on by default only for a person watching: a terminal, not a log file or a pipe.
     progress = args.progress if args.progress is not None else _stderr_is_terminal()
@@ -146,19 +168,22 @@ def _pairwise(args: argparse.Namespace) -> None:
         if args.metric != "sliced":
             raise CliError(f"--seed applies to --metric sliced only, not {args.metric!r}")
         options["seed"] = args.seed
-    rows_are_arrays = metric_named(args.metric).array_rows  # not point clouds or sample sets (emd, sliced, gaussian)
     if args.out is not None and args.out.lower().endswith(".npy") and rows_are_arrays:
         for name, arr in (("X", X), ("Y", Y)):
             if arr is not None and arr.ndim != 2:
                 raise CliError(f"{name} must be 2-D (one distribution per row), got {arr.ndim}-D")
         _pairwise_to_npy(X, Y, args.out, options)
         if args.plot is not None:
-            _plot_pairwise(args, np.load(args.out, mmap_mode="r"))
-    else:
-        matrix = pairwise(X, Y, **options)
+            _plot_pairwise(args, np.load(args.out, mmap_mode="r"), x_names, col_names)
+        return
+    matrix = np.asarray(pairwise(X, Y, **options))
+    if x_names is None:
         _emit(matrix, args.out)
-        if args.plot is not None:
-            _plot_pairwise(args, np.asarray(matrix))
+    else:
+        write_labelled(args.out, matrix, x_names, None if args.condensed else col_names,
+                       condensed=args.condensed, header=args.metric)
+    if args.plot is not None:
+        _plot_pairwise(args, matrix, x_names, col_names)
 
 
 def _pairwise_to_npy(X: np.ndarray, Y: np.ndarray | None, path: str, options: dict[str, Any]) -> None:
@@ -211,9 +236,12 @@ def _compare(args: argparse.Namespace) -> None:
         raise CliError(f"Q: --metric {metric} compares two inputs; give P and Q")
     _check_out(args.out)
     _check_plot(args)
-    P = read_array(args.P, key=args.key, name="P", delimiter=args.delimiter)
-    Q = None if args.Q is None else read_array(args.Q, key=args.key, name="Q", delimiter=args.delimiter)
-    P, Q = _omit_pairs(args, P, Q)
+    P, p_names = _read_rows(args, args.P, "P")
+    Q, q_names = (None, None) if args.Q is None else _read_rows(args, args.Q, "Q")
+    keep_p, keep_q = _omit_pairs(args, P, Q)
+    P, p_names = P[keep_p], _kept(p_names, keep_p)
+    if Q is not None:
+        Q, q_names = Q[keep_q], _kept(q_names, keep_q)
     for name, arr in (("P", P), ("Q", Q)):
         if arr is not None and arr.ndim not in (1, 2):
             raise CliError(f"{name} must be 1-D or 2-D (one distribution per row), got {arr.ndim}-D")
@@ -225,11 +253,26 @@ def _compare(args: argparse.Namespace) -> None:
     else:
         result = f(P, Q, base=args.base)
     values = np.asarray(result, dtype=np.float64)
-    _emit(values, args.out)
+    labels = _compare_labels(p_names, q_names)
+    if labels is None:
+        _emit(values, args.out)
+    else:
+        write_labelled(args.out, values.reshape(-1), labels, header=metric)
     if args.plot is not None:
         flat = values.reshape(-1)
-        plot_bars(args.plot, [f"row {i}" for i in range(flat.size)], flat.tolist(),
-                  title=f"pydiv compare --metric {metric}", ylabel=metric)
+        bars = labels if labels is not None else [f"row {i}" for i in range(flat.size)]
+        plot_bars(args.plot, bars, flat.tolist(), title=f"pydiv compare --metric {metric}", ylabel=metric)
+
+
+def _read_rows(args: argparse.Namespace, path: str, name: str) -> tuple[np.ndarray, list[str] | None]:
+    """An input as read (--key, --delimiter) and, with --row-names, its rows' names."""
+    if args.row_names:
+        return read_named_rows(path, name=name, delimiter=args.delimiter)
+    return read_array(path, key=args.key, name=name, delimiter=args.delimiter), None
+
+
+def _kept(names: list[str] | None, keep: np.ndarray) -> list[str] | None:
+    return None if names is None else [n for n, k in zip(names, np.asarray(keep).tolist()) if k]
 
 
 def run_compare(args: argparse.Namespace) -> int:

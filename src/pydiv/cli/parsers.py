@@ -57,6 +57,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )
     add_input_options(parser)
     parser.add_argument(
+        "--row-names", action="store_true",
+        help="the first field of each .csv line is the row's name: it labels the output "
+        "(CSV with a header of names) and the plot",
+    )
+    parser.add_argument(
         "--plot",
         default=None,
         metavar="FILE.png",
