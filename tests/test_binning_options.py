@@ -20,6 +20,7 @@ def check_padded(h, a, b, expected):
     assert h.edges.shape == (a.shape[1], width + 1)
     for j, e in enumerate(expected):
         k = e.size - 1
+        assert h.column_bins[j] == k
         np.testing.assert_allclose(h.edges[j, : k + 1], e, rtol=1e-12, atol=0)
         np.testing.assert_array_equal(h.edges[j, k:], e[-1])
         np.testing.assert_array_equal(h.counts_a[j, :k], np.histogram(a[:, j], h.edges[j, : k + 1])[0])

@@ -28,6 +28,15 @@ class Histogram:
     counts_b: npt.NDArray[np.float64]
     edges: npt.NDArray[np.float64]
 
+    @property
+    def column_bins(self) -> npt.NDArray[np.int64]:
+        """Each column's own number of bins, before the padding of quantile
+        edges and rules (its edges strictly increase up to there); shape
+        (features,), or () for 1-D samples."""
+        own: npt.NDArray[np.int64] = np.asarray(np.count_nonzero(np.diff(self.edges, axis=-1) > 0, axis=-1),
+                                                dtype=np.int64)
+        return own
+
 
 def histogram(samples_a: Any, samples_b: Any, *, bins: Any = 30, range: Any = None, axis: Any = 0,
               weights: Any = None, nan_policy: str = "raise") -> Histogram:
