@@ -3,11 +3,15 @@
 //
 // A metric is a term f(x, y, d) >= 0 with f(0, 0) = 0, positively
 // homogeneous of degree 1 (f(c x, c y) = c f(x, y)), applied per column to
-// x = a_k and y = rho b_k, where a and b are the two rows as given and
-// rho = A / B (a double-double) the ratio of their totals; d = x - y is
-// formed exactly (the rounding of rho b_k is recovered by an FMA or
-// Dekker's product), so near-identical rows keep full relative accuracy.
-// The sum of the terms is then A times the metric of the normalised rows.
+// the two rows a and b as given, the one of the smaller total weighed up by
+// sigma = big / small >= 1 (a double-double, the ratio of the totals A and
+// B): x = sigma a_k, y = b_k when A <= B, else x = a_k, y = sigma b_k.
+// Weighing the other row down could underflow its small entries (to a
+// subnormal, losing digits, or to zero: KL = inf); weighing up keeps every
+// value at most the larger total.  d = x - y is formed exactly (the
+// rounding of sigma times the value is recovered by an FMA or Dekker's
+// product), so near-identical rows keep full relative accuracy.  The sum of
+// the terms is then max(A, B) times the metric of the normalised rows.
 //
 // Homogeneity also makes the one-sided columns linear: f(x, 0) = x f(1, 0)
 // and f(0, y) = y f(0, 1).  So the walk evaluates f only where both rows
@@ -58,23 +62,38 @@ struct PairSums {
     std::int64_t common = 0;
 };
 
-// The ratio rho = A / B of the totals of row i of x and row j of y.
-inline void pair_ratio(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j, double& rho_hi,
-                       double& rho_lo) {
-    InfoPartial sums;
-    sums.sum_p = x.sum_hi[i];
-    sums.sum_p_lo = x.sum_lo[i];
-    sums.sum_q = y.sum_hi[j];
-    sums.sum_q_lo = y.sum_lo[j];
-    sum_ratio(sums, rho_hi, rho_lo);
+// The weight of a pair: sigma = big / small >= 1, and which row it weighs
+// up (x's when A <= B).
+struct PairRatio {
+    double hi = 1.0, lo = 0.0;
+    bool up_x = false;
+};
+
+// The ratio of the totals of row i of x and row j of y.
+inline PairRatio pair_ratio(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j) {
+    PairRatio r;
+    r.up_x = x.sum_hi[i] <= y.sum_hi[j];
+    InfoPartial sums;  // big / small: sum_ratio gives sum_p / sum_q
+    sums.sum_p = r.up_x ? y.sum_hi[j] : x.sum_hi[i];
+    sums.sum_p_lo = r.up_x ? y.sum_lo[j] : x.sum_lo[i];
+    sums.sum_q = r.up_x ? x.sum_hi[i] : y.sum_hi[j];
+    sums.sum_q_lo = r.up_x ? x.sum_lo[i] : y.sum_lo[j];
+    sum_ratio(sums, r.hi, r.lo);
+    return r;
 }
 
 // One column held by both rows: a from x, b from y.
 template <class Term>
-inline void add_common(double a, double b, double rho_hi, double rho_lo, PairSums& acc) {
-    const double t = rho_hi * b;
-    const double d = ((a - t) - scalar::product_error(rho_hi, b, t)) - rho_lo * b;
-    acc.s += Term::both(a, t, d);
+inline void add_common(double a, double b, const PairRatio& r, PairSums& acc) {
+    if (r.up_x) {
+        const double t = r.hi * a;
+        const double d = ((t - b) + scalar::product_error(r.hi, a, t)) + r.lo * a;
+        acc.s += Term::both(t, b, d);
+    } else {
+        const double t = r.hi * b;
+        const double d = ((a - t) - scalar::product_error(r.hi, b, t)) - r.lo * b;
+        acc.s += Term::both(a, t, d);
+    }
     scalar::add_fast2sum(acc.ax, acc.ax_lo, a);
     scalar::add_fast2sum(acc.by, acc.by_lo, b);
     ++acc.common;
@@ -82,15 +101,17 @@ inline void add_common(double a, double b, double rho_hi, double rho_lo, PairSum
 
 // The metric's value (natural log) from the intersection's sums.
 template <class Term>
-inline double finish_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j, double rho_hi,
-                          const PairSums& acc) {
+inline double finish_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j,
+                          const PairRatio& r, const PairSums& acc) {
     const std::int64_t count_x = x.indptr[i + 1] - x.indptr[i];
     const std::int64_t count_y = y.indptr[j + 1] - y.indptr[j];
-    double s = acc.s;
-    s += one_sided(Term::only_x, acc.common < count_x, x.sum_hi[i], x.sum_lo[i], acc.ax, acc.ax_lo);
-    // y = rho b: the part of b, then its weight (rho_lo is far below the result's digits).
-    s += rho_hi * one_sided(Term::only_y, acc.common < count_y, y.sum_hi[j], y.sum_lo[j], acc.by, acc.by_lo);
-    return Term::finish(s / (x.sum_hi[i] + x.sum_lo[i]));
+    // Each side's part, then the weighed-up side's weight (sigma's low part is
+    // far below the result's digits; sigma >= 1, so nothing underflows).
+    const double part_x = one_sided(Term::only_x, acc.common < count_x, x.sum_hi[i], x.sum_lo[i], acc.ax, acc.ax_lo);
+    const double part_y = one_sided(Term::only_y, acc.common < count_y, y.sum_hi[j], y.sum_lo[j], acc.by, acc.by_lo);
+    const double s = acc.s + (r.up_x ? r.hi * part_x + part_y : part_x + r.hi * part_y);
+    const double big = r.up_x ? y.sum_hi[j] + y.sum_lo[j] : x.sum_hi[i] + x.sum_lo[i];
+    return Term::finish(s / big);
 }
 
 // The merge walk: both rows' sorted indices, both cursors advanced without
@@ -99,8 +120,7 @@ inline double finish_pair(const SparseRows& x, std::int64_t i, const SparseRows&
 // table (below).
 template <class Term>
 double merge_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std::int64_t j) {
-    double rho_hi, rho_lo;
-    pair_ratio(x, i, y, j, rho_hi, rho_lo);
+    const PairRatio r = pair_ratio(x, i, y, j);
     PairSums acc;
     std::int64_t p = x.indptr[i];
     const std::int64_t pe = x.indptr[i + 1];
@@ -111,11 +131,11 @@ double merge_pair(const SparseRows& x, std::int64_t i, const SparseRows& y, std:
     while (p < pe && q < qe) {
         const std::int64_t u = xi[p];
         const std::int64_t v = yi[q];
-        if (u == v) add_common<Term>(x.data[p], y.data[q], rho_hi, rho_lo, acc);
+        if (u == v) add_common<Term>(x.data[p], y.data[q], r, acc);
         p += u <= v;
         q += v <= u;
     }
-    return finish_pair<Term>(x, i, y, j, rho_hi, acc);
+    return finish_pair<Term>(x, i, y, j, r, acc);
 }
 
 inline bool in_table(std::int64_t column, std::int64_t width) {
@@ -131,11 +151,11 @@ constexpr std::int64_t kTableRows = 8;
 // independently of each other, one lookup for all the rows of the table,
 // and met in increasing column order, so each pair's sums are those of
 // merge_pair, bit for bit.  A hit finds its value in x's row by binary
-// search (hits are rare in sparse rows).  acc[r] and rho are per row.
+// search (hits are rare in sparse rows).  acc[r] and ratio[r] are per row.
 template <class Term>
 void table_pairs(const SparseRows& x, std::int64_t ia, std::int64_t ib, const std::uint8_t* mask, std::int64_t width,
-                 const SparseRows& y, std::int64_t j, std::uint8_t wanted, const double* rho_hi,
-                 const double* rho_lo, PairSums* acc) {
+                 const SparseRows& y, std::int64_t j, std::uint8_t wanted, const PairRatio* ratio,
+                 PairSums* acc) {
     for (std::int64_t q = y.indptr[j]; q < y.indptr[j + 1]; ++q) {
         const std::int64_t column = y.indices[q];
         const unsigned bits = in_table(column, width) ? static_cast<unsigned>(mask[column] & wanted) : 0u;
@@ -146,7 +166,7 @@ void table_pairs(const SparseRows& x, std::int64_t ia, std::int64_t ib, const st
             const std::int64_t* last = x.indices + x.indptr[ia + r + 1];
             const std::int64_t* at = std::lower_bound(first, last, column);
             if (at != last && *at == column)
-                add_common<Term>(x.data[at - x.indices], y.data[q], rho_hi[r], rho_lo[r], acc[r]);
+                add_common<Term>(x.data[at - x.indices], y.data[q], ratio[r], acc[r]);
         }
     }
 }

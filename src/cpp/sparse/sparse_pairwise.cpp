@@ -83,22 +83,22 @@ void run(const SparseRows& x, const SparseRows& y, std::int64_t width, double sc
             // indices once per matrix, not per block.)
             std::uint8_t* mask = column_table(width);
             mark_rows(x, ia, ib, mask, width, true);
-            double rho_hi[sparse::kTableRows], rho_lo[sparse::kTableRows];
+            sparse::PairRatio ratio[sparse::kTableRows];
             for (std::int64_t j = j0; j < j1; ++j) {
                 sparse::PairSums acc[sparse::kTableRows];
                 unsigned wanted = 0;
                 for (std::int64_t i = ia; i < ib; ++i) {
                     if (symmetric && j <= i) continue;
                     wanted |= 1u << (i - ia);
-                    sparse::pair_ratio(x, i, y, j, rho_hi[i - ia], rho_lo[i - ia]);
+                    ratio[i - ia] = sparse::pair_ratio(x, i, y, j);
                 }
                 if (wanted == 0) continue;
-                sparse::table_pairs<Term>(x, ia, ib, mask, width, y, j, static_cast<std::uint8_t>(wanted), rho_hi,
-                                          rho_lo, acc);
+                sparse::table_pairs<Term>(x, ia, ib, mask, width, y, j, static_cast<std::uint8_t>(wanted), ratio,
+                                          acc);
                 for (std::int64_t i = ia; i < ib; ++i)
                     if (wanted & (1u << (i - ia)))
                         values[(i - ia) * pair_walk::kChunk + (j - j0)] =
-                            finish(i, sparse::finish_pair<Term>(x, i, y, j, rho_hi[i - ia], acc[i - ia]));
+                            finish(i, sparse::finish_pair<Term>(x, i, y, j, ratio[i - ia], acc[i - ia]));
             }
             mark_rows(x, ia, ib, mask, width, false);
         });

@@ -2,7 +2,10 @@
 //
 // Rows are in canonical form (sorted column indices, no duplicates, no
 // stored zeros, values finite and positive), each scaled by a power of two
-// so its maximum lies in [1, 2) (exact: normalised values are unchanged).
+// so its total is below 2^961 (exact: normalised values are unchanged; its
+// maximum as large as that allows, so tiny entries keep their digits).  A
+// pair weighs up the row of the smaller total (merge_walk.hpp), so no value
+// it forms exceeds the larger total or falls below the row's own entries.
 // Per row the caller passes its total A = sum_hi + sum_lo (compensated) and,
 // for cross-entropy, its entropy H.  A pair costs one step per stored value
 // of the two rows (merge_walk.hpp), never the dense width.

@@ -1,6 +1,6 @@
 """Argument validation of :func:`pydiv.histogram`: samples as (n, features)
-float64 tables, the bins specification and the range, each refused with a
-message naming the argument."""
+float64 tables (samples along `axis`), the bins specification, the range and
+the weights, each refused with a message naming the argument."""
 
 from __future__ import annotations
 
@@ -9,22 +9,73 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import as_real_array, check_int
+from .._checks import as_real_array, check_int, normalize_axis
 
 NAN_POLICIES = ("raise", "omit")
 DEFAULT_QUANTILE_BINS = 10
+# numpy.histogram_bin_edges' bin-count rules that are computed here (not
+# "stone", which histograms the data once per candidate count).
+BIN_RULES = ("auto", "fd", "sturges", "sqrt", "doane", "scott", "rice")
 
 
-def as_table(x: Any, name: str) -> tuple[np.ndarray, bool]:
-    """A float64 (n, features) table of the samples, and whether they were 1-D."""
+def is_integer_data(x: Any) -> bool:
+    """Whether `x` holds integers (numpy's rules then take bins at least 1 wide)."""
+    dtype = getattr(x, "dtype", None)
+    if dtype is None and isinstance(x, (list, tuple)):
+        try:
+            dtype = np.asarray(x).dtype
+        except (TypeError, ValueError):
+            return False
+    return isinstance(dtype, np.dtype) and dtype.kind in "iu"
+
+
+def as_table(x: Any, name: str, axis: Any = 0) -> tuple[np.ndarray, bool]:
+    """A float64 (n, features) table of the samples (a view: samples along
+    `axis` of a 2-D input), and whether they were 1-D."""
     arr = as_real_array(x, name)
     if arr.ndim not in (1, 2):
         raise ValueError(f"{name} must be 1-D (one feature) or 2-D (samples, features), got {arr.ndim}-D")
-    if arr.shape[0] == 0:
+    ax = normalize_axis(axis, arr.ndim)
+    if arr.shape[ax] == 0:
         raise ValueError(f"{name} must not be empty")
     one_d = arr.ndim == 1
     table = arr.astype(np.float64, copy=False)
-    return (table[:, None] if one_d else table), one_d
+    if one_d:
+        return table[:, None], True
+    return (table if ax == 0 else table.T), False
+
+
+def check_weights(weights: Any) -> tuple[Any, Any]:
+    """The pair (weights of samples_a, weights of samples_b), either None."""
+    if weights is None:
+        return None, None
+    if not isinstance(weights, (tuple, list)) or len(weights) != 2:
+        raise TypeError("weights must be None or a pair (weights_a, weights_b) of per-sample weights "
+                        f"(either may be None), got {type(weights).__name__}")
+    return weights[0], weights[1]
+
+
+def weight_table(w: Any, samples: Any, table: np.ndarray, axis: Any, name: str) -> np.ndarray | None:
+    """A float64 table of `table`'s shape from 1-D weights (one per sample, a
+    zero-stride view) or weights of the samples' own shape; refused when
+    negative, not finite or of another shape."""
+    if w is None:
+        return None
+    arr = as_real_array(w, name).astype(np.float64, copy=False)
+    n = table.shape[0]
+    shape = np.shape(samples) if np.ndim(samples) == 2 else (n,)
+    if arr.ndim == 1 and arr.shape[0] == n:
+        out = np.broadcast_to(arr[:, None], table.shape)
+    elif arr.ndim == 2 and arr.shape == shape:
+        out = arr if normalize_axis(axis, 2) == 0 else arr.T
+    else:
+        raise ValueError(f"{name} must be 1-D of length {n} (one weight per sample) or of the samples' shape "
+                         f"{shape}, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be non-negative")
+    return out
 
 
 def _bin_count(bins: Any, name: str = "bins") -> int:
@@ -35,10 +86,14 @@ def _bin_count(bins: Any, name: str = "bins") -> int:
 
 
 def parse_bins(bins: Any) -> tuple[str, int, np.ndarray | None]:
-    """(kind, number of bins, explicit edges or None) of the `bins` argument."""
+    """(kind, number of bins, explicit edges or None) of the `bins` argument;
+    the kind of a rule is its name (its counts are the kernel's)."""
     if isinstance(bins, str):
+        if bins in BIN_RULES:
+            return bins, 0, None
         if bins != "quantile":
-            raise ValueError(f"bins must be an integer, an array of edges, 'quantile' or ('quantile', k), got {bins!r}")
+            raise ValueError(f"bins must be an integer, an array of edges, 'quantile', ('quantile', k) or a rule "
+                             f"among {', '.join(BIN_RULES)}, got {bins!r}")
         return "quantile", DEFAULT_QUANTILE_BINS, None
     if isinstance(bins, tuple) and len(bins) == 2 and isinstance(bins[0], str):
         if bins[0] != "quantile":
@@ -59,11 +114,12 @@ def parse_bins(bins: Any) -> tuple[str, int, np.ndarray | None]:
 
 
 def parse_range(range_: Any, kind: str) -> tuple[float, float] | None:
-    """The (lo, hi) of `range`, finite with lo < hi; only for an integer `bins`."""
+    """The (lo, hi) of `range`, finite with lo < hi; only for an integer `bins` or a rule."""
     if range_ is None:
         return None
-    if kind != "uniform":
-        raise ValueError("range applies to an integer bins only (explicit and quantile edges set their own range)")
+    if kind not in ("uniform", *BIN_RULES):
+        raise ValueError("range applies to an integer bins or a rule only (explicit and quantile edges set "
+                         "their own range)")
     try:
         lo, hi = (float(v) for v in range_)
     except (TypeError, ValueError):

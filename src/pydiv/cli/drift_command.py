@@ -19,6 +19,7 @@ import sys
 from typing import Any
 
 
+from ..binning.checks import BIN_RULES
 from ..drift import BINNED_METRICS, SAMPLE_METRICS, DriftReport, drift
 from .errors import CliError, check_extension, run_guarded
 from .parsers import add_input_options
@@ -42,7 +43,8 @@ def add_drift_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
     parser.add_argument("current", help="the current table, with the same columns")
     parser.add_argument("--metrics", default="js,wasserstein,psi",
                         help=f"comma-separated metrics among {', '.join(METRIC_NAMES)} (default js,wasserstein,psi)")
-    parser.add_argument("--bins", default="30", help="bins per column: a number, or 'quantile' (default 30)")
+    parser.add_argument("--bins", default="30",
+                        help=f"bins per column: a number, 'quantile' or a rule among {', '.join(BIN_RULES)} (default 30)")
     parser.add_argument("--columns", default=None, help="comma-separated column names (or numbers) to compare")
     parser.add_argument("--threshold", type=float, default=None,
                         help="exit with status 1 when a column's value is above this")
@@ -87,12 +89,13 @@ def _table(path: str, args: argparse.Namespace, name: str) -> Any:
 
 
 def _bins(text: str) -> Any:
-    if text == "quantile":
-        return "quantile"
+    if text == "quantile" or text in BIN_RULES:
+        return text
     try:
         return int(text)
     except ValueError:
-        raise CliError(f"--bins must be a number of bins or 'quantile', got {text!r}") from None
+        raise CliError(f"--bins must be a number of bins, 'quantile' or a rule among {', '.join(BIN_RULES)}, "
+                       f"got {text!r}") from None
 
 
 def _columns(text: str | None) -> list[Any] | None:

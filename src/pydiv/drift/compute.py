@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import binning, divergences, info
+from .._checks import as_real_array
 from ..wasserstein import energy_distance, wasserstein_1d
 from .report import DriftReport
 from .tables import aligned_tables
@@ -56,15 +57,52 @@ def _check_metrics(metrics: Any) -> tuple[str, ...]:
     return tuple(metrics)
 
 
-def _sample_metric(fn: Callable[..., Any], ref: np.ndarray, cur: np.ndarray, omit: bool) -> np.ndarray:
+def _row_weights(weights: Any, ref: np.ndarray, cur: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Drift's weights: None, or one weight per row of each table (either None).
+    pydiv.histogram checks their values."""
+    if weights is None:
+        return None, None
+    if not isinstance(weights, (tuple, list)) or len(weights) != 2:
+        raise TypeError("weights must be None or a pair (reference weights, current weights), one weight per row")
+    out: list[np.ndarray | None] = []
+    for k, (w, table) in enumerate(zip(weights, (ref, cur))):
+        arr = None if w is None else as_real_array(w, f"weights[{k}]").astype(np.float64, copy=False)
+        if arr is not None and arr.shape != (table.shape[0],):
+            raise ValueError(f"weights[{k}] must be 1-D with one weight per row ({table.shape[0]}), "
+                             f"got shape {arr.shape}")
+        out.append(arr)
+    return out[0], out[1]
+
+
+def _binned_metric(fn: Counts, counts_ref: np.ndarray, counts_cur: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The metric of each column on its own bins: padded bins (quantile ties,
+    rules) would change the metrics that smooth empty bins (PSI's eps)."""
+    width = counts_ref.shape[1]
+    if np.all(own == width):
+        return np.asarray(fn(counts_ref, counts_cur), dtype=np.float64).reshape(-1)
+    out = np.empty(counts_ref.shape[0])
+    for k in np.unique(own):  # one call per distinct bin count
+        rows = np.flatnonzero(own == k)
+        out[rows] = np.asarray(fn(counts_ref[rows, :k], counts_cur[rows, :k]), dtype=np.float64).reshape(-1)
+    return out
+
+
+def _sample_metric(fn: Callable[..., Any], ref: np.ndarray, cur: np.ndarray, omit: bool,
+                   weights: tuple[np.ndarray | None, np.ndarray | None]) -> np.ndarray:
+    # Per-row weights as per-value ones (zero-stride views), as the sample metrics take them.
+    w_ref, w_cur = (None if w is None else np.broadcast_to(w[:, None], t.shape) for w, t in zip(weights, (ref, cur)))
     if not omit or not (np.isnan(ref).any() or np.isnan(cur).any()):
-        return np.asarray(fn(ref, cur, axis=0), dtype=np.float64)
+        return np.asarray(fn(ref, cur, w_ref, w_cur, axis=0), dtype=np.float64)
     # NaNs omitted: columns of different lengths, one call each.
-    return np.array([fn(r[~np.isnan(r)], c[~np.isnan(c)]) for r, c in zip(ref.T, cur.T)], dtype=np.float64)
+    values = []
+    for j, (r, c) in enumerate(zip(ref.T, cur.T)):
+        kr, kc = ~np.isnan(r), ~np.isnan(c)
+        values.append(fn(r[kr], c[kc], None if w_ref is None else w_ref[kr, j], None if w_cur is None else w_cur[kc, j]))
+    return np.array(values, dtype=np.float64)
 
 
 def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wasserstein", "psi"),
-          bins: Any = 30, columns: Any = None, nan_policy: str = "raise") -> DriftReport:
+          bins: Any = 30, columns: Any = None, weights: Any = None, nan_policy: str = "raise") -> DriftReport:
     """Per-column drift of `current` from `reference`.
 
     Parameters
@@ -84,9 +122,16 @@ def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wass
     bins : int, sequence or str, default 30
         Binning of each column, shared by both tables: as in
         :func:`pydiv.histogram` (``"quantile"`` takes the edges from the
-        reference, as drift monitors usually do).
+        reference, as drift monitors usually do; ``"auto"``, ``"fd"``,
+        ``"sturges"``, ... choose each column's bin count from both tables'
+        values).  The binned metrics read each column's own bins (not the
+        padding of :func:`pydiv.histogram`'s result).
     columns : sequence of str or int, optional
         The columns to compare (names or indices); all by default.
+    weights : None or (reference weights, current weights), optional
+        One non-negative weight per row of each table (either None for unit
+        weights): the binned metrics read weighted counts, the sample metrics
+        weighted samples.
     nan_policy : {"raise", "omit"}, default "raise"
         ``"raise"``: a NaN is an error naming its column; ``"omit"``: NaNs
         are left out of every metric.
@@ -111,12 +156,14 @@ def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wass
     if nan_policy not in ("raise", "omit"):
         raise ValueError(f"nan_policy must be 'raise' or 'omit', got {nan_policy!r}")
     names, ref, cur = aligned_tables(reference, current, columns)
-    hist = binning.histogram(ref, cur, bins=bins, nan_policy=nan_policy)
+    row_weights = _row_weights(weights, ref, cur)
+    hist = binning.histogram(ref, cur, bins=bins, weights=None if weights is None else row_weights,
+                             nan_policy=nan_policy)
     counts_ref, counts_cur = np.atleast_2d(hist.counts_a), np.atleast_2d(hist.counts_b)
     values: dict[str, np.ndarray] = {}
     for m in metrics:
         if m in BINNED_METRICS:
-            values[m] = np.asarray(BINNED_METRICS[m](counts_ref, counts_cur), dtype=np.float64).reshape(-1)
+            values[m] = _binned_metric(BINNED_METRICS[m], counts_ref, counts_cur, np.atleast_1d(hist.column_bins))
         else:
-            values[m] = _sample_metric(SAMPLE_METRICS[m], ref, cur, nan_policy == "omit").reshape(-1)
+            values[m] = _sample_metric(SAMPLE_METRICS[m], ref, cur, nan_policy == "omit", row_weights).reshape(-1)
     return DriftReport(tuple(names), values, counts_ref, counts_cur, np.atleast_2d(hist.edges))

@@ -7,8 +7,10 @@ kernel of ``src/cpp/sparse``: per pair one step per stored value of the two
 rows, not per column, so a matrix of 1%-dense rows costs about 1% of the
 dense one.  A dense side given with a sparse one is converted.
 
-Each row is scaled by a power of two so its maximum lies in [1, 2) (exact:
-the normalised row is unchanged), then its compensated total (and entropy,
+Each row is scaled by a power of two that brings its total below 2**961
+with its maximum as large as that allows (``ROW_TOP``: exact, the normalised
+row is unchanged; a maximum near 1 instead would push entries below 1e-308
+of it into the subnormals and below 1e-324 to zero), then its compensated total (and entropy,
 for cross-entropy) is computed once.  Values match the dense path on the
 densified rows to about 1e-13 relative (the kernel forms p - q exactly and
 uses the dense path's accurate single-pair terms), identical rows give
@@ -39,6 +41,11 @@ SPARSE_METRICS: dict[str, tuple[int, bool, bool, bool]] = {
     "total_variation": (_core.SPARSE_TOTAL_VARIATION, False, True, False),
 }
 
+# Row totals stay below 2**ROW_TOP: a pair's terms (at most the larger total
+# times a log ratio below 2**11) stay finite, and entries down to
+# 2**(-1074 - ROW_TOP + log2(count)) of a row's largest keep their digits.
+ROW_TOP = 961
+
 _Side = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -62,7 +69,9 @@ def sparse_rows(a: Any, name: str) -> tuple[_Side, int]:
     data = np.ascontiguousarray(csr.data, dtype=np.float64)
     if data.size:
         peak = np.maximum.reduceat(data, indptr[:-1])
-        data = np.ldexp(data, np.repeat(1 - np.frexp(peak)[1], counts))
+        # The largest entry to [2**(t - 1), 2**t), t = ROW_TOP - ceil(log2(count)): the total stays below 2**ROW_TOP.
+        top = ROW_TOP - np.ceil(np.log2(counts)).astype(np.int64)
+        data = np.ldexp(data, np.repeat(top - np.frexp(peak)[1], counts))
     indices = np.ascontiguousarray(csr.indices, dtype=np.int64)
     hi, lo, entropy = _core.sparse_row_stats(indptr, indices, data, k)
     return (indptr, indices, data, hi, lo, entropy), k
