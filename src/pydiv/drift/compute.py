@@ -16,13 +16,14 @@ from typing import Any
 import numpy as np
 
 from .. import binning, divergences, info
+from ..typing import DriftMetric, NanPolicy, Reduced
 from ..wasserstein import energy_distance, wasserstein_1d
 from .report import DriftReport
 from .tables import aligned_tables
 
 __all__ = ["BINNED_METRICS", "SAMPLE_METRICS", "drift"]
 
-Counts = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Counts = Callable[[np.ndarray, np.ndarray], Reduced]
 
 # Divergences between the reference's and the current counts (reference first:
 # KL and PSI read the reference as the expected distribution).

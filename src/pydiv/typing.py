@@ -1,0 +1,56 @@
+"""The types of pydiv's public signatures, for code that calls pydiv and is type-checked.
+
+Each option that takes a fixed set of strings has one ``Literal`` here, used by
+every function that takes it, so that a misspelt option (``metric="euclid"``)
+is an error under a type checker and not only at run time; the runtime checks
+accept exactly these strings (tests/test_typing.py compares them).
+
+The result types say what the functions return:
+
+* ``Reduced``: a reduction along an axis (``kl_divergence``, ``hellinger``,
+  ...): a NumPy ``float64`` scalar when the input had one axis (a subclass of
+  ``float``), else a float64 array with that axis removed.
+* ``FloatArray``: a float64 array (a batch of distances, a matrix, a plan).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "BhattacharyyaKind",
+    "DriftMetric",
+    "FloatArray",
+    "GridMetric",
+    "GroundMetric",
+    "MetricName",
+    "NanPolicy",
+    "Reduced",
+    "SlicedDirections",
+    "SlicedWeighting",
+]
+
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+Reduced: TypeAlias = np.float64 | npt.NDArray[np.float64]
+
+# The metrics of pydiv.pairwise (and pydiv.dask.pairwise).
+MetricName: TypeAlias = Literal[
+    "kl", "cross_entropy", "js", "jensenshannon", "hellinger", "total_variation", "chi2", "jeffreys", "psi",
+    "wasserstein", "wasserstein_samples", "emd", "sliced", "gaussian", "emd_grid",
+]
+# The ground distance between points (wasserstein_nd, pairwise's ground_metric).
+GroundMetric: TypeAlias = Literal["euclidean", "sqeuclidean", "cityblock", "chebyshev", "minkowski"]
+# The ground cost between grid cells (emd_grid, emd_grid_batch).
+GridMetric: TypeAlias = Literal["cityblock", "chebyshev", "sqeuclidean"]
+BhattacharyyaKind: TypeAlias = Literal["distance", "coefficient"]
+NanPolicy: TypeAlias = Literal["raise", "omit"]
+# The drawn directions of sliced_wasserstein (an (L, d) array is also accepted).
+SlicedDirections: TypeAlias = Literal["random", "orthogonal", "qmc"]
+SlicedWeighting: TypeAlias = Literal["uniform", "energy"]
+# The per-column metrics of pydiv.drift.
+DriftMetric: TypeAlias = Literal[
+    "js", "jensenshannon", "kl", "psi", "hellinger", "total_variation", "jeffreys", "wasserstein", "energy",
+]
