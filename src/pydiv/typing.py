@@ -10,7 +10,8 @@ The result types say what the functions return:
 * ``Reduced``: a reduction along an axis (``kl_divergence``, ``hellinger``,
   ...): a NumPy ``float64`` scalar when the input had one axis (a subclass of
   ``float``), else a float64 array with that axis removed.
-* ``FloatArray``: a float64 array (a batch of distances, a matrix, a plan).
+* ``FloatArray``: a float64 array (a batch of distances, a matrix, a plan);
+  ``IntArray``, an int64 one (the indices of a plan's entries).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "FloatArray",
     "GridMetric",
     "GroundMetric",
+    "IntArray",
     "MetricName",
     "NanPolicy",
     "Reduced",
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
 Reduced: TypeAlias = np.float64 | npt.NDArray[np.float64]
 
 # The metrics of pydiv.pairwise (and pydiv.dask.pairwise).
