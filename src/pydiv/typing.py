@@ -16,13 +16,15 @@ The result types say what the functions return:
 
 from __future__ import annotations
 
-from typing import Literal, TypeAlias
+from collections.abc import Sequence
+from typing import Any, Literal, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
     "BhattacharyyaKind",
+    "Bins",
     "DriftMetric",
     "FloatArray",
     "GridMetric",
@@ -31,13 +33,26 @@ __all__ = [
     "MetricName",
     "NanPolicy",
     "Reduced",
-    "SlicedDirections",
+    "Directions",
+    "DirectionKind",
+    "Seed",
+    "SparseMatrix",
     "SlicedWeighting",
 ]
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 Reduced: TypeAlias = np.float64 | npt.NDArray[np.float64]
+
+
+class SparseMatrix(Protocol):
+    """A scipy.sparse matrix or array (pydiv.pairwise reads its rows through ``tocsr()``)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def tocsr(self) -> Any: ...
+
 
 # The metrics of pydiv.pairwise (and pydiv.dask.pairwise).
 MetricName: TypeAlias = Literal[
@@ -50,9 +65,14 @@ GroundMetric: TypeAlias = Literal["euclidean", "sqeuclidean", "cityblock", "cheb
 GridMetric: TypeAlias = Literal["cityblock", "chebyshev", "sqeuclidean"]
 BhattacharyyaKind: TypeAlias = Literal["distance", "coefficient"]
 NanPolicy: TypeAlias = Literal["raise", "omit"]
-# The drawn directions of sliced_wasserstein (an (L, d) array is also accepted).
-SlicedDirections: TypeAlias = Literal["random", "orthogonal", "qmc"]
+# The bins of pydiv.histogram and pydiv.drift: a count, the edges, or quantiles of the reference.
+Bins: TypeAlias = int | npt.NDArray[Any] | Sequence[float] | Literal["quantile"] | tuple[Literal["quantile"], int]
+# The directions of sliced_wasserstein: drawn (one of the kinds), or given as an (L, d) array.
+DirectionKind: TypeAlias = Literal["random", "orthogonal", "qmc"]
+Directions: TypeAlias = DirectionKind | npt.NDArray[Any] | Sequence[Sequence[float]]
 SlicedWeighting: TypeAlias = Literal["uniform", "energy"]
+# What numpy.random.default_rng accepts as a seed (None: fresh entropy).
+Seed: TypeAlias = int | np.random.SeedSequence | np.random.BitGenerator | np.random.Generator | None
 # The per-column metrics of pydiv.drift.
 DriftMetric: TypeAlias = Literal[
     "js", "jensenshannon", "kl", "psi", "hellinger", "total_variation", "jeffreys", "wasserstein", "energy",

@@ -8,8 +8,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import Bins, NanPolicy
 from .checks import as_table, check_nan_policy, parse_bins, parse_range
 
 
@@ -27,8 +29,8 @@ class Histogram:
     edges: npt.NDArray[np.float64]
 
 
-def histogram(samples_a: Any, samples_b: Any, *, bins: Any = 30, range: Any = None,
-              nan_policy: str = "raise") -> Histogram:
+def histogram(samples_a: ArrayLike, samples_b: ArrayLike, *, bins: Bins = 30, range: tuple[float, float] | None = None,
+              nan_policy: NanPolicy = "raise") -> Histogram:
     """Histograms of `samples_a` and `samples_b` on shared edges, per feature.
 
     Parameters
