@@ -17,7 +17,7 @@ those modules (or a new one imported below).
 from __future__ import annotations
 
 import inspect
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
@@ -29,7 +29,7 @@ from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 from .metric_names import MetricName
 from .sparse_rows import SPARSE_METRICS, sparse_pairwise
-from ..typing import Directions, FloatArray, GroundMetric, Seed, SparseMatrix
+from ..typing import Directions, GroundMetric, Seed, SparseMatrix
 
 __all__ = ["METRICS", "SPARSE_METRICS", "MetricName", "pairwise"]
 
@@ -37,21 +37,6 @@ METRICS = names()
 _SYMMETRIC_NAMES = ", ".join(symmetric_names())
 
 
-@overload
-def pairwise(X: ArrayLike | SparseMatrix, Y: ArrayLike | SparseMatrix | None = ..., *, metric: MetricName,
-             n_jobs: int | None = ..., condensed: bool = ..., progress: bool = ..., base: float | None = ...,
-             x: ArrayLike | None = ..., p: float | None = ..., ground_metric: GroundMetric | None = ...,
-             w: float | None = ..., x_weights: ArrayLike | None = ..., y_weights: ArrayLike | None = ...,
-             n_projections: int | None = ..., directions: Directions | None = ..., seed: Seed = ...,
-             squared: bool | None = ..., spacing: ArrayLike | None = ..., out: None = ..., dtype: None = ...) -> FloatArray: ...
-@overload
-def pairwise(X: ArrayLike | SparseMatrix, Y: ArrayLike | SparseMatrix | None = ..., *, metric: MetricName,
-             n_jobs: int | None = ..., condensed: bool = ..., progress: bool = ..., base: float | None = ...,
-             x: ArrayLike | None = ..., p: float | None = ..., ground_metric: GroundMetric | None = ...,
-             w: float | None = ..., x_weights: ArrayLike | None = ..., y_weights: ArrayLike | None = ...,
-             n_projections: int | None = ..., directions: Directions | None = ..., seed: Seed = ...,
-             squared: bool | None = ..., spacing: ArrayLike | None = ...,
-             out: np.ndarray | None = ..., dtype: DTypeLike | None = ...) -> np.ndarray: ...
 def pairwise(
     X: ArrayLike | SparseMatrix,
     Y: ArrayLike | SparseMatrix | None = None,
