@@ -173,3 +173,14 @@ def test_reductions_return_what_they_are_typed(value):
             assert isinstance(r, np.ndarray) and r.dtype == np.float64, f
     r = pydiv.entropy(arr)
     assert type(r) is np.float64 if arr.ndim == 1 else r.dtype == np.float64
+
+
+def test_readme_typing_snippet_runs():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("## Typing and array inputs", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(compile(snippet, "README.md", "exec"), scope)
+    assert scope["kl"] == pytest.approx(float(pydiv.kl_divergence(scope["p"], scope["q"])))
+    assert isinstance(scope["rows"], np.ndarray) and scope["rows"].shape == (2,)
+    assert np.isfinite(scope["w2"]) and scope["plan"].shape == (3, 3)
