@@ -2,9 +2,11 @@
 
 tests/test_typing.py runs ``python -m mypy --strict`` on this file against the
 installed pydiv (its ``py.typed`` marker and the ``_core.pyi`` stub), and also
-runs it, so the calls stay real.  ``assert_type`` pins the return types that
-are precise; the NumPy-like reductions return ``Any`` (a float or an array,
-depending on the input's shape), as NumPy's and SciPy's do.
+runs it, so the calls stay real.  ``assert_type`` pins the return types: the
+reductions (``kl_divergence``, ``hellinger``, ...) are ``pydiv.typing.Reduced``,
+a NumPy float64 for 1-D input or a float64 array, so a scalar is taken with
+``float(...)`` (or the union narrowed by ``isinstance``); an explicit ``dtype=``
+makes them ``Any``.
 """
 
 from __future__ import annotations
@@ -18,35 +20,48 @@ import numpy.typing as npt
 import pydiv
 import pydiv.dask
 from pydiv.stream import CrossEntropy, Entropy, JSDivergence, KLDivergence
+from pydiv.typing import FloatArray, GridMetric, NanPolicy, Reduced
 
 
 def information(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[float]:
-    h: float = pydiv.entropy(p, base=2)
-    ce: float = pydiv.cross_entropy(p, q, base=2.0, axis=-1)
-    kl: float = pydiv.kl_divergence(p, q)
-    js: float = pydiv.js_divergence(p, q, keepdims=False)
-    d: float = pydiv.jensenshannon(p, q, dtype=np.float64)
-    batch: npt.NDArray[np.float64] = pydiv.kl_divergence(np.stack([p, q]), q, axis=1)
-    hel: float = pydiv.hellinger(p, q)
-    tv: float = pydiv.total_variation(p, q, axis=-1)
-    bc: float = pydiv.bhattacharyya(p, q, kind="coefficient")
-    chi: float = pydiv.chi2_divergence(p, q, pseudocount=0.5)
-    jef: float = pydiv.jeffreys(p, q, base=2)
-    psi: float = pydiv.population_stability_index(p, q, eps=None)
-    smooth: float = pydiv.kl_divergence(p, q, pseudocount=1)
-    return [h, ce, kl, js, d, float(batch.sum()), hel, tv, bc, chi, jef, psi, smooth]
+    # A reduction is a NumPy float64 (a float) for 1-D input, else a float64 array.
+    kl = pydiv.kl_divergence(p, q)
+    assert_type(kl, np.float64 | npt.NDArray[np.float64])
+    assert_type(kl, Reduced)
+    h = float(pydiv.entropy(p, base=2))
+    ce = float(pydiv.cross_entropy(p, q, base=2.0, axis=-1))
+    js = float(pydiv.js_divergence(p, q, keepdims=False))
+    d: float = pydiv.jensenshannon(p, q, dtype=np.float64)  # an explicit dtype: typed Any
+    batch = pydiv.kl_divergence(np.stack([p, q]), q, axis=1)
+    assert isinstance(batch, np.ndarray)  # narrows the union
+    assert_type(batch, npt.NDArray[np.float64])
+    hel = float(pydiv.hellinger(p, q))
+    tv = float(pydiv.total_variation(p, q, axis=-1))
+    bc = float(pydiv.bhattacharyya(p, q, kind="coefficient"))
+    chi = float(pydiv.chi2_divergence(p, q, pseudocount=0.5))
+    jef = float(pydiv.jeffreys(p, q, base=2))
+    psi = float(pydiv.population_stability_index(p, q, eps=None))
+    smooth = float(pydiv.kl_divergence(p, q, pseudocount=1))
+    return [h, ce, float(kl), js, d, float(batch.sum()), hel, tv, bc, chi, jef, psi, smooth]
 
 
 def transport(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[float]:
-    w1: float = pydiv.wasserstein_1d([0.0, 1.0, 3.0], [2.0, 5.0], p=1)
-    w2: float = pydiv.wasserstein_1d([0.0, 1.0], [2.0, 5.0], [1.0, 3.0], [2.0, 2.0], p=2, sorted=True)
-    e: float = pydiv.energy_distance([0.0, 1.0, 3.0], [2.0, 5.0])
-    wh: float = pydiv.wasserstein_hist(p, q, x=[0.0, 1.0, 2.0], order=1)
+    w1 = float(pydiv.wasserstein_1d([0.0, 1.0, 3.0], [2.0, 5.0], p=1))
+    w2 = float(pydiv.wasserstein_1d([0.0, 1.0], [2.0, 5.0], [1.0, 3.0], [2.0, 2.0], p=2, sorted=True))
+    e = float(pydiv.energy_distance([0.0, 1.0, 3.0], [2.0, 5.0]))
+    wh = float(pydiv.wasserstein_hist(p, q, x=[0.0, 1.0, 2.0], order=1))
+    columns = pydiv.wasserstein_1d(np.ones((4, 2)), np.zeros((3, 2)), axis=0)
+    assert_type(columns, Reduced)
+    circle = pydiv.wasserstein_circle([0.1, 0.9], [0.5])
+    assert_type(circle, float)
 
     cost_matrix = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 1.0], [2.0, 1.0, 0.0]])
     result = pydiv.emd(p, q, cost_matrix, max_iter=10_000)
     assert_type(result, pydiv.EmdResult)
-    plan: npt.NDArray[np.float64] = result.plan()
+    plan = result.plan()
+    assert_type(plan, npt.NDArray[np.float64])
+    assert_type(result.rows, npt.NDArray[np.int64])
+    assert_type(result.u, FloatArray)
     n, m = result.shape
     status: str = result.status
     iterations: int = result.n_iter
@@ -57,7 +72,7 @@ def transport(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[fl
     assert_type(wnd, float)
     wmk: float = pydiv.wasserstein_nd(clouds, clouds, [0.5, 0.5], [0.25, 0.75], metric="minkowski", w=3.0)
     assert status == "optimal" and iterations >= 0 and plan.shape == (n, m)
-    return [w1, w2, e, wh, result.cost, cost, wnd, wmk]
+    return [w1, w2, e, wh, float(columns.sum()), circle, result.cost, cost, wnd, wmk]
 
 
 def matrices(rows: npt.NDArray[np.float64]) -> list[npt.NDArray[np.float64]]:
@@ -83,22 +98,42 @@ def streaming(p: npt.NDArray[np.float64], q: npt.NDArray[np.float64]) -> list[fl
     assert_type(entropy, Entropy)
     ce = CrossEntropy().update(p, q)
     js = JSDivergence(p_total=1.0, q_total=1.0).update(p, q)
-    return [merged.result(base=2), entropy.result(), ce.result(), js.result(base=2.0)]
+    assert_type(merged.result(base=2), Reduced)
+    return [float(merged.result(base=2)), float(entropy.result()), float(ce.result()), float(js.result(base=2.0))]
 
 
 def slicing_and_gaussians(rng: np.random.Generator) -> list[float]:
     X, Y = rng.standard_normal((50, 3)), rng.standard_normal((40, 3)) + 1.0
-    sw: float = pydiv.sliced_wasserstein(X, Y, n_projections=32, seed=0)
-    details: pydiv.SlicedResult = pydiv.sliced_wasserstein(X, Y, directions="qmc", return_details=True)
+    sw = float(pydiv.sliced_wasserstein(X, Y, n_projections=32, seed=0))
+    details = pydiv.sliced_wasserstein(X, Y, directions="qmc", return_details=True)
+    assert_type(details, pydiv.SlicedResult)
     best: pydiv.MaxSlicedResult = pydiv.max_sliced_wasserstein(X, Y, seed=0)
-    circle: float = pydiv.wasserstein_circle([0.1, 0.9], [0.5], p=2)
+    circle = pydiv.wasserstein_circle([0.1, 0.9], [0.5], p=2)
     acc = pydiv.stream.Moments(3)
     acc.update(X)
     fid: float = pydiv.frechet_distance(acc, Y)
     stats: pydiv.GaussianStats = acc.stats()
     w2 = pydiv.gaussian_wasserstein(stats.mean, stats.cov, np.zeros(3), np.eye(3))
+    assert_type(w2, float | npt.NDArray[np.float64])
     matrix = pydiv.pairwise([X, Y], metric="sliced", seed=1)
     return [sw, float(details.wpp.mean()), best.distance, circle, fid, float(w2), float(matrix[0, 1])]
+
+
+def grids_and_drift(rng: np.random.Generator) -> list[float]:
+    A, B = np.zeros((4, 4)), np.zeros((4, 4))
+    A[0, 0], B[3, 3] = 1.0, 1.0
+    grid = pydiv.emd_grid(A, B, metric="chebyshev", spacing=0.5, return_flow=True)
+    assert_type(grid.metric, GridMetric)
+    assert_type(grid.flow, npt.NDArray[np.float64] | None)
+    costs = pydiv.emd_grid_batch(np.stack([A, B]), B, metric="sqeuclidean", spacing=[1.0, 2.0])
+    assert_type(costs, FloatArray)
+    ref, cur = rng.standard_normal((200, 2)), rng.standard_normal((200, 2)) + 0.5
+    hist = pydiv.histogram(ref, cur, bins=("quantile", 8), nan_policy="omit")
+    assert_type(hist.counts_a, FloatArray)
+    policy: NanPolicy = "raise"
+    report = pydiv.drift(ref, cur, metrics=["psi", "energy"], bins="quantile", nan_policy=policy)
+    assert_type(report["psi"], FloatArray)
+    return [grid.cost, float(costs.sum()), float(hist.counts_b.sum()), float(report["energy"].max())]
 
 
 def errors(p: npt.NDArray[np.float64]) -> list[str]:
@@ -120,7 +155,8 @@ def main() -> None:
     rows = np.array([[1.0, 0.0, 1.0], [0.5, 0.5, 0.0], [0.2, 0.3, 0.5]])
     version: str = pydiv.__version__
     pydiv.show_config()
-    values = information(p, q) + transport(p, q) + streaming(p, q) + slicing_and_gaussians(np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    values = information(p, q) + transport(p, q) + streaming(p, q) + slicing_and_gaussians(rng) + grids_and_drift(rng)
     assert all(np.isfinite(values)), values
     assert all(m.shape[0] in (2, 3) for m in matrices(rows))
     assert errors(p) and version

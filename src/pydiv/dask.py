@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 try:
     import dask.array as da
@@ -38,6 +39,7 @@ from ._checks import as_real_array, is_sparse
 from .pairwise import pairwise as _in_memory
 from .pairwise.metric import Metric, metric_named
 from .pairwise.metric_names import MetricName
+from .typing import Directions, GroundMetric, Seed
 
 __all__ = ["pairwise"]
 
@@ -176,21 +178,21 @@ def pairwise(
     metric: MetricName,
     chunks: int | None = None,
     n_jobs: int | None = 1,
-    dtype: Any = None,
+    dtype: DTypeLike | None = None,
     condensed: bool = False,
     progress: bool = False,
     base: float | None = None,
-    x: Any = None,
+    x: ArrayLike | None = None,
     p: float | None = None,
-    ground_metric: str | None = None,
+    ground_metric: GroundMetric | None = None,
     w: float | None = None,
-    x_weights: Any = None,
-    y_weights: Any = None,
+    x_weights: ArrayLike | None = None,
+    y_weights: ArrayLike | None = None,
     n_projections: int | None = None,
-    directions: Any = None,
-    seed: Any = None,
+    directions: Directions | None = None,
+    seed: Seed = None,
     squared: bool | None = None,
-    spacing: Any = None,
+    spacing: ArrayLike | None = None,
 ) -> Any:
     """The matrix of :func:`pydiv.pairwise`, as a lazy dask array.
 
@@ -250,8 +252,8 @@ def pairwise(
         raise TypeError("pydiv.dask.pairwise does not take scipy.sparse rows; use pydiv.pairwise, which does")
     entry = metric_named(metric)
     _check_chunks(chunks)
-    given = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,
-                 directions=directions, seed=seed, squared=squared, spacing=spacing)
+    given: dict[str, Any] = dict(base=base, x=x, p=p, ground_metric=ground_metric, w=w, n_projections=n_projections,
+                                 directions=directions, seed=seed, squared=squared, spacing=spacing)
     options = {k: v for k, v in given.items() if v is not None}
     X_probe, split_x = _prepare(X, x_weights, "X", entry, options, chunks)
     Y_probe, split_y = (None, split_x) if Y is None else _prepare(Y, y_weights, "Y", entry, options, chunks)

@@ -13,12 +13,14 @@ full relative accuracy and no normalised copy is made.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _core
 from ._checks.reduce import reduce_rows, smoothed
+from .typing import BhattacharyyaKind, Reduced
 
 __all__ = [
     "PSI_EPS",
@@ -61,7 +63,14 @@ def _reduce(kind: int, p: Any, q: Any, axis: Any, keepdims: Any, dtype: Any, bas
     return reduce_rows(_kernel(kind), p, q, base, axis, keepdims, dtype)
 
 
-def hellinger(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, dtype: Any = None) -> Any:
+@overload
+def hellinger(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+              dtype: None = ...) -> Reduced: ...
+@overload
+def hellinger(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+              dtype: DTypeLike) -> Any: ...
+def hellinger(p: ArrayLike, q: ArrayLike, *, axis: int = -1, keepdims: bool = False,
+              dtype: DTypeLike | None = None) -> Any:
     r"""Hellinger distance.
 
     .. math::
@@ -86,7 +95,14 @@ def hellinger(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, dtype: 
     return _reduce(_core.DIV_HELLINGER, p, q, axis, keepdims, dtype)
 
 
-def total_variation(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, dtype: Any = None) -> Any:
+@overload
+def total_variation(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+                    dtype: None = ...) -> Reduced: ...
+@overload
+def total_variation(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+                    dtype: DTypeLike) -> Any: ...
+def total_variation(p: ArrayLike, q: ArrayLike, *, axis: int = -1, keepdims: bool = False,
+                    dtype: DTypeLike | None = None) -> Any:
     r"""Total variation distance :math:`\tfrac12 \sum_i |p_i - q_i|`, in :math:`[0, 1]`.
 
     The largest difference of the probabilities the two distributions give
@@ -101,8 +117,14 @@ def total_variation(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, d
     return _reduce(_core.DIV_TOTAL_VARIATION, p, q, axis, keepdims, dtype)
 
 
-def bhattacharyya(p: Any, q: Any, *, kind: Literal["distance", "coefficient"] = "distance", axis: int = -1,
-                  keepdims: bool = False, dtype: Any = None) -> Any:
+@overload
+def bhattacharyya(p: ArrayLike, q: ArrayLike, *, kind: BhattacharyyaKind = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: None = ...) -> Reduced: ...
+@overload
+def bhattacharyya(p: ArrayLike, q: ArrayLike, *, kind: BhattacharyyaKind = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: DTypeLike) -> Any: ...
+def bhattacharyya(p: ArrayLike, q: ArrayLike, *, kind: BhattacharyyaKind = "distance", axis: int = -1,
+                  keepdims: bool = False, dtype: DTypeLike | None = None) -> Any:
     r"""Bhattacharyya distance :math:`-\log BC(p, q)`, or the coefficient
     :math:`BC(p, q) = \sum_i \sqrt{p_i q_i}` with ``kind="coefficient"``.
 
@@ -133,8 +155,14 @@ def bhattacharyya(p: Any, q: Any, *, kind: Literal["distance", "coefficient"] = 
     return d[()] if d.ndim == 0 else d
 
 
-def chi2_divergence(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-                    pseudocount: Any = None, eps: Any = None) -> Any:
+@overload
+def chi2_divergence(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+                    dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def chi2_divergence(p: ArrayLike, q: ArrayLike, *, axis: int = ..., keepdims: bool = ...,
+                    dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
+def chi2_divergence(p: ArrayLike, q: ArrayLike, *, axis: int = -1, keepdims: bool = False,
+                    dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None) -> Any:
     r"""Pearson's :math:`\chi^2` divergence :math:`\sum_i (p_i - q_i)^2 / q_i`.
 
     ``inf`` where some :math:`p_i > 0` meets :math:`q_i = 0`.  Neyman's
@@ -160,8 +188,14 @@ def chi2_divergence(p: Any, q: Any, *, axis: int = -1, keepdims: bool = False, d
     return _reduce(_core.DIV_CHI2, p, q, axis, keepdims, dtype)
 
 
-def jeffreys(p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-             pseudocount: Any = None, eps: Any = None) -> Any:
+@overload
+def jeffreys(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+             dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def jeffreys(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+             dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
+def jeffreys(p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+             dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None) -> Any:
     r"""Jeffreys divergence, the symmetric KL:
     :math:`D_{KL}(p\|q) + D_{KL}(q\|p) = \sum_i (p_i - q_i) \log(p_i / q_i)`.
 
@@ -185,8 +219,14 @@ def jeffreys(p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool
     return _reduce(_core.DIV_JEFFREYS, p, q, axis, keepdims, dtype, base)
 
 
-def population_stability_index(p: Any, q: Any, *, eps: float | None = PSI_EPS, axis: int = -1,
-                               keepdims: bool = False, dtype: Any = None) -> Any:
+@overload
+def population_stability_index(p: ArrayLike, q: ArrayLike, *, eps: float | None = ..., axis: int = ...,
+                               keepdims: bool = ..., dtype: None = ...) -> Reduced: ...
+@overload
+def population_stability_index(p: ArrayLike, q: ArrayLike, *, eps: float | None = ..., axis: int = ...,
+                               keepdims: bool = ..., dtype: DTypeLike) -> Any: ...
+def population_stability_index(p: ArrayLike, q: ArrayLike, *, eps: float | None = PSI_EPS, axis: int = -1,
+                               keepdims: bool = False, dtype: DTypeLike | None = None) -> Any:
     r"""Population stability index of `q` (current, actual) against `p`
     (reference, expected): :math:`\sum_i (p_i - q_i) \ln(p_i / q_i)` over the
     normalised bins.

@@ -11,13 +11,15 @@ everywhere in pydiv (scipy reduces along ``axis=0``, one per column), so on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _core
 from ._checks import check_distance_base
 from ._checks.reduce import reduce_rows, smoothed
+from .typing import Reduced
 
 __all__ = ["cross_entropy", "entropy", "js_divergence", "jensenshannon", "kl_divergence"]
 
@@ -59,7 +61,14 @@ def _vector(kind: int, p: Any, q: Any) -> Any:
     return None
 
 
-def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None) -> Any:
+@overload
+def entropy(p: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ..., dtype: None = ...
+            ) -> Reduced: ...
+@overload
+def entropy(p: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ..., dtype: DTypeLike
+            ) -> Any: ...
+def entropy(p: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+            dtype: DTypeLike | None = None) -> Any:
     r"""Shannon entropy of a distribution.
 
     .. math::
@@ -112,9 +121,15 @@ def entropy(p: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False,
     return _reduce(_core.INFO_ENTROPY, p, None, base, axis, keepdims, dtype)
 
 
+@overload
+def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def cross_entropy(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
 def cross_entropy(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None, eps: Any = None,
+    p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+    dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None,
 ) -> Any:
     r"""Cross-entropy of `q` relative to `p`.
 
@@ -171,9 +186,15 @@ def cross_entropy(
     return _reduce(_core.INFO_CROSS_ENTROPY, p, q, base, axis, keepdims, dtype)
 
 
+@overload
+def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def kl_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
 def kl_divergence(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None, eps: Any = None,
+    p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+    dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None,
 ) -> Any:
     r"""Kullback-Leibler divergence of `q` from `p`.
 
@@ -238,9 +259,15 @@ def kl_divergence(
     return _reduce(_core.INFO_KL, p, q, base, axis, keepdims, dtype)
 
 
+@overload
+def js_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def js_divergence(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
 def js_divergence(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None, eps: Any = None,
+    p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+    dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None,
 ) -> Any:
     r"""Jensen-Shannon divergence.
 
@@ -297,9 +324,15 @@ def js_divergence(
     return _reduce(_core.INFO_JS, p, q, base, axis, keepdims, dtype)
 
 
+@overload
+def jensenshannon(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: None = ..., pseudocount: float | None = ..., eps: float | None = ...) -> Reduced: ...
+@overload
+def jensenshannon(p: ArrayLike, q: ArrayLike, *, base: float | None = ..., axis: int = ..., keepdims: bool = ...,
+                  dtype: DTypeLike, pseudocount: float | None = ..., eps: float | None = ...) -> Any: ...
 def jensenshannon(
-    p: Any, q: Any, *, base: Any = None, axis: int = -1, keepdims: bool = False, dtype: Any = None,
-    pseudocount: Any = None, eps: Any = None,
+    p: ArrayLike, q: ArrayLike, *, base: float | None = None, axis: int = -1, keepdims: bool = False,
+    dtype: DTypeLike | None = None, pseudocount: float | None = None, eps: float | None = None,
 ) -> Any:
     r"""Jensen-Shannon distance: the square root of :func:`js_divergence`.
 

@@ -5,17 +5,18 @@ the weights, each refused with a message naming the argument."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
 from .._checks import as_real_array, check_int, normalize_axis
+from ..typing import BinRule, NanPolicy
 
-NAN_POLICIES = ("raise", "omit")
+NAN_POLICIES: tuple[str, ...] = get_args(NanPolicy)
 DEFAULT_QUANTILE_BINS = 10
 # numpy.histogram_bin_edges' bin-count rules that are computed here (not
 # "stone", which histograms the data once per candidate count).
-BIN_RULES = ("auto", "fd", "sturges", "sqrt", "doane", "scott", "rice")
+BIN_RULES: tuple[str, ...] = get_args(BinRule)
 
 
 def is_integer_data(x: Any) -> bool:

@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import Bins, NanPolicy
 from .checks import (BIN_RULES, as_table, check_nan_policy, check_weights, is_integer_data, parse_bins, parse_range,
                      weight_table)
 
@@ -38,8 +40,10 @@ class Histogram:
         return own
 
 
-def histogram(samples_a: Any, samples_b: Any, *, bins: Any = 30, range: Any = None, axis: Any = 0,
-              weights: Any = None, nan_policy: str = "raise") -> Histogram:
+def histogram(samples_a: ArrayLike, samples_b: ArrayLike, *, bins: Bins = 30,
+              range: tuple[float, float] | None = None, axis: int = 0,
+              weights: tuple[ArrayLike | None, ArrayLike | None] | None = None,
+              nan_policy: NanPolicy = "raise") -> Histogram:
     """Histograms of `samples_a` and `samples_b` on shared edges, per feature.
 
     Parameters

@@ -10,20 +10,24 @@ that column's counts or samples.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import binning, divergences, info
 from .._checks import as_real_array
+from ..typing import Bins, DriftMetric, NanPolicy, Reduced
 from ..wasserstein import energy_distance, wasserstein_1d
 from .report import DriftReport
 from .tables import aligned_tables
 
 __all__ = ["BINNED_METRICS", "SAMPLE_METRICS", "drift"]
 
-Counts = Callable[[np.ndarray, np.ndarray], np.ndarray]
+Counts = Callable[[np.ndarray, np.ndarray], Reduced]
+# A table of samples: an array, a mapping of column name to 1-D array, or a DataFrame (which has __array__).
+Table = ArrayLike | Mapping[str, ArrayLike]
 
 # Divergences between the reference's and the current counts (reference first:
 # KL and PSI read the reference as the expected distribution).
@@ -43,7 +47,7 @@ SAMPLE_METRICS: dict[str, Callable[..., Any]] = {
 }
 
 
-def _check_metrics(metrics: Any) -> tuple[str, ...]:
+def _check_metrics(metrics: Any) -> tuple[DriftMetric, ...]:
     known = [*BINNED_METRICS, *SAMPLE_METRICS]
     if isinstance(metrics, str):
         metrics = (metrics,)
@@ -101,8 +105,11 @@ def _sample_metric(fn: Callable[..., Any], ref: np.ndarray, cur: np.ndarray, omi
     return np.array(values, dtype=np.float64)
 
 
-def drift(reference: Any, current: Any, *, metrics: Sequence[str] = ("js", "wasserstein", "psi"),
-          bins: Any = 30, columns: Any = None, weights: Any = None, nan_policy: str = "raise") -> DriftReport:
+def drift(reference: Table, current: Table, *,
+          metrics: DriftMetric | Sequence[DriftMetric] = ("js", "wasserstein", "psi"), bins: Bins = 30,
+          columns: Sequence[str | int] | None = None,
+          weights: tuple[ArrayLike | None, ArrayLike | None] | None = None,
+          nan_policy: NanPolicy = "raise") -> DriftReport:
     """Per-column drift of `current` from `reference`.
 
     Parameters

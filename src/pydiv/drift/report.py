@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+
+from ..typing import FloatArray
 
 __all__ = ["DriftReport"]
 
@@ -30,16 +31,16 @@ class DriftReport:
     """
 
     columns: tuple[str, ...]
-    values: dict[str, np.ndarray]
-    counts_reference: np.ndarray
-    counts_current: np.ndarray
-    edges: np.ndarray
+    values: dict[str, FloatArray]
+    counts_reference: FloatArray
+    counts_current: FloatArray
+    edges: FloatArray
 
     @property
     def metrics(self) -> tuple[str, ...]:
         return tuple(self.values)
 
-    def __getitem__(self, metric: str) -> np.ndarray:
+    def __getitem__(self, metric: str) -> FloatArray:
         try:
             return self.values[metric]
         except KeyError:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import FloatArray
 from .._checks import as_real_array, check_bool, check_max_iter, raise_for_weight_values, thread_request, unit_max
 from .result import MASS_RTOL, STATUS, EmdResult, indices_text, mass_rtol, raise_for_costs, raise_for_statuses
 
@@ -112,8 +114,8 @@ def _solve(a: Any, b: Any, M: Any, max_iter: Any, normalize: Any, n_jobs: Any, w
     return tuple(raw)
 
 
-def emd_batch(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
-              n_jobs: int | None = None) -> list[EmdResult]:
+def emd_batch(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: int | None = None,
+              normalize: bool = False, n_jobs: int | None = None) -> list[EmdResult]:
     """:func:`pydiv.emd` of a batch: B problems with costs `M` of shape
     (B, n, m) and weights `a`, `b` of shape (B, n), (B, m), or (n,), (m,)
     shared by every problem, or None (uniform).
@@ -136,8 +138,8 @@ def emd_batch(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize:
     return out
 
 
-def emd2_batch(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
-               n_jobs: int | None = None) -> np.ndarray:
+def emd2_batch(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: int | None = None,
+               normalize: bool = False, n_jobs: int | None = None) -> FloatArray:
     """:func:`pydiv.emd2` of a batch: the B optimal costs as an ndarray of shape
     (B,).  Same arguments, errors and warnings as :func:`emd_batch`.
 

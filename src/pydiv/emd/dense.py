@@ -18,6 +18,7 @@ import math
 from typing import Any, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
 from .._checks import as_real_array, check_bool, check_max_iter, check_weights, normalised_weights, thread_request
@@ -53,8 +54,8 @@ def balance(a: np.ndarray, b: np.ndarray, normalize: bool, rtol: float = MASS_RT
     return (a, b) if abs(sa - sb) <= MASS_RTOL * max(sa, sb) else (a, b * (sa / sb))
 
 
-def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
-        n_jobs: int | None = None, init: EmdResult | None = None) -> EmdResult:
+def emd(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: int | None = None,
+        normalize: bool = False, n_jobs: int | None = None, init: EmdResult | None = None) -> EmdResult:
     r"""Exact optimal transport between two discrete distributions.
 
     .. math::
@@ -172,8 +173,8 @@ def _solve_one(a: Any, b: Any, Ma: np.ndarray, max_iter: int | None, normalize: 
     return cast(tuple[Any, ...], raw)
 
 
-def emd2(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool = False,
-         n_jobs: int | None = None) -> float:
+def emd2(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: int | None = None,
+         normalize: bool = False, n_jobs: int | None = None) -> float:
     """The optimal transport cost only: ``emd(a, b, M, ...).cost``.
 
     Same parameters, errors and warnings as :func:`emd`.  For a batch (3-D

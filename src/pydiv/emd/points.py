@@ -18,8 +18,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._checks import balanced_weights, check_weights, rescaling, thread_request
+from ..typing import FloatArray, GroundMetric, IntArray
 from .points_batch import solve_points_batch
 from .points_common import FAILED, OVERFLOW, check_clouds, points_options, scaled_distance, solve_scaled
 from .result import make_result
@@ -28,9 +30,10 @@ __all__ = ["solve_points", "solve_points_batch", "wasserstein_nd"]
 
 
 def solve_points(
-    x: Any, y: Any, a: Any = None, b: Any = None, *, p: float = 1, metric: str = "euclidean",
+    x: ArrayLike, y: ArrayLike, a: ArrayLike | None = None, b: ArrayLike | None = None, *, p: float = 1,
+    metric: GroundMetric = "euclidean",
     w: float | None = None, max_iter: int | None = None,
-) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[float, IntArray, IntArray, FloatArray]:
     """W_p between two weighted point clouds and the optimal plan it comes from.
 
     Same arguments, checks and errors as :func:`wasserstein_nd`.  Returns
@@ -62,13 +65,13 @@ def solve_points(
 
 
 def wasserstein_nd(
-    x: Any,
-    y: Any,
-    a: Any = None,
-    b: Any = None,
+    x: ArrayLike,
+    y: ArrayLike,
+    a: ArrayLike | None = None,
+    b: ArrayLike | None = None,
     *,
     p: float = 1,
-    metric: str = "euclidean",
+    metric: GroundMetric = "euclidean",
     w: float | None = None,
     max_iter: int | None = None,
     n_jobs: int | None = None,

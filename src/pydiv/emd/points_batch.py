@@ -17,8 +17,10 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import FloatArray, GroundMetric, IntArray
 from .._checks import as_real_array, rescaling, shifted, thread_request, unit_max
 from .batch import check_batch_weights, problems
 from .points_common import FAILED, OVERFLOW, PointsOptions, points_options, scaled_distance, solve_scaled
@@ -26,7 +28,7 @@ from .result import raise_for_statuses
 
 __all__ = ["check_cloud_batch", "solve_points_batch", "wasserstein_nd_batch"]
 
-Plan = tuple[np.ndarray, np.ndarray, np.ndarray]
+Plan = tuple[IntArray, IntArray, FloatArray]
 
 
 def check_cloud_batch(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -100,9 +102,10 @@ def _overflowed(
 
 
 def solve_points_batch(
-    x: Any, y: Any, a: Any = None, b: Any = None, *, p: float = 1, metric: str = "euclidean",
+    x: ArrayLike, y: ArrayLike, a: ArrayLike | None = None, b: ArrayLike | None = None, *, p: float = 1,
+    metric: GroundMetric = "euclidean",
     w: float | None = None, max_iter: int | None = None, n_jobs: int | None = None,
-) -> tuple[np.ndarray, list[Plan]]:
+) -> tuple[FloatArray, list[Plan]]:
     """:func:`pydiv.emd.points.solve_points` for a batch of clouds.
 
     `x` (B, n, d), `y` (B, m, d); `a`, `b` of shape (B, n), (B, m), or (n,),
@@ -145,9 +148,10 @@ def solve_points_batch(
 
 
 def wasserstein_nd_batch(
-    x: Any, y: Any, a: Any = None, b: Any = None, *, p: float = 1, metric: str = "euclidean",
+    x: ArrayLike, y: ArrayLike, a: ArrayLike | None = None, b: ArrayLike | None = None, *, p: float = 1,
+    metric: GroundMetric = "euclidean",
     w: float | None = None, max_iter: int | None = None, n_jobs: int | None = None,
-) -> np.ndarray:
+) -> FloatArray:
     """:func:`pydiv.wasserstein_nd` of a batch of clouds, x (B, n, d) and y
     (B, m, d): the B distances as an ndarray of shape (B,), each bitwise the
     value of its own call.  Arguments as :func:`solve_points_batch`."""

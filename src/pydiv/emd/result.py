@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .. import _core
+from ..typing import FloatArray, IntArray
 
 __all__ = [
     "STATUS",
@@ -90,23 +91,23 @@ class EmdResult:
     """
 
     cost: float
-    u: np.ndarray
-    v: np.ndarray
-    rows: np.ndarray
-    cols: np.ndarray
-    mass: np.ndarray
+    u: FloatArray
+    v: FloatArray
+    rows: IntArray
+    cols: IntArray
+    mass: FloatArray
     n_iter: int
     status: str
     # The solver's final basis (rows, cols, roots), for a warm start (emd's
     # init); None where the solve did not build one or did not keep it.
-    basis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    basis: tuple[IntArray, IntArray, IntArray] | None = field(default=None, repr=False)
 
     @property
     def shape(self) -> tuple[int, int]:
         """Shape ``(n, m)`` of the transport plan."""
         return (self.u.shape[0], self.v.shape[0])
 
-    def plan(self) -> np.ndarray:
+    def plan(self) -> FloatArray:
         """The transport plan as a dense ``(n, m)`` float64 array."""
         out = np.zeros(self.shape, dtype=np.float64)
         out[self.rows, self.cols] = self.mass

@@ -35,12 +35,17 @@ by a two time-scale update rule converge to a local Nash equilibrium" (2017).
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import factor as gf
 from .._checks import as_real_array, check_bool, largest_magnitude
+from ..typing import FloatArray
+
+if TYPE_CHECKING:
+    from ..stream.moments import Moments
 
 __all__ = ["GaussianStats", "frechet_distance", "gaussian_wasserstein"]
 
@@ -48,8 +53,8 @@ __all__ = ["GaussianStats", "frechet_distance", "gaussian_wasserstein"]
 class GaussianStats(NamedTuple):
     """Mean (d,), covariance (d, d) and sample count of fitted features."""
 
-    mean: np.ndarray
-    cov: np.ndarray
+    mean: FloatArray
+    cov: FloatArray
     n: int
 
 
@@ -153,12 +158,13 @@ def w2_squared(a: Side, b: Side) -> np.ndarray:
     return out
 
 
-def _finish(w2sq: np.ndarray, squared: bool) -> Any:
+def _finish(w2sq: np.ndarray, squared: bool) -> float | FloatArray:
     out = w2sq if squared else np.sqrt(w2sq)
     return float(out) if out.ndim == 0 else out
 
 
-def gaussian_wasserstein(m1: Any, S1: Any, m2: Any, S2: Any, *, squared: bool = False) -> Any:
+def gaussian_wasserstein(m1: ArrayLike, S1: ArrayLike, m2: ArrayLike, S2: ArrayLike, *, squared: bool = False
+                         ) -> float | FloatArray:
     """2-Wasserstein distance between the Gaussians N(m1, S1) and N(m2, S2).
 
     Parameters
@@ -257,7 +263,7 @@ def gaussian_stats(x: Any, name: str) -> GaussianStats:
     return stats_from_samples(x, name)
 
 
-def frechet_distance(X: Any, Y: Any) -> float:
+def frechet_distance(X: ArrayLike | GaussianStats | Moments, Y: ArrayLike | GaussianStats | Moments) -> float:
     """Frechet distance (FID-style W2^2) between Gaussians fitted to two sets
     of samples, or between precomputed statistics.
 

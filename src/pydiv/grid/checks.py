@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from .._checks import as_real_array, check_real
+from ..typing import GridMetric
 
 __all__ = ["METRICS", "check_grid_shape", "check_metric", "check_spacing", "graph_size"]
 
@@ -40,10 +41,10 @@ def _memory_limit() -> int:
     return min(MAX_GRAPH_BYTES, physical * 3 // 4)
 
 
-def check_metric(metric: Any) -> str:
+def check_metric(metric: Any) -> GridMetric:
     if not isinstance(metric, str) or metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(map(repr, METRICS))}, got {metric!r}")
-    return metric
+    return cast(GridMetric, metric)
 
 
 def check_grid_shape(A: Any, B: Any, batch: bool) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:

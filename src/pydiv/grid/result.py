@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..typing import FloatArray, GridMetric, IntArray
+
 __all__ = ["GridEmdResult"]
 
 
@@ -52,18 +54,18 @@ class GridEmdResult:
     """
 
     cost: float
-    u: np.ndarray
-    v: np.ndarray
+    u: FloatArray
+    v: FloatArray
     status: str
     n_iter: int
-    metric: str
-    flow: np.ndarray | None = None
-    offsets: np.ndarray | None = None
-    sources: np.ndarray | None = None
-    targets: np.ndarray | None = None
-    mass: np.ndarray | None = None
+    metric: GridMetric
+    flow: FloatArray | None = None
+    offsets: IntArray | None = None
+    sources: IntArray | None = None
+    targets: IntArray | None = None
+    mass: FloatArray | None = None
 
-    def plan(self) -> np.ndarray:
+    def plan(self) -> FloatArray:
         """The transport plan as a dense (cells, cells) array over the C-ordered
         cells (``"sqeuclidean"`` with ``return_flow=True`` only)."""
         if self.sources is None or self.targets is None or self.mass is None:

@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
 from .._checks import check_bool, check_max_iter, check_weights, thread_request
@@ -24,12 +25,13 @@ from ..emd.dense import balance
 from ..emd.result import STATUS, indices_text, mass_rtol, raise_for_statuses
 from .checks import METRICS, check_grid_shape, check_metric, check_spacing, graph_size
 from .result import GridEmdResult
+from ..typing import FloatArray, GridMetric
 
 __all__ = ["emd_grid", "emd_grid_batch"]
 
 
-def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, normalize: bool = False,
-             return_flow: bool = False, max_iter: int | None = None) -> GridEmdResult:
+def emd_grid(A: ArrayLike, B: ArrayLike, *, metric: GridMetric = "cityblock", spacing: ArrayLike = 1.0,
+             normalize: bool = False, return_flow: bool = False, max_iter: int | None = None) -> GridEmdResult:
     r"""Exact Earth Mover's Distance between two histograms on one regular grid.
 
     .. math::
@@ -114,8 +116,9 @@ def emd_grid(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, n
     return _result(raw, 0, shape, metric, return_flow)
 
 
-def emd_grid_batch(A: Any, B: Any, *, metric: str = "cityblock", spacing: Any = 1.0, normalize: bool = False,
-                   max_iter: int | None = None, n_jobs: int | None = None) -> np.ndarray:
+def emd_grid_batch(A: ArrayLike, B: ArrayLike, *, metric: GridMetric = "cityblock",
+                   spacing: ArrayLike = 1.0, normalize: bool = False,
+                   max_iter: int | None = None, n_jobs: int | None = None) -> FloatArray:
     """:func:`emd_grid` of K pairs on one grid, on OpenMP threads across the pairs.
 
     `A` and `B` have shape (K, *grid) each, or one of them is a single grid
@@ -162,7 +165,7 @@ def _raise_for_statuses(raw: tuple[Any, ...], where: str, batch: bool = True) ->
     raise_for_statuses(raw[1], raw[2], where, stacklevel=3, batch=batch)
 
 
-def _result(raw: tuple[Any, ...], k: int, shape: tuple[int, ...], metric: str, return_flow: bool) -> GridEmdResult:
+def _result(raw: tuple[Any, ...], k: int, shape: tuple[int, ...], metric: GridMetric, return_flow: bool) -> GridEmdResult:
     cost, code, n_iter, u, v, flow, sources, targets, mass, offsets = raw
     fields: dict[str, Any] = {}
     if return_flow and metric != "sqeuclidean":

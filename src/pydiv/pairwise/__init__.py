@@ -20,6 +20,7 @@ import inspect
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .._checks import check_bool, check_out_disjoint, is_sparse, thread_request
 # The families register their metrics on import, in this order (the order of METRICS).
@@ -28,6 +29,7 @@ from .blocks import run_blocks
 from .metric import Job, metric_named, names, symmetric_names
 from .metric_names import MetricName
 from .sparse_rows import SPARSE_METRICS, sparse_pairwise
+from ..typing import Directions, GroundMetric, Seed, SparseMatrix
 
 __all__ = ["METRICS", "SPARSE_METRICS", "MetricName", "pairwise"]
 
@@ -36,8 +38,8 @@ _SYMMETRIC_NAMES = ", ".join(symmetric_names())
 
 
 def pairwise(
-    X: Any,
-    Y: Any = None,
+    X: ArrayLike | SparseMatrix,
+    Y: ArrayLike | SparseMatrix | None = None,
     *,
     metric: MetricName,
     n_jobs: int | None = None,
@@ -45,18 +47,18 @@ def pairwise(
     condensed: bool = False,
     progress: bool = False,
     base: float | None = None,
-    dtype: Any = None,
-    x: Any = None,
+    dtype: DTypeLike | None = None,
+    x: ArrayLike | None = None,
     p: float | None = None,
-    ground_metric: str | None = None,
+    ground_metric: GroundMetric | None = None,
     w: float | None = None,
-    x_weights: Any = None,
-    y_weights: Any = None,
+    x_weights: ArrayLike | None = None,
+    y_weights: ArrayLike | None = None,
     n_projections: int | None = None,
-    directions: Any = None,
-    seed: Any = None,
+    directions: Directions | None = None,
+    seed: Seed = None,
     squared: bool | None = None,
-    spacing: Any = None,
+    spacing: ArrayLike | None = None,
 ) -> np.ndarray:
     r"""Distances or divergences between every row of `X` and every row of `Y`.
 

@@ -5,11 +5,6 @@ metrics."""
 
 from __future__ import annotations
 
-from typing import Literal
+from ..typing import MetricName
 
 __all__ = ["MetricName"]
-
-MetricName = Literal[
-    "kl", "cross_entropy", "js", "jensenshannon", "hellinger", "total_variation", "chi2", "jeffreys", "psi",
-    "wasserstein", "wasserstein_samples", "emd", "sliced", "gaussian", "emd_grid",
-]

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
 from .._checks import as_real_array, check_bool, check_int, check_p, check_weights, largest_magnitude, thread_request
 from .directions import directions_for
+from ..typing import Directions, FloatArray, Seed, SlicedWeighting
 
 __all__ = ["SlicedResult", "clouds_of", "scale_exponent", "sliced_wasserstein"]
 
@@ -29,10 +31,10 @@ class SlicedResult:
     weights), same shape as ``wpp``; directions: the (L, d) unit directions.
     """
 
-    distance: Any
-    wpp: np.ndarray
-    weights: np.ndarray
-    directions: np.ndarray
+    distance: float | FloatArray
+    wpp: FloatArray
+    weights: FloatArray
+    directions: FloatArray
     p: float
 
 
@@ -119,20 +121,35 @@ def times_power_of_two(x: np.ndarray, exponent: float) -> np.ndarray:
     return out
 
 
+@overload
+def sliced_wasserstein(X: ArrayLike, Y: ArrayLike, a: ArrayLike | None = ..., b: ArrayLike | None = ..., *,
+                       p: float = ..., n_projections: int = ..., directions: Directions = ..., seed: Seed = ...,
+                       weighting: SlicedWeighting = ..., return_details: Literal[False] = ...,
+                       n_jobs: int | None = ...) -> float | FloatArray: ...
+@overload
+def sliced_wasserstein(X: ArrayLike, Y: ArrayLike, a: ArrayLike | None = ..., b: ArrayLike | None = ..., *,
+                       p: float = ..., n_projections: int = ..., directions: Directions = ..., seed: Seed = ...,
+                       weighting: SlicedWeighting = ..., return_details: Literal[True],
+                       n_jobs: int | None = ...) -> SlicedResult: ...
+@overload
+def sliced_wasserstein(X: ArrayLike, Y: ArrayLike, a: ArrayLike | None = ..., b: ArrayLike | None = ..., *,
+                       p: float = ..., n_projections: int = ..., directions: Directions = ..., seed: Seed = ...,
+                       weighting: SlicedWeighting = ..., return_details: bool,
+                       n_jobs: int | None = ...) -> float | FloatArray | SlicedResult: ...
 def sliced_wasserstein(
-    X: Any,
-    Y: Any,
-    a: Any = None,
-    b: Any = None,
+    X: ArrayLike,
+    Y: ArrayLike,
+    a: ArrayLike | None = None,
+    b: ArrayLike | None = None,
     *,
-    p: Any = 2,
-    n_projections: Any = 256,
-    directions: Any = "random",
-    seed: Any = None,
-    weighting: str = "uniform",
-    return_details: Any = False,
-    n_jobs: Any = None,
-) -> Any:
+    p: float = 2,
+    n_projections: int = 256,
+    directions: Directions = "random",
+    seed: Seed = None,
+    weighting: SlicedWeighting = "uniform",
+    return_details: bool = False,
+    n_jobs: int | None = None,
+) -> float | FloatArray | SlicedResult:
     """Sliced p-Wasserstein distance between the clouds X (n, d) and Y (m, d).
 
     ``a``, ``b``: non-negative point weights (uniform when None), normalised.
@@ -165,7 +182,7 @@ def sliced_wasserstein(
     rows = [_core.sliced_wpp(x[i], was[i], y[i], wbs[i], theta, p_value, threads) for i in range(x.shape[0])]
     wpp_all = np.array(rows).reshape(x.shape[0], theta.shape[0])
     est = [_estimate(row, p_value, weighting) for row in wpp_all]
-    values = np.ldexp(np.array([e[0] for e in est]), e)
+    values: FloatArray = np.ldexp(np.array([e[0] for e in est]), e)
     wpp_all = times_power_of_two(wpp_all, e * p_value)
     if not details:
         return values

@@ -9,8 +9,10 @@ import math
 from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import FloatArray, Seed
 from .._checks import check_int, check_p, check_weights
 from .directions import directions_for
 from .estimators import clouds_of, scale_exponent
@@ -22,7 +24,7 @@ class MaxSlicedResult(NamedTuple):
     """The max-sliced distance and the unit direction that attains it."""
 
     distance: float
-    direction: np.ndarray
+    direction: FloatArray
 
 
 def _monotone_plan(px: np.ndarray, a: np.ndarray, py: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -75,16 +77,16 @@ def _ascend(x: np.ndarray, a: np.ndarray, y: np.ndarray, b: np.ndarray, theta: n
 
 
 def max_sliced_wasserstein(
-    X: Any,
-    Y: Any,
-    a: Any = None,
-    b: Any = None,
+    X: ArrayLike,
+    Y: ArrayLike,
+    a: ArrayLike | None = None,
+    b: ArrayLike | None = None,
     *,
-    p: Any = 2,
-    n_starts: Any = 64,
-    n_ascents: Any = 4,
-    max_iter: Any = 100,
-    seed: Any = None,
+    p: float = 2,
+    n_starts: int = 64,
+    n_ascents: int = 4,
+    max_iter: int = 100,
+    seed: Seed = None,
 ) -> MaxSlicedResult:
     """Max-sliced p-Wasserstein distance max_theta W_p(theta . X, theta . Y).
 

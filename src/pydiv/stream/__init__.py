@@ -42,9 +42,11 @@ import math
 from typing import Any, Self
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import state as st
 from .moments import Moments
+from ..typing import Reduced
 from .._checks import (
     check_base,
     normalize_axis,
@@ -147,7 +149,7 @@ class _Accumulator:
             raise ValueError(_TOO_LARGE)
         self._state, self._units = combined, (new[0], new[1])
 
-    def update(self, p_chunk: Any, q_chunk: Any = None) -> Self:
+    def update(self, p_chunk: ArrayLike, q_chunk: ArrayLike | None = None) -> Self:
         """Add the next chunk of the distribution(s); returns self."""
         if self._two_inputs and q_chunk is None:
             raise TypeError(f"{type(self).__name__}.update needs q_chunk")
@@ -178,7 +180,7 @@ class _Accumulator:
         self._batch_shape = other._batch_shape
         return self
 
-    def result(self, *, base: Any = None) -> Any:
+    def result(self, *, base: float | None = None) -> Reduced:
         """The divergence of everything added so far (float, or array over batch axes)."""
         b = check_base(base)
         if self._batch_shape is None or self._state is None:

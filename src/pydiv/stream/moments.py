@@ -23,9 +23,11 @@ from __future__ import annotations
 from typing import Any, Self
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._checks import as_real_array, check_int
 from ..gaussian.distance import GaussianStats
+from ..typing import FloatArray
 
 
 class Moments:
@@ -83,7 +85,7 @@ class Moments:
         self._m2 = self._m2 + m2 + np.outer(delta, delta) * (self._n * n / total)  # exactly symmetric
         self._n = total
 
-    def update(self, chunk: Any) -> Self:
+    def update(self, chunk: ArrayLike) -> Self:
         """Add a chunk of samples (k, d), one per row; returns self."""
         x = as_real_array(chunk, "chunk")
         if x.ndim != 2 or x.shape[1] != self._d:
@@ -109,14 +111,14 @@ class Moments:
         return self
 
     @property
-    def mean(self) -> np.ndarray:
+    def mean(self) -> FloatArray:
         """Mean of the samples so far (d,), float64."""
         if self._n == 0:
             raise ValueError("no data: call update() with at least one sample first")
         return self._mean.copy()
 
     @property
-    def cov(self) -> np.ndarray:
+    def cov(self) -> FloatArray:
         """Unbiased covariance (divided by n - 1) of the samples so far (d, d)."""
         if self._n < 2:
             raise ValueError(f"a covariance needs at least 2 samples; {self._n} added so far")

@@ -31,6 +31,7 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .._checks import as_real_array, check_p, check_real, check_weights, unit_max
 
@@ -154,7 +155,8 @@ def _cut_minimum(x: np.ndarray, a: np.ndarray, y: np.ndarray, b: np.ndarray, p: 
 
 
 def wasserstein_circle(
-    u: Any, v: Any, u_weights: Any = None, v_weights: Any = None, *, p: Any = 1, period: Any = 1.0
+    u: ArrayLike, v: ArrayLike, u_weights: ArrayLike | None = None, v_weights: ArrayLike | None = None, *,
+    p: float = 1, period: float = 1.0
 ) -> float:
     """Exact p-Wasserstein distance between two weighted samples of angles.
 

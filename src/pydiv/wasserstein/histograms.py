@@ -15,8 +15,10 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import Reduced
 from .._checks import (
     as_real_array,
     check_bool,
@@ -39,14 +41,14 @@ def _hist_rows(blocks: list[tuple[np.ndarray, ...]], x: np.ndarray | None, order
 
 
 def wasserstein_hist(
-    p: Any,
-    q: Any,
-    x: Any = None,
+    p: ArrayLike,
+    q: ArrayLike,
+    x: ArrayLike | None = None,
     *,
     order: float = 1,
     axis: int = -1,
     keepdims: bool = False,
-) -> Any:
+) -> Reduced:
     r"""p-Wasserstein distance between histograms on a shared one-dimensional support.
 
     .. math::

@@ -19,8 +19,10 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _core
+from ..typing import Reduced
 from .._checks import check_bool, check_p, common_float
 from .axis import samples_last
 from .quantile_fallback import replacement, underflowed, wp_quantiles
@@ -41,7 +43,7 @@ _fast_dtypes = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights: Any, p: float,
-              is_sorted: bool) -> Any:
+              is_sorted: bool) -> Reduced:
     u, uw = check_samples(u_values, u_weights, "u_values", "u_weights")
     v, vw = check_samples(v_values, v_weights, "v_values", "v_weights")
     u, v = common_float(u, v)
@@ -112,7 +114,7 @@ def _distance(kind: int, u_values: Any, v_values: Any, u_weights: Any, v_weights
     return np.float64(result) if pair else result
 
 
-def _fast_pair(kind: int, u: Any, v: Any, p: float) -> Any:
+def _fast_pair(kind: int, u: Any, v: Any, p: float) -> np.float64 | None:
     """Two 1-D float arrays of one dtype, no weights: the low-overhead path.
 
     Returns None when the inputs need the general path (it also reports errors).
@@ -142,15 +144,15 @@ def _fast_pair(kind: int, u: Any, v: Any, p: float) -> Any:
 
 
 def wasserstein_1d(
-    u_values: Any,
-    v_values: Any,
-    u_weights: Any = None,
-    v_weights: Any = None,
+    u_values: ArrayLike,
+    v_values: ArrayLike,
+    u_weights: ArrayLike | None = None,
+    v_weights: ArrayLike | None = None,
     *,
     p: float = 1,
     sorted: bool = False,
     axis: int | None = None,
-) -> Any:
+) -> Reduced:
     r"""p-Wasserstein distance between two one-dimensional distributions.
 
     .. math::
@@ -252,14 +254,14 @@ def wasserstein_1d(
 
 
 def energy_distance(
-    u_values: Any,
-    v_values: Any,
-    u_weights: Any = None,
-    v_weights: Any = None,
+    u_values: ArrayLike,
+    v_values: ArrayLike,
+    u_weights: ArrayLike | None = None,
+    v_weights: ArrayLike | None = None,
     *,
     sorted: bool = False,
     axis: int | None = None,
-) -> Any:
+) -> Reduced:
     r"""Energy distance between two one-dimensional distributions.
 
     .. math::
