@@ -47,7 +47,8 @@ def check_samples(values: Any, weights: Any, vname: str, wname: str) -> tuple[np
 
 def _sort_one(a: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
     if w is None:
-        return np.sort(a, axis=-1), None
+        # np.sort keeps a transposed view's layout; the row kernels need C order.
+        return np.ascontiguousarray(np.sort(a, axis=-1)), None
     order = np.argsort(a, axis=-1)
     return np.take_along_axis(a, order, -1), np.take_along_axis(w, order, -1)
 
