@@ -46,7 +46,8 @@ def save(path: str | None, quick: bool = False) -> None:
     """Write the kept tables to `path` (nothing without --json)."""
     if not path:
         return
-    doc = {"script": os.path.basename(sys.argv[0]), "argv": sys.argv[1:], "quick": bool(quick),
+    argv = [a for k, a in enumerate(sys.argv[1:]) if a != "--json" and sys.argv[k] != "--json"]  # not the file
+    doc = {"script": os.path.basename(sys.argv[0]), "argv": argv, "quick": bool(quick),
            "finished": time.strftime("%Y-%m-%d %H:%M:%S %z"), "tables": TABLES}
     with open(path, "w", encoding="utf-8") as f:
         json.dump(doc, f, indent=1)

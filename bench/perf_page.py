@@ -166,7 +166,8 @@ def main() -> int:
         (data / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
         failed += [name] if result["returncode"] else []
     run = {"started": started, "mode": "quick" if args.quick else "full", "wall_s": time.perf_counter() - t0,
-           "command": "python bench/perf_page.py" + (" --quick" if args.quick else "")}
+           "command": "python bench/perf_page.py" + (" --quick" if args.quick else "")
+           + (f" --only {args.only}" if args.only else "")}
     # Every script's latest results, this run's and those of earlier runs given --only.
     results = [json.loads((data / f"{n}.json").read_text()) for n in BENCHES if (data / f"{n}.json").is_file()]
     perf_render.write_pages(args.out, results, about, run)

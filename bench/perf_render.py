@@ -113,7 +113,8 @@ def peer_ratios(results: list[dict]) -> list[tuple[str, str, float, float, float
 def summary_plot(results: list[dict], path: Path) -> int:
     """Write the ratios of every peer to pydiv as a horizontal bar chart; returns the bar count."""
     bars = peer_ratios(results)
-    fig, ax = plt.subplots(figsize=(11, 1.5 + 0.26 * max(len(bars), 1)))
+    height = 1.6 + 0.26 * max(len(bars), 1)
+    fig, ax = plt.subplots(figsize=(14, height))
     scripts = list(dict.fromkeys(b[0] for b in bars))
     colours = {s: plt.cm.tab20(k % 20) for k, s in enumerate(scripts)}
     y = list(range(len(bars)))[::-1]
@@ -125,14 +126,15 @@ def summary_plot(results: list[dict], path: Path) -> int:
     ax.set_yticks(y, [b[1] for b in bars], fontsize=7)
     ax.set_xscale("log")
     ax.axvline(1.0, color="black", lw=1)
-    ax.set_xlabel("peer's median time / pydiv's median time (log scale; above 1: pydiv is faster)")
-    ax.set_title("pydiv beside its peers, per task (error bars: the spread of the repeats)")
+    ax.set_xlabel("peer's median time / pydiv's median time (log scale; above 1: pydiv is faster)", fontsize=8)
+    ax.set_title("pydiv beside its peers, per task (error bars: the spread of the repeats)", fontsize=9)
     handles = [plt.Rectangle((0, 0), 1, 1, color=colours[s]) for s in scripts]
     ax.legend(handles, scripts, fontsize=7, loc="lower right")
     ax.grid(axis="x", which="both", alpha=0.3)
     if bars:
         ax.set_xlim(min(0.5, min(b[3] for b in bars) / 1.5), max(b[4] for b in bars) * 3)
-    fig.tight_layout()
+    # Fixed margins in inches: the long task labels on the left, the title and axis label whole.
+    fig.subplots_adjust(left=0.5, right=0.97, top=1 - 0.5 / height, bottom=0.6 / height)
     fig.savefig(path, dpi=90)
     plt.close(fig)
     return len(bars)
