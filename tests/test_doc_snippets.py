@@ -102,9 +102,11 @@ def _indent(line: str) -> int:
 
 
 def doc_files() -> list[Path]:
+    """The documentation sources that hold python blocks (the others have nothing to run)."""
     if not DOCS.is_dir():
         return []
-    return sorted(p for p in DOCS.rglob("*.rst") if not DOCS_EXCLUDED & set(p.relative_to(DOCS).parts))
+    return sorted(p for p in DOCS.rglob("*.rst") if not DOCS_EXCLUDED & set(p.relative_to(DOCS).parts)
+                  and blocks_of(p))
 
 
 def blocks_of(path: Path) -> list[Block]:
@@ -177,7 +179,8 @@ def test_readme_snippets_run(tmp_path):
                          p.relative_to(DOCS).as_posix())
 def test_docs_snippets_run(path, tmp_path):
     if path is None:
-        pytest.skip("docs/ is not beside tests/ (a copy of the tests without the documentation sources)")
+        pytest.skip("no python blocks in docs/: it is not beside tests/ (a copy of the tests without the "
+                    "documentation sources) or none of its pages has one")
     _check(path, f"docs/{path.relative_to(DOCS).as_posix()}", tmp_path)
 
 
