@@ -23,7 +23,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -53,8 +54,7 @@ def fwd_bwd(fn, *arrays):
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat, min_time=0.3)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat, min_time=0.3)
 
 
 def overhead(repeat):
@@ -129,6 +129,7 @@ def batched(repeat, quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     print(f"pydiv {pydiv.__version__}, torch {torch.__version__}, POT {getattr(ot, '__version__', 'missing')}, "
@@ -137,6 +138,7 @@ def main():
     if ot is not None:
         against_pot(repeat, args.quick)
         batched(repeat, args.quick)
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import fmt_time, measure  # noqa: E402
+import _results  # noqa: E402
+from _timing import fmt_time, measure_spread  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -37,6 +38,7 @@ NUMPY = {
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     rng = np.random.default_rng(0)
@@ -49,9 +51,13 @@ def main() -> None:
             if name == "population_stability_index":  # the exact PSI: the eps floor would flatten 1e6 bins
                 f = lambda p, q: pydiv.population_stability_index(p, q, eps=None)  # noqa: E731
             np.testing.assert_allclose(f(p, q), ref(p, q), rtol=1e-9)
-            tp, _ = measure(lambda: f(p, q), repeat=repeat)
-            tn, _ = measure(lambda: ref(p, q), repeat=repeat)
+            sp = measure_spread(lambda: f(p, q), repeat=repeat)
+            sn = measure_spread(lambda: ref(p, q), repeat=repeat)
+            tp, tn = sp.median, sn.median
             print(f"{case:20s} {name:28s} {fmt_time(tp):>12s} {fmt_time(tn):>12s} {tn / tp:11.1f}x")
+            _results.record(f"{name}, {case}", [_results.row(f"pydiv.{name}", *sp),
+                                                 _results.row("NumPy formula", *sn)])
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

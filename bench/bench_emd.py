@@ -26,7 +26,8 @@ import textwrap
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import fmt_time, measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import fmt_time, measure_spread, spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 from pydiv.emd import emd2, wasserstein_nd  # noqa: E402
@@ -42,8 +43,7 @@ except ImportError:  # pragma: no cover
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat, min_time=0.0)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat, min_time=0.0)
 
 
 def problem(n, weights, seed=0):
@@ -88,10 +88,15 @@ def growth(sizes, repeat):
     t_nd, t_pd, t_ot = [], [], []
     for n in sizes:
         x, y, a, b, M = problem(n, "uniform", seed=n)
-        t_nd.append(measure(lambda: wasserstein_nd(x, y), repeat=repeat, min_time=0.0)[0])
-        t_pd.append(measure(lambda: emd2(a, b, M), repeat=repeat, min_time=0.0)[0])
-        t_ot.append(measure(lambda: ot.emd2(a, b, M, numItermax=10**9), repeat=repeat, min_time=0.0)[0]
-                    if ot is not None else float("nan"))
+        named = {"pydiv.emd2(a, b, M)": lambda: emd2(a, b, M), "pydiv.wasserstein_nd(x, y)": lambda: wasserstein_nd(x, y)}
+        if ot is not None:
+            named["ot.emd2(a, b, M)"] = lambda: ot.emd2(a, b, M, numItermax=10**9)
+        spreads = {k: measure_spread(f, repeat=repeat, min_time=0.0) for k, f in named.items()}
+        _results.record(f"growth: n = m = {n}, uniform weights, cost matrix given (wasserstein_nd: the points)",
+                        [_results.row(k, *s) for k, s in spreads.items()])
+        t_pd.append(spreads["pydiv.emd2(a, b, M)"].median)
+        t_nd.append(spreads["pydiv.wasserstein_nd(x, y)"].median)
+        t_ot.append(spreads["ot.emd2(a, b, M)"].median if ot is not None else float("nan"))
         print(f"  {n:>6} {fmt_time(t_nd[-1]):>22} {fmt_time(t_pd[-1]):>15} {fmt_time(t_ot[-1]):>13}")
     ln = np.log(sizes)
     fit = [np.polyfit(ln, np.log(t), 1)[0] if np.isfinite(t).all() else float("nan") for t in (t_nd, t_pd, t_ot)]
@@ -136,6 +141,7 @@ _CHILD = textwrap.dedent(
 def big(n, with_pot):
     print(f"\nwasserstein_nd on {n} x {n} points (one run each, separate processes)")
     print(f"  {'implementation':<44} {'time':>11} {'extra peak RSS':>15} {'peak RSS':>10}")
+    kept = []
     for what in ("pydiv",) + (("pot",) if with_pot and ot is not None else ()):
         out = subprocess.run([sys.executable, "-c", _CHILD, str(n), what], capture_output=True, text=True)
         if out.returncode != 0:
@@ -144,12 +150,15 @@ def big(n, with_pot):
         t, value, extra, peak = map(float, out.stdout.split())
         name = "pydiv.wasserstein_nd(x, y)" if what == "pydiv" else "ot.emd2(a, b, ot.dist(x, y))"
         print(f"  {name:<44} {fmt_time(t)} {extra:12.1f} MB {peak:7.0f} MB   (W1 = {value:.9f})")
+        kept.append(_results.row(f"{name}, peak RSS +{extra:.0f} MB", t))
+    _results.record(f"wasserstein_nd on {n} x {n} points, one run each in a fresh process", kept)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
     parser.add_argument("--full", action="store_true", help="also POT on the 10 000-point problem")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     print(f"pydiv {pydiv.__version__}  numpy {np.__version__}"
@@ -160,6 +169,7 @@ def main() -> None:
             side_by_side(n, weights, repeat)
     growth([500, 1000, 2000] if args.quick else [500, 1000, 2000, 4000], 3 if args.quick else 5)
     big(4000 if args.quick else 10_000, args.full)
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
+import _results  # noqa: E402
 from _timing import table  # noqa: E402
 
 import pydiv  # noqa: E402
@@ -38,8 +39,8 @@ except ImportError:  # pragma: no cover
     ot = None
 
 
-def timed(named: list[tuple[str, Callable[[], object]]], repeat: int = 7) -> list[tuple[str, float, float, float]]:
-    """(name, median, min, 0) per call, the calls taken in turn within each
+def timed(named: list[tuple[str, Callable[[], object]]], repeat: int = 7) -> list[tuple]:
+    """(name, median, min, max, repeats) per call, the calls taken in turn within each
     round, so that a change of the machine's load hits all of them alike
     (these calls take tens of milliseconds: one call per round)."""
     for _, f in named:
@@ -50,7 +51,7 @@ def timed(named: list[tuple[str, Callable[[], object]]], repeat: int = 7) -> lis
             t0 = time.perf_counter()
             f()
             times[k].append(time.perf_counter() - t0)
-    return [(name, statistics.median(t), min(t), 0.0) for (name, _), t in zip(named, times)]
+    return [(name, statistics.median(t), min(t), max(t), repeat) for (name, _), t in zip(named, times)]
 
 
 def main() -> None:
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer, smaller problems")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--n", type=int, default=256)
+    _results.add_json_option(parser)
     args = parser.parse_args()
     B, n = (8, 128) if args.quick else (args.batch, args.n)
     rng = np.random.default_rng(0)
@@ -94,6 +96,7 @@ def main() -> None:
     rows = timed(named)
     table(f"W2^2 of {B} pairs of clouds of {n} points in 2-D (costs built by each library)", rows, rows[0][1])
     warm_start(n)
+    _results.save(args.json, args.quick)
 
 
 def steps_of_a_moving_problem(n: int, count: int, rng: np.random.Generator) -> list[np.ndarray]:

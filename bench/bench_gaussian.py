@@ -24,7 +24,8 @@ import scipy.linalg as sl
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-from _timing import fmt_time, measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import fmt_time, measure_spread, table  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -68,11 +69,13 @@ def fid_section(d, n, rng, decaying=False):
     if ot is not None:
         rows.append((f"ot.gaussian.bures_wasserstein_distance^2 ({ot.__version__})",
                      lambda: pot_fid(a.mean, a.cov, b.mean, b.cov)))
-    ref_t = None
+    ref_t, kept = None, []
     for name, func in rows:
         t, v = once(func)
         ref_t = ref_t or t
         print(f"  {name:<44} {fmt_time(t)} {t / ref_t:8.2f}  {v!r}")
+        kept.append(_results.row(name, t))
+    _results.record(f"FID, d = {d} from {n} samples each, {kind} (one run per route)", kept)
     t, _ = once(lambda: pydiv.gaussian.distance.stats_from_samples(x, "x"))
     print(f"  (fitting one Gaussian to the samples: {fmt_time(t).strip()})")
 
@@ -92,20 +95,23 @@ def stream_section(d, n, chunk, rng):
     print(f"  pydiv.stream.Moments  {fmt_time(t_s)}  {n / t_s:10.0f} samples/s")
     print(f"  np.cov (whole array)  {fmt_time(t_c)}  {n / t_c:10.0f} samples/s   x pydiv {t_c / t_s:.2f}")
     print(f"  max |cov difference| / max |cov| = {np.abs(cov_s - cov_c).max() / np.abs(cov_c).max():.2e}")
+    _results.record(f"covariance of {n} x {d} float32 features (one run each)",
+                    [_results.row(f"pydiv.stream.Moments, chunks of {chunk}", t_s),
+                     _results.row("np.cov of the whole array", t_c)])
 
 
 def diagonal_section(batch, d, rng):
     m1, m2 = rng.standard_normal((batch, d)), rng.standard_normal((batch, d))
     v1, v2 = rng.uniform(0.1, 2, (batch, d)), rng.uniform(0.1, 2, (batch, d))
-    ours = measure(lambda: pydiv.gaussian_wasserstein(m1, v1, m2, v2))
-    plain = measure(lambda: np.sqrt(np.sum((m1 - m2) ** 2 + (np.sqrt(v1) - np.sqrt(v2)) ** 2, axis=-1)))
+    ours = measure_spread(lambda: pydiv.gaussian_wasserstein(m1, v1, m2, v2))
+    plain = measure_spread(lambda: np.sqrt(np.sum((m1 - m2) ** 2 + (np.sqrt(v1) - np.sqrt(v2)) ** 2, axis=-1)))
     table(f"Batched diagonal path, {batch} pairs of d = {d}", [
-        ("pydiv.gaussian_wasserstein (diagonal)", *ours, 0),
-        ("NumPy closed form", *plain, 0)], ours[0])
+        ("pydiv.gaussian_wasserstein (diagonal)", *ours),
+        ("NumPy closed form", *plain)], ours[0])
     m1, m2 = m1[:, :1], m2[:, :1]
     s1, s2 = v1[:, :1, None], v2[:, :1, None]
-    ours = measure(lambda: pydiv.gaussian_wasserstein(m1, s1, m2, s2))
-    table(f"Batched 1-D path, {batch} pairs of (1, 1) covariances", [("pydiv.gaussian_wasserstein", *ours, 0)], ours[0])
+    ours = measure_spread(lambda: pydiv.gaussian_wasserstein(m1, s1, m2, s2))
+    table(f"Batched 1-D path, {batch} pairs of (1, 1) covariances", [("pydiv.gaussian_wasserstein", *ours)], ours[0])
 
 
 def accuracy_section(rng):
@@ -143,6 +149,7 @@ def accuracy_section(rng):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="d = 256 instead of 2048")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     d = 256 if args.quick else 2048
@@ -151,6 +158,7 @@ def main() -> None:
     stream_section(d, 100_000 if not args.quick else 10_000, 1000, rng)
     diagonal_section(1000 if args.quick else 10000, d, rng)
     accuracy_section(rng)
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Exact EMD between images on a grid: pydiv.emd_grid beside dense solvers.
 
-Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--classes cauchy,shapes]
+Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--classes cauchy,shapes] [--json FILE]
 
 * Inputs: pairs of DOTmark-like images (``dotmark_like.py``: white noise,
   smooth and rough Gaussian random fields, Cauchy mixtures, shapes), drawn
@@ -19,20 +19,16 @@ Run: python bench/bench_grid.py [--quick] [--all-dense] [--sizes 32,64] [--class
   relative difference of the optimal costs (the optimum is unique: it must
   agree to rounding).  At 64 x 64 the dense solves take seconds each and are
   timed once, cityblock only unless ``--all-dense``.
-* A batched row: ``pydiv.emd_grid_batch`` on 16 pairs of 32 x 32 images (and
-  64 x 64 in the full run), with the default threads and with n_jobs=1,
-  against a Python loop of emd_grid; medians of interleaved rounds.
+* A batched row: ``pydiv.emd_grid_batch`` on 16 pairs of 32 x 32 images (and 64 x 64 in the full run),
+  with the default threads and with n_jobs=1, against a Python loop of emd_grid; interleaved rounds.
 * OpenCV's ``cv2.EMD`` (Rubner's code, float32) on 16 x 16 and 32 x 32
   images of two classes, timed once, with its error against emd_grid's
   optimum (``grid_opencv.py``; skipped without OpenCV).
-* The goals of the grid solver are printed beside the rows they concern and
-  summarised at the end.
-* A solve that the times of smaller sides in the same run predict to take
-  over 10 s (40 s for the goals' rows) is skipped with the prediction
-  printed, as is W2 above 128 x 128: the full run takes a few minutes.
-``--quick`` runs a subset (three classes, sides up to 128, W2 at 32 x 32
-only, one dense 64 x 64 solve, peak memory of cityblock only) in under a
-minute.  Compare ratios: the machines are shared and noisy.
+* The goals of the grid solver are printed beside the rows they concern and summarised at the end.
+* A solve that the times of smaller sides in the same run predict to take over 10 s (40 s for the
+  goals' rows) is skipped with the prediction printed, as is W2 above 128 x 128: the full run takes minutes.
+``--quick`` runs a subset (three classes, sides up to 128, W2 at 32 x 32 only, one dense 64 x 64
+solve, peak memory of cityblock only) in under a minute.  Compare ratios: the machines are shared and noisy.
 """
 
 from __future__ import annotations
@@ -53,8 +49,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dotmark_like  # noqa: E402
 from _memory import peak_rise  # noqa: E402
-from _timing import fmt_time, measure  # noqa: E402
+from _timing import fmt_time, measure_spread  # noqa: E402
 from grid_opencv import bench_opencv  # noqa: E402
+from grid_results import add_json_option, record_batch, record_rows, save  # noqa: E402
 
 import pydiv  # noqa: E402
 
@@ -82,6 +79,7 @@ class Timing:
     minimum: float
     rounds: int
     value: object  # what the first call returned
+    maximum: float = float("nan")
 
 
 @dataclass
@@ -103,8 +101,8 @@ def timed(func: Callable[[], object], repeat: int, budget: float) -> Timing:
     value = func()
     first = time.perf_counter() - t0
     if first * (repeat + 2) <= budget:
-        med, mn = measure(func, repeat=repeat, min_time=min(0.2, budget))
-        return Timing(med, mn, repeat, value)
+        s = measure_spread(func, repeat=repeat, min_time=min(0.2, budget))
+        return Timing(s.median, s.min, repeat, value, s.max)
     count = min(repeat, int(budget / first))
     if count < 2:
         return Timing(first, first, 1, value)
@@ -113,7 +111,7 @@ def timed(func: Callable[[], object], repeat: int, budget: float) -> Timing:
         t0 = time.perf_counter()
         func()
         times.append(time.perf_counter() - t0)
-    return Timing(statistics.median(times), min(times), count, value)
+    return Timing(statistics.median(times), min(times), count, value, max(times))
 
 
 def ground_cost(shape: tuple[int, ...], metric: str, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -318,6 +316,7 @@ def bench_batch(plan: Plan, n: int, count: int, name: str) -> None:
         cells = "   ".join(f"{key} {fmt_time(statistics.median(t)).strip()}" for key, t in times.items())
         ratio = statistics.median(times["loop"]) / statistics.median(times["batch"])
         print(f"  {metric:<12} {cells}   loop/batch {ratio:5.2f}   costs: {same}")
+        record_batch(f"{count} pairs of {n} x {n} {name} images, {metric}: one batched call against a loop", times)
 
 
 def interleaved(named: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
@@ -366,6 +365,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--all-dense", action="store_true", help="also the dense W2 and L-inf solves at 64 x 64")
     parser.add_argument("--sizes", help="comma-separated grid sides (default 32,64,128,256; quick 32,64,128)")
     parser.add_argument("--classes", help=f"comma-separated classes among {','.join(dotmark_like.CLASSES)}")
+    add_json_option(parser)
     return parser.parse_args()
 
 
@@ -391,6 +391,8 @@ def main() -> None:
             bench_batch(plan, n, 16, classes[0])
     bench_opencv(classes[:2], [16] if args.quick else [16, 32])
     summary(rows)
+    record_rows(rows)
+    save(args.json, args.quick)
 
 
 if __name__ == "__main__":

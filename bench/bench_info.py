@@ -16,20 +16,21 @@ import scipy.spatial.distance as ssd
 import scipy.stats as sst
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 from pydiv._config import config  # noqa: E402
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 7
     cfg = config()
@@ -89,6 +90,7 @@ def main() -> None:
         row("scipy jensenshannon (16 elements)", lambda: ssd.jensenshannon(p16, q16), repeat),
     ]
     table("call overhead, two 16-element vectors", rows, rows[0][1], "<= 1.5 us per call")
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

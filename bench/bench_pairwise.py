@@ -16,21 +16,22 @@ import numpy as np
 import scipy.spatial.distance as ssd
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 from pydiv._config import config  # noqa: E402
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat, min_time=0.5)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat, min_time=0.5)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--threads", type=int, default=None, help="n_jobs for pydiv and fastjsd")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 5
     cfg = config()
@@ -100,6 +101,7 @@ def main() -> None:
         for t in sorted({1, 2, threads}):
             rows.append(row(f"js matrix, n_jobs={t}", lambda t=t: pydiv.pairwise(X, metric="jensenshannon", n_jobs=t), repeat))
         table("thread scaling, JS distance matrix 1000 x 1000 x 256", rows, rows[0][1], "2 threads >= 1.8x faster than 1")
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,15 @@ executable with evidently is given (--evidently PYTHON), evidently's
 per-column drift report with the same three tests, in a subprocess on the
 same arrays.  Prints medians of the repeats and the ratios to pydiv.
 
-    python bench/bench_pipelines.py [--features 200] [--repeats 5] [--evidently PYTHON]
+    python bench/bench_pipelines.py [--quick] [--features 200] [--repeats 5] [--evidently PYTHON]
+
+(--quick: 40 features, 20000 + 4000 rows, 3 repeats.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -26,6 +29,9 @@ from pathlib import Path
 import numpy as np
 
 import pydiv
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _results  # noqa: E402
 
 BINS = 30
 EPS = 1e-4  # PSI's floor on empty bins, pydiv's default
@@ -93,12 +99,16 @@ def evidently_times(python: str, ref: np.ndarray, cur: np.ndarray, repeats: int)
     return out
 
 
-def median_time(fn, *args, repeats: int) -> tuple[float, object]:
+def median_time(fn, *args, repeats: int, name: str = "", kept: list | None = None) -> tuple[float, object]:
+    """The median seconds of `repeats` calls and the last result; the
+    spread is kept in `kept` as a row named `name`."""
     times, result = [], None
     for _ in range(repeats):
         t = time.perf_counter()
         result = fn(*args)
         times.append(time.perf_counter() - t)
+    if kept is not None:
+        kept.append(_results.row(name, statistics.median(times), min(times), max(times), repeats))
     return statistics.median(times), result
 
 
@@ -109,13 +119,21 @@ def main() -> None:
     parser.add_argument("--current-rows", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--evidently", metavar="PYTHON", help="a Python executable with evidently installed")
+    parser.add_argument("--quick", action="store_true", help="--features 40 --rows 20000 --current-rows 4000 --repeats 3")
+    _results.add_json_option(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.features, args.rows, args.current_rows, args.repeats = 40, 20_000, 4_000, 3
     ref, cur = tables(args.features, args.rows, args.current_rows)
     print(f"drift job: {args.features} features, {args.rows} + {args.current_rows} rows, {BINS} bins; "
           f"medians of {args.repeats}")
-    t_hist, _ = median_time(pydiv.histogram, ref, cur, repeats=args.repeats)
-    t_pydiv, got = median_time(pydiv_job, ref, cur, repeats=args.repeats)
-    t_loop, want = median_time(numpy_loop, ref, cur, repeats=max(1, args.repeats // 2))
+    kept: list = []
+    t_pydiv, got = median_time(pydiv_job, ref, cur, repeats=args.repeats, name="pydiv.drift (binning + JS, W1, PSI)",
+                               kept=kept)
+    t_hist, _ = median_time(pydiv.histogram, ref, cur, repeats=args.repeats, name="pydiv.histogram (binning only)",
+                            kept=kept)
+    t_loop, want = median_time(numpy_loop, ref, cur, repeats=max(1, args.repeats // 2),
+                               name="NumPy/scipy loop over columns", kept=kept)
     print(f"{'task':44} {'time':>10} {'ratio':>8}")
     print(f"{'pydiv.histogram (binning only)':44} {t_hist * 1e3:8.1f}ms")
     print(f"{'pydiv.drift (binning + JS, W1, PSI)':44} {t_pydiv * 1e3:8.1f}ms {1.0:7.1f}x")
@@ -126,6 +144,10 @@ def main() -> None:
     if args.evidently:
         for method, t in evidently_times(args.evidently, ref, cur, max(1, args.repeats // 2)).items():
             print(f"{'evidently DataDriftPreset, ' + method:44} {t * 1e3:8.1f}ms {t / t_pydiv:7.1f}x")
+            kept.append(_results.row(f"evidently DataDriftPreset, {method} (median)", t))
+    _results.record(f"drift job: {args.features} features, {args.rows} + {args.current_rows} rows, {BINS} bins",
+                    kept)
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import measure_spread, spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 from pydiv._config import config  # noqa: E402
@@ -45,8 +46,7 @@ def unit_rows(rng, L, d):
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat, min_time=0.0)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat, min_time=0.0)
 
 
 def verdict(label, ratio, target, better="lower"):
@@ -60,8 +60,8 @@ def floor(X, Y, theta):
     py.sort(axis=1)
 
 
-def main_case(rng, repeat, pot_repeat):
-    n, d, L = 10_000, 64, 1000
+def main_case(rng, repeat, pot_repeat, quick=False):
+    n, d, L = (2000, 64, 200) if quick else (10_000, 64, 1000)
     X, Y = rng.standard_normal((n, d)), rng.standard_normal((n, d)) * 1.1 + 0.2
     theta = unit_rows(rng, L, d)
     rows = [row("pydiv.sliced_wasserstein", lambda: pydiv.sliced_wasserstein(X, Y, directions=theta), repeat),
@@ -81,8 +81,8 @@ def main_case(rng, repeat, pot_repeat):
         print(f"  relative difference pydiv vs POT: {diff:.1e}")
 
 
-def low_dim_case(rng, repeat, pot_repeat):
-    n, d, L = 100_000, 3, 256
+def low_dim_case(rng, repeat, pot_repeat, quick=False):
+    n, d, L = (20_000, 3, 64) if quick else (100_000, 3, 256)
     X, Y = rng.standard_normal((n, d)), rng.standard_normal((n, d)) + 0.5
     theta = unit_rows(rng, L, d)
     rows = [row("pydiv.sliced_wasserstein", lambda: pydiv.sliced_wasserstein(X, Y, directions=theta), repeat),
@@ -94,7 +94,7 @@ def low_dim_case(rng, repeat, pot_repeat):
 
 
 def pairwise_case(rng, repeat, quick):
-    count, n, d, L = 200, 500, 8, 128
+    count, n, d, L = (60, 300, 8, 64) if quick else (200, 500, 8, 128)
     clouds = [rng.standard_normal((n, d)) + rng.standard_normal(d) for _ in range(count)]
     theta = unit_rows(rng, L, d)
     pairs = count * (count - 1) // 2
@@ -107,14 +107,15 @@ def pairwise_case(rng, repeat, quick):
         return run
 
     rows = [row("pydiv sliced matrix (prepare once per cloud)", lambda: pydiv.pairwise(clouds, metric="sliced", directions=theta), repeat)]
-    med, mn = measure(loop(lambda x, y: pydiv.sliced_wasserstein(x, y, directions=theta)), repeat=1, min_time=0.0)
-    rows.append((f"loop of pydiv.sliced_wasserstein (x {pairs}/{len(sample)})", med * pairs / len(sample),
-                 mn * pairs / len(sample), 0.0))
+    scale = pairs / len(sample)
+    s = measure_spread(loop(lambda x, y: pydiv.sliced_wasserstein(x, y, directions=theta)), repeat=1, min_time=0.0)
+    rows.append((f"loop of pydiv.sliced_wasserstein (x {pairs}/{len(sample)})", s.median * scale, s.min * scale,
+                 s.max * scale, s.repeats))
     if ot is not None:
-        med, mn = measure(loop(lambda x, y: ot.sliced_wasserstein_distance(x, y, projections=theta.T)), repeat=1,
-                          min_time=0.0)
-        rows.append((f"loop of ot.sliced_wasserstein_distance (x {pairs}/{len(sample)})", med * pairs / len(sample),
-                     mn * pairs / len(sample), 0.0))
+        s = measure_spread(loop(lambda x, y: ot.sliced_wasserstein_distance(x, y, projections=theta.T)), repeat=1,
+                           min_time=0.0)
+        rows.append((f"loop of ot.sliced_wasserstein_distance (x {pairs}/{len(sample)})", s.median * scale,
+                     s.min * scale, s.max * scale, s.repeats))
     table(f"SW_2 matrix of {count} clouds x {n} points, d = {d}, L = {L} ({pairs} pairs; loops timed on "
           f"{len(sample)} pairs and scaled)", rows, rows[0][1])
 
@@ -148,14 +149,14 @@ def memory_case():
 
 
 def accuracy_case(rng, quick):
-    n, seeds = 500, 8 if quick else 20
+    n, seeds, ref_count = (500, 8, 10**5) if quick else (500, 20, 10**6)
     for d in (3, 16):
         X = rng.standard_normal((n, d)) * np.linspace(0.5, 2.0, d)
         Y = rng.standard_normal((n, d)) + np.eye(d)[0]
         t0 = time.perf_counter()
-        reference = pydiv.sliced_wasserstein(X, Y, directions="orthogonal", n_projections=10**6, seed=123)
+        reference = pydiv.sliced_wasserstein(X, Y, directions="orthogonal", n_projections=ref_count, seed=123)
         print(f"\nEstimator error, n = {n}, d = {d}: relative RMS error over {seeds} seeds against a "
-              f"1e6-direction orthogonal estimate ({time.perf_counter() - t0:.1f} s)")
+              f"{ref_count:.0e}-direction orthogonal estimate ({time.perf_counter() - t0:.1f} s)")
         print(f"  {'L':>6} " + " ".join(f"{k:>12}" for k in ("random", "orthogonal", "qmc")))
         for L in (64, 256, 1024):
             errs = []
@@ -168,8 +169,9 @@ def accuracy_case(rng, quick):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and seeds")
+    parser.add_argument("--quick", action="store_true", help="smaller problems, fewer repeats and seeds")
     parser.add_argument("--only", default="", help="comma-separated parts: main,low,pairs,memory,accuracy")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat, pot_repeat = (3, 1) if args.quick else (7, 3)
     cfg = config()
@@ -178,15 +180,16 @@ def main() -> None:
     rng = np.random.default_rng(0)
     parts = args.only.split(",") if args.only else ["main", "low", "pairs", "memory", "accuracy"]
     if "main" in parts:
-        main_case(rng, repeat, pot_repeat)
+        main_case(rng, repeat, pot_repeat, args.quick)
     if "low" in parts:
-        low_dim_case(rng, repeat, pot_repeat)
+        low_dim_case(rng, repeat, pot_repeat, args.quick)
     if "pairs" in parts:
         pairwise_case(rng, repeat, args.quick)
     if "memory" in parts:
         memory_case()
     if "accuracy" in parts:
         accuracy_case(rng, args.quick)
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":

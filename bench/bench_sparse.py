@@ -8,12 +8,15 @@ loop run on subsets (their cost per pair does not depend on n) and are
 extrapolated to the full matrix by the number of pairs; so is pydiv's
 sparse time when --n is below the target.  One run each; compare ratios.
 
-Run: python bench/bench_sparse.py [--n 5000] [--dense-rows 400] [--scipy-rows 40]
+Run: python bench/bench_sparse.py [--quick] [--n 5000] [--dense-rows 400] [--scipy-rows 40]
+(--quick: 1000 rows, reported for the 1000 x 1000 matrix, subsets of 200 and 20 rows.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 
 import numpy as np
@@ -22,6 +25,9 @@ import scipy.spatial.distance as ssd
 
 import pydiv
 from pydiv._config import config
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _results  # noqa: E402
 
 
 def timed(func):
@@ -42,7 +48,11 @@ def main() -> None:
     parser.add_argument("--density", type=float, default=0.01)
     parser.add_argument("--dense-rows", type=int, default=400)
     parser.add_argument("--scipy-rows", type=int, default=40)
+    parser.add_argument("--quick", action="store_true", help="--n 1000 --target 1000 --dense-rows 200 --scipy-rows 20")
+    _results.add_json_option(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.target, args.dense_rows, args.scipy_rows = 1000, 1000, 200, 20
     cfg = config()
     print(f"pydiv {cfg['pydiv']}  simd={cfg['simd']}  threads={cfg['threads']}")
     rng = np.random.default_rng(0)
@@ -68,13 +78,18 @@ def main() -> None:
     t_scipy *= pairs(args.target) / pairs(args.scipy_rows)
 
     print(f"{'method':42s} {'time (s)':>10s} {'ratio':>8s}")
-    for name, t in (("pydiv.pairwise, sparse rows", t_sparse),
-                    ("densify + pydiv.pairwise (dense)", t_dense),
-                    ("densify + scipy pdist(jensenshannon)", t_scipy)):
+    named = (("pydiv.pairwise, sparse rows" + (f" (x {pairs(args.target)}/{pairs(args.n)})" if args.n != args.target else ""), t_sparse),
+             (f"densify + pydiv.pairwise (dense), x {pairs(args.target)}/{pairs(args.dense_rows)}", t_dense),
+             (f"densify + scipy pdist(jensenshannon), x {pairs(args.target)}/{pairs(args.scipy_rows)}", t_scipy))
+    for name, t in named:
         print(f"{name:42s} {t:10.2f} {t / t_sparse:8.1f}")
+    _results.record(f"JS matrix of {args.target} x {args.target} sparse rows of {args.width} columns at "
+                    f"{args.density:g} density (one run each; subsets scaled by the number of pairs)",
+                    [_results.row(name, t) for name, t in named])
     print(f"sparse vs dense pydiv on the first {m} rows: max relative difference {agree:.1e}")
     print(f"scipy on the first {args.scipy_rows} rows vs pydiv (distance): "
           f"{np.max(np.abs(np.sqrt(pydiv.pairwise(sp.csr_array(rows), metric='js', condensed=True)) - D_scipy)):.1e}")
+    _results.save(args.json, args.quick)
 
 
 def _distinct_columns(rng, n: int, width: int, per_row: int) -> np.ndarray:

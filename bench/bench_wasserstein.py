@@ -1,6 +1,6 @@
 """pydiv's 1-D Wasserstein distances beside NumPy, POT and scipy, in one process.
 
-Run: python bench/bench_wasserstein.py [--quick]
+Run: python bench/bench_wasserstein.py [--quick] [--json FILE]   (--quick: samples of 2e5, a batch of 2000 rows)
 (OMP_NUM_THREADS=1 for a single-threaded pydiv: the sorts and the merge.)
 Prints medians (and minima) of repeated timings and the ratio to pydiv; the
 machines are shared and noisy, so compare ratios, not absolute times.
@@ -21,7 +21,8 @@ import numpy as np
 import scipy.stats as sst
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import fmt_time, measure, table  # noqa: E402
+import _results  # noqa: E402
+from _timing import fmt_time, measure_spread, spread_row, table  # noqa: E402
 
 import pydiv  # noqa: E402
 from pydiv._config import config  # noqa: E402
@@ -33,8 +34,7 @@ except ImportError:  # pragma: no cover
 
 
 def row(name, func, repeat):
-    med, mn = measure(func, repeat=repeat)
-    return name, med, mn, 0.0
+    return spread_row(name, func, repeat)
 
 
 def verdict(label, ratio, target, better="lower"):
@@ -45,6 +45,7 @@ def verdict(label, ratio, target, better="lower"):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller batch, fewer repeats")
+    _results.add_json_option(parser)
     args = parser.parse_args()
     repeat = 3 if args.quick else 9
     cfg = config()
@@ -54,7 +55,8 @@ def main() -> None:
     )
 
     rng = np.random.default_rng(0)
-    n = 10**6
+    n = 2 * 10**5 if args.quick else 10**6
+    size = f"{n:.0e}".replace("+0", "")
     u = rng.normal(size=n)
     v = rng.normal(size=n) * 1.2 + 0.3
     v_odd = v[:-1].copy()
@@ -67,15 +69,15 @@ def main() -> None:
     rows = [
         row("pydiv.wasserstein_1d(u, v)", lambda: pydiv.wasserstein_1d(u, v), repeat),
         row("np.sort(u); np.sort(v)", lambda: (np.sort(u), np.sort(v)), repeat),
-        row("pydiv, sizes 1e6 vs 1e6-1 (general merge)", lambda: pydiv.wasserstein_1d(u, v_odd), repeat),
+        row(f"pydiv, sizes {size} vs {size}-1 (general merge)", lambda: pydiv.wasserstein_1d(u, v_odd), repeat),
         row("pydiv, sorted=True (merge only)", lambda: pydiv.wasserstein_1d(us, vs, sorted=True), repeat),
     ]
     if ot is not None:
         rows.append(row("ot.wasserstein_1d(u, v, p=1)", lambda: ot.wasserstein_1d(u, v, p=1), repeat))
     rows.append(row("scipy.stats.wasserstein_distance(u, v)", lambda: sst.wasserstein_distance(u, v), 3))
-    table("W_1, two float64 samples of 1e6", rows, rows[0][1], "within 1.3x of np.sort of both")
+    table(f"W_1, two float64 samples of {size}", rows, rows[0][1], "within 1.3x of np.sort of both")
     verdict("pydiv / np.sort(both)", rows[0][1] / rows[1][1], 1.3)
-    verdict("pydiv (1e6 vs 1e6-1) / np.sort(both)", rows[2][1] / rows[1][1], 1.3)
+    verdict(f"pydiv ({size} vs {size}-1) / np.sort(both)", rows[2][1] / rows[1][1], 1.3)
 
     # --- p = 1, weighted
     rows = [
@@ -86,19 +88,19 @@ def main() -> None:
     if ot is not None:
         rows.append(row("ot.wasserstein_1d(u, v, uw, vw, p=1)", lambda: ot.wasserstein_1d(u, v, uw_n, vw_n, p=1), 3))
     rows.append(row("scipy.stats.wasserstein_distance(u, v, uw, vw)", lambda: sst.wasserstein_distance(u, v, uw, vw), 3))
-    table("W_1 with weights, two float64 samples of 1e6", rows, rows[0][1])
+    table(f"W_1 with weights, two float64 samples of {size}", rows, rows[0][1])
 
     # --- p = 2
     rows = [
         row("pydiv.wasserstein_1d(u, v, p=2)", lambda: pydiv.wasserstein_1d(u, v, p=2), repeat),
         row("np.sort(u); np.sort(v)", lambda: (np.sort(u), np.sort(v)), repeat),
-        row("pydiv, p=2, sizes 1e6 vs 1e6-1", lambda: pydiv.wasserstein_1d(u, v_odd, p=2), repeat),
+        row(f"pydiv, p=2, sizes {size} vs {size}-1", lambda: pydiv.wasserstein_1d(u, v_odd, p=2), repeat),
         row("pydiv, p=2, weighted", lambda: pydiv.wasserstein_1d(u, v, uw, vw, p=2), repeat),
     ]
     if ot is not None:
         rows.append(row("ot.wasserstein_1d(u, v, p=2) ** 0.5", lambda: ot.wasserstein_1d(u, v, p=2) ** 0.5, 3))
         rows.append(row("ot, p=2, weighted", lambda: ot.wasserstein_1d(u, v, uw_n, vw_n, p=2) ** 0.5, 3))
-    table("W_2, two float64 samples of 1e6", rows, rows[0][1])
+    table(f"W_2, two float64 samples of {size}", rows, rows[0][1])
 
     # --- the batch
     R, m = (2000, 1000) if args.quick else (10000, 1000)
@@ -117,9 +119,10 @@ def main() -> None:
     if ot is not None:
         rows.append(row("ot.wasserstein_1d(U.T, V.T, p=1)", lambda: ot.wasserstein_1d(UT, VT, p=1), 3))
     sub = 200
-    med, mn = measure(lambda: [sst.wasserstein_distance(U[i], V[i]) for i in range(sub)], repeat=3)
+    s = measure_spread(lambda: [sst.wasserstein_distance(U[i], V[i]) for i in range(sub)], repeat=3)
     scale = R / sub
-    rows.append((f"scipy loop over {sub} rows, x{scale:g} (extrapolated)", med * scale, mn * scale, 0.0))
+    rows.append((f"scipy loop over {sub} rows, x{scale:g} (extrapolated)", s.median * scale, s.min * scale,
+                 s.max * scale, s.repeats))
     table(f"batch: {R} rows x {m} values against {R} rows, p=1", rows, rows[0][1],
           ">= 3x faster than POT, >= 20x faster than a scipy loop")
     if ot is not None:
@@ -142,11 +145,13 @@ def main() -> None:
     x = np.sort(rng.random(k))
     rows = [row(f"pydiv.wasserstein_hist(P, Q, x)  ({R * 10} x {k})", lambda: pydiv.wasserstein_hist(P, Q, x), repeat)]
     loop = 200
-    med, mn = measure(lambda: [sst.wasserstein_distance(x, x, P[i], Q[i]) for i in range(loop)], repeat=3)
-    rows.append((f"scipy loop over {loop} rows, x{R * 10 / loop:g} (extrapolated)", med * R * 10 / loop,
-                 mn * R * 10 / loop, 0.0))
+    s = measure_spread(lambda: [sst.wasserstein_distance(x, x, P[i], Q[i]) for i in range(loop)], repeat=3)
+    scale = R * 10 / loop
+    rows.append((f"scipy loop over {loop} rows, x{scale:g} (extrapolated)", s.median * scale, s.min * scale,
+                 s.max * scale, s.repeats))
     table("histograms on a shared support, order 1", rows, rows[0][1])
     print(f"\n(times are per call; {fmt_time(rows[0][1]).strip()} for the histogram batch)")
+    _results.save(args.json, args.quick)
 
 
 if __name__ == "__main__":
