@@ -12,8 +12,8 @@ bool baseline_sums(const double* p, const double* q, std::int64_t n, InfoPartial
 
 template <DivergenceKind Kind>
 TermSums baseline_terms(const double* small, const double* big, std::int64_t n, double sigma_hi, double sigma_lo,
-                        bool small_is_p) {
-    return divergence_scalar::row_terms(Kind, small, 1, big, 1, n, sigma_hi, sigma_lo, small_is_p);
+                        double unit, bool small_is_p) {
+    return divergence_scalar::row_terms(Kind, small, 1, big, 1, n, sigma_hi, sigma_lo, unit, small_is_p);
 }
 
 }  // namespace

@@ -28,10 +28,12 @@ struct TermSums {
 // false when a value is NaN or negative, or a total is not normal or above
 // 1e300 (an infinite value makes its total so).
 using DivergenceSumsKernel = bool (*)(const double* p, const double* q, std::int64_t n, InfoPartial& sums);
-// The terms of x = sigma * small (sigma = sigma_hi + sigma_lo >= 1) and
-// y = big, d = x - y formed exactly, with small the row of p when small_is_p.
+// The terms of x = sigma * unit * small (sigma = sigma_hi + sigma_lo >= 1;
+// unit a power of two >= 1, 1 unless the totals are more than 2^600 apart,
+// when sigma alone could overflow) and y = big, d = x - y formed exactly,
+// with small the row of p when small_is_p.
 using DivergenceTermsKernel = TermSums (*)(const double* small, const double* big, std::int64_t n,
-                                           double sigma_hi, double sigma_lo, bool small_is_p);
+                                           double sigma_hi, double sigma_lo, double unit, bool small_is_p);
 
 struct DivergenceKernelTable {
     DivergenceSumsKernel sums;
@@ -43,6 +45,11 @@ struct DivergenceKernelTable {
 inline bool divergence_total_in_range(double total) {
     return total >= std::numeric_limits<double>::min() && total <= 1e300;
 }
+
+// The result of one contiguous row pair through `table` (divergence_rows
+// gives every row this value, whatever its layout and the thread count).
+double divergence_row(DivergenceKind kind, const DivergenceKernelTable& table, const double* p, const double* q,
+                      std::int64_t n);
 
 // The table of the SIMD level in use.
 const DivergenceKernelTable& divergence_kernels();

@@ -45,11 +45,10 @@ const double* contiguous(const double* row, std::int64_t n, std::int64_t stride,
     return stage;
 }
 
-// stage: room for 2 n doubles where a row is strided.
-double row_divergence(DivergenceKind kind, const DivergenceKernelTable& table, const double* p, const double* q,
-                      std::int64_t n, std::int64_t ps, std::int64_t qs, double* stage) {
-    p = contiguous(p, n, ps, stage);
-    q = contiguous(q, n, qs, stage + n);
+}  // namespace
+
+double divergence_row(DivergenceKind kind, const DivergenceKernelTable& table, const double* p, const double* q,
+                      std::int64_t n) {
     InfoPartial sums;
     if (!table.sums(p, q, n, sums)) return kNaN;
     const bool small_is_p = sums.sum_p <= sums.sum_q;
@@ -58,14 +57,21 @@ double row_divergence(DivergenceKind kind, const DivergenceKernelTable& table, c
     ratio.sum_p_lo = small_is_p ? sums.sum_q_lo : sums.sum_p_lo;
     ratio.sum_q = small_is_p ? sums.sum_p : sums.sum_q;
     ratio.sum_q_lo = small_is_p ? sums.sum_p_lo : sums.sum_q_lo;
+    // Totals more than 2^600 apart: the small row is weighed up by a power
+    // of two first (exactly; at most 2^1000, after which sigma < 2^1023).
+    double unit = 1.0;
+    const int gap = std::ilogb(ratio.sum_p) - std::ilogb(ratio.sum_q);
+    if (gap > 600) {
+        unit = std::ldexp(1.0, gap - 300 < 1000 ? gap - 300 : 1000);
+        ratio.sum_q *= unit;
+        ratio.sum_q_lo *= unit;
+    }
     double sigma_hi, sigma_lo;
     sum_ratio(ratio, sigma_hi, sigma_lo);
     const TermSums t = table.terms[static_cast<int>(kind)](small_is_p ? p : q, small_is_p ? q : p, n, sigma_hi,
-                                                           sigma_lo, small_is_p);
+                                                           sigma_lo, unit, small_is_p);
     return finish(kind, t, ratio.sum_p + ratio.sum_p_lo);  // over the larger total
 }
-
-}  // namespace
 
 const DivergenceKernelTable& divergence_kernels() {
     static const DivergenceKernelTable table =
@@ -92,7 +98,8 @@ void divergence_rows(DivergenceKind kind, const RowsView<double>& p, const RowsV
         double* mine = strided ? stage.data() + static_cast<std::size_t>(omp_get_thread_num()) * 2 * n : nullptr;
 #pragma omp for schedule(static)
         for (std::int64_t r = 0; r < rows; ++r)
-            out[r] = row_divergence(kind, table, p.row(r), q.row(r), n, p.col_stride, q.col_stride, mine);
+            out[r] = divergence_row(kind, table, contiguous(p.row(r), n, p.col_stride, mine),
+                                    contiguous(q.row(r), n, q.col_stride, strided ? mine + n : nullptr), n);
     }
 }
 

@@ -37,11 +37,11 @@ inline bool row_sums(const double* p, const double* q, std::int64_t n, std::int6
 // the rounding of sigma * small recovered exactly.
 template <class Term>
 double scaled_sum(const double* small, std::int64_t ss, const double* big, std::int64_t bs, std::int64_t n,
-                  double sigma_hi, double sigma_lo, bool small_is_p) {
+                  double sigma_hi, double sigma_lo, double unit, bool small_is_p) {
     double s = 0.0, only_small = 0.0, only_big = 0.0;
     bool any_small = false, any_big = false;
     for (std::int64_t k = 0; k < n; ++k) {
-        const double a = small[k * ss];
+        const double a = small[k * ss] * unit;  // exact: a power of two >= 1
         const double b = big[k * bs];
         if (a > 0.0 && b > 0.0) {
             const double t = sigma_hi * a;
@@ -66,27 +66,28 @@ double scaled_sum(const double* small, std::int64_t ss, const double* big, std::
 // The term sums of one kind (the fused Bhattacharyya distance: the Hellinger
 // and the coefficient's sums, two passes here).
 inline TermSums row_terms(DivergenceKind kind, const double* small, std::int64_t ss, const double* big,
-                          std::int64_t bs, std::int64_t n, double sigma_hi, double sigma_lo, bool small_is_p) {
+                          std::int64_t bs, std::int64_t n, double sigma_hi, double sigma_lo, double unit,
+                          bool small_is_p) {
     TermSums t;
     switch (kind) {
         case DivergenceKind::hellinger:
-            t.s = scaled_sum<terms::HellingerTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::HellingerTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
         case DivergenceKind::total_variation:
-            t.s = scaled_sum<terms::TotalVariationTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::TotalVariationTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
         case DivergenceKind::bhattacharyya:
-            t.s = scaled_sum<terms::BhattacharyyaTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::BhattacharyyaTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
         case DivergenceKind::chi2:
-            t.s = scaled_sum<terms::Chi2Term>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::Chi2Term>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
         case DivergenceKind::jeffreys:
-            t.s = scaled_sum<terms::JeffreysTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::JeffreysTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
         case DivergenceKind::bhattacharyya_distance:
-            t.s = scaled_sum<terms::HellingerTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
-            t.s2 = scaled_sum<terms::BhattacharyyaTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, small_is_p);
+            t.s = scaled_sum<terms::HellingerTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
+            t.s2 = scaled_sum<terms::BhattacharyyaTerm>(small, ss, big, bs, n, sigma_hi, sigma_lo, unit, small_is_p);
             break;
     }
     return t;

@@ -186,19 +186,22 @@ constexpr double only_big_coef() {
     else return Kind::only_big;
 }
 
-// The term pass: x = sigma_hi a + (its rounding, by FMA) + sigma_lo a, as
+// The term pass: x = sigma_hi a + (its rounding, by FMA) + sigma_lo a (a the
+// small row times unit), as
 // divergence_scalar::scaled_sum forms d.
 template <class V, class Kind, bool SmallIsP>
 TermSums terms_oriented(const double* small, const double* big, std::int64_t n, double sigma_hi,
-                        double sigma_lo) {
+                        double sigma_lo, double unit) {
     using vec = typename V::vec;
     const vec zero = V::zero();
     const vec one = V::set1(1.0);
     const vec vhi = V::set1(sigma_hi);
     const vec vlo = V::set1(sigma_lo);
+    const vec vunit = V::set1(unit);
     const auto& table = V::table();
     vec s = zero, s2 = zero, only_small = zero, only_big = zero;
     const auto step = [&](vec a, vec b) {
+        a = V::mul(a, vunit);  // exact: a power of two >= 1
         const auto apos = V::gt(a, zero);
         const auto bpos = V::gt(b, zero);
         const auto both = V::both(apos, bpos);
@@ -226,13 +229,13 @@ TermSums terms_oriented(const double* small, const double* big, std::int64_t n, 
 
 template <class V, class Kind>
 TermSums terms(const double* small, const double* big, std::int64_t n, double sigma_hi, double sigma_lo,
-               bool small_is_p) {
+               double unit, bool small_is_p) {
     // Only chi2 is asymmetric; the other kinds need one orientation.
     if constexpr (!std::is_same_v<Kind, Chi2>) {
-        return terms_oriented<V, Kind, true>(small, big, n, sigma_hi, sigma_lo);
+        return terms_oriented<V, Kind, true>(small, big, n, sigma_hi, sigma_lo, unit);
     } else {
-        return small_is_p ? terms_oriented<V, Kind, true>(small, big, n, sigma_hi, sigma_lo)
-                          : terms_oriented<V, Kind, false>(small, big, n, sigma_hi, sigma_lo);
+        return small_is_p ? terms_oriented<V, Kind, true>(small, big, n, sigma_hi, sigma_lo, unit)
+                          : terms_oriented<V, Kind, false>(small, big, n, sigma_hi, sigma_lo, unit);
     }
 }
 
