@@ -93,10 +93,14 @@ void divergence_rows(DivergenceKind kind, const RowsView<double>& p, const RowsV
     // exception to the caller, not inside the parallel region.
     const bool strided = p.col_stride != 1 || q.col_stride != 1;
     std::vector<double> stage(strided ? static_cast<std::size_t>(team) * 2 * static_cast<std::size_t>(n) : 0);
+    // Dynamic chunks of about 16k elements: a thread the OS holds back
+    // (a busy machine) delays only its chunk, and a row is still summed by
+    // one thread, so the results do not change.
+    const std::int64_t chunk = n >= 16384 ? 1 : 16384 / (n > 0 ? n : 1);
 #pragma omp parallel num_threads(team) if (team > 1)
     {
         double* mine = strided ? stage.data() + static_cast<std::size_t>(omp_get_thread_num()) * 2 * n : nullptr;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, chunk)
         for (std::int64_t r = 0; r < rows; ++r)
             out[r] = divergence_row(kind, table, contiguous(p.row(r), n, p.col_stride, mine),
                                     contiguous(q.row(r), n, q.col_stride, strided ? mine + n : nullptr), n);
