@@ -34,6 +34,12 @@ enum class DivergenceKind : int {
     bhattacharyya_distance = 5
 };
 
+// Limits: an entry below the normal range on the smaller-total row keeps
+// only its own few significant bits once weighed up, which chi2 and Jeffreys
+// (whose terms divide by it) carry into the result (Hellinger, total
+// variation and Bhattacharyya only in absolute terms below 1e-300); and a
+// chi2 term x^2 / y beyond the double range is +inf.
+//
 // Natural-log results per row into out[rows]; NaN for a row that is not a
 // valid distribution (NaN, negative, +inf, all zero) or whose totals left
 // the normal range (the caller rescales it exactly and asks again).
