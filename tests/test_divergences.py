@@ -120,6 +120,17 @@ def test_extreme_scales_are_exact():
             assert f(p, q * s) == pytest.approx(base, rel=1e-13), (name, s)
 
 
+def test_totals_far_apart():
+    # The rows' totals up to 1e600 apart (the ratio of the totals itself overflows).
+    p = np.array([1.0, 3.0, 0.0, 2.0])
+    q = np.array([2.0, 1.0, 1.0, 1.0])
+    for name, (f, _) in FUNCS.items():
+        base = f(p, q)
+        for s in (1e-160, 1e-250, 1e-300):
+            assert f(p * s, q / s) == pytest.approx(base, rel=1e-13), (name, s)
+            assert f(p / s, q * s) == pytest.approx(base, rel=1e-13), (name, s)
+
+
 def test_psi_floor():
     ref_counts, cur_counts = np.array([50, 30, 20, 0]), np.array([40, 30, 25, 5])
     assert pydiv.population_stability_index(ref_counts, cur_counts) == pytest.approx(

@@ -37,6 +37,8 @@ DIV_CHI2: int = 3
 
 DIV_JEFFREYS: int = 4
 
+DIV_BHATTACHARYYA_DISTANCE: int = 5
+
 def divergence_rows(kind: int, p: Annotated[NDArray[numpy.float64], dict(shape=(None, None, None), device='cpu', writable=False)], q: Annotated[NDArray[numpy.float64], dict(shape=(None, None, None), device='cpu', writable=False)], threads: int) -> Annotated[NDArray[numpy.float64], dict(shape=(None,))]: ...
 
 @overload

@@ -129,10 +129,10 @@ def bhattacharyya(p: ArrayLike, q: ArrayLike, *, kind: BhattacharyyaKind = "dist
     :math:`BC(p, q) = \sum_i \sqrt{p_i q_i}` with ``kind="coefficient"``.
 
     The distance is 0 for equal distributions and ``inf`` for disjoint ones;
-    it is not a metric (no triangle inequality).  Below :math:`BC = 1/2` the
-    distance is computed as :math:`-\log(1 - H^2)` from the Hellinger terms,
-    which keeps its relative accuracy near identity; above, from the
-    coefficient's own sum.
+    it is not a metric (no triangle inequality).  Above :math:`BC = 1/2`
+    (:math:`H^2 < 1/2`) the distance is computed as :math:`-\log(1 - H^2)`
+    from the Hellinger terms, which keeps its relative accuracy near
+    identity; below, from the coefficient's own sum (both sums in one pass).
     {common}    kind : {{"distance", "coefficient"}}, default "distance"
 
     Examples
@@ -145,14 +145,9 @@ def bhattacharyya(p: ArrayLike, q: ArrayLike, *, kind: BhattacharyyaKind = "dist
     """
     if kind not in ("distance", "coefficient"):
         raise ValueError(f"kind must be 'distance' or 'coefficient', got {kind!r}")
-    bc = _reduce(_core.DIV_BHATTACHARYYA, p, q, axis, keepdims, None)
     if kind == "coefficient":
-        return bc if dtype is None else np.asarray(bc).astype(dtype)[()]
-    h2 = np.square(_reduce(_core.DIV_HELLINGER, p, q, axis, keepdims, None))
-    with np.errstate(divide="ignore"):
-        d = np.where(h2 < 0.5, -np.log1p(-h2), -np.log(bc))
-    d = np.asarray(d, dtype=np.float64 if dtype is None else dtype)
-    return d[()] if d.ndim == 0 else d
+        return _reduce(_core.DIV_BHATTACHARYYA, p, q, axis, keepdims, dtype)
+    return _reduce(_core.DIV_BHATTACHARYYA_DISTANCE, p, q, axis, keepdims, dtype)  # both sums in one pass
 
 
 @overload

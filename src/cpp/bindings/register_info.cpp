@@ -50,11 +50,11 @@ nb::ndarray<nb::numpy, double, nb::ndim<1>> info_rows(int kind, Array3<T> p, std
     return {out, {static_cast<std::size_t>(pv.rows)}, owner};
 }
 
-// Per-row Hellinger / total variation / Bhattacharyya / chi2 / Jeffreys of
+// Per-row Hellinger / total variation / Bhattacharyya (coefficient, distance) / chi2 / Jeffreys of
 // (outer, inner, k) float64 views; NaN marks a row to check or rescale.
 nb::ndarray<nb::numpy, double, nb::ndim<1>> divergence_rows(int kind, Array3<double> p, Array3<double> q,
                                                             int threads) {
-    if (kind < 0 || kind > static_cast<int>(pydiv::DivergenceKind::jeffreys))
+    if (kind < 0 || kind > static_cast<int>(pydiv::DivergenceKind::bhattacharyya_distance))
         throw std::invalid_argument("divergence_rows: unknown kind");
     const RowsView<double> pv = rows_of(p);
     const RowsView<double> qv = rows_of(q);
@@ -163,6 +163,7 @@ void register_info(nb::module_& m) {
     m.attr("DIV_BHATTACHARYYA") = static_cast<int>(pydiv::DivergenceKind::bhattacharyya);
     m.attr("DIV_CHI2") = static_cast<int>(pydiv::DivergenceKind::chi2);
     m.attr("DIV_JEFFREYS") = static_cast<int>(pydiv::DivergenceKind::jeffreys);
+    m.attr("DIV_BHATTACHARYYA_DISTANCE") = static_cast<int>(pydiv::DivergenceKind::bhattacharyya_distance);
     m.def("divergence_rows", &divergence_rows, nb::arg("kind"), nb::arg("p"), nb::arg("q"), nb::arg("threads"));
     m.def("info_vector", &info_vector<double>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());
     m.def("info_vector", &info_vector<float>, nb::arg("kind"), nb::arg("p"), nb::arg("q").none());

@@ -31,6 +31,7 @@ struct Avx2 {
     static vec sub(vec a, vec b) { return _mm256_sub_pd(a, b); }
     static vec mul(vec a, vec b) { return _mm256_mul_pd(a, b); }
     static vec div(vec a, vec b) { return _mm256_div_pd(a, b); }
+    static vec sqrt(vec a) { return _mm256_sqrt_pd(a); }
     static vec fmadd(vec a, vec b, vec c) { return _mm256_fmadd_pd(a, b, c); }
     static vec min(vec a, vec b) { return _mm256_min_pd(a, b); }
     static vec max(vec a, vec b) { return _mm256_max_pd(a, b); }

@@ -32,6 +32,7 @@ struct Avx512 {
     static vec sub(vec a, vec b) { return _mm512_sub_pd(a, b); }
     static vec mul(vec a, vec b) { return _mm512_mul_pd(a, b); }
     static vec div(vec a, vec b) { return _mm512_div_pd(a, b); }
+    static vec sqrt(vec a) { return _mm512_sqrt_pd(a); }
     static vec fmadd(vec a, vec b, vec c) { return _mm512_fmadd_pd(a, b, c); }
     static vec min(vec a, vec b) { return _mm512_min_pd(a, b); }
     static vec max(vec a, vec b) { return _mm512_max_pd(a, b); }
