@@ -178,7 +178,7 @@ def read_array(path: str, *, key: str | None = None, name: str = "input", delimi
     path : str
         The file; its extension chooses the format.
     delimiter : str, default ","
-        The field separator of a ``.csv`` file (see :func:`check_delimiter`).
+        The field separator of a ``.csv`` file (one character that cannot be part of a number; ``"tab"`` names a tab).
     key : str, optional
         The array to read from a ``.npz`` archive (default: its first array).
         Ignored for the other formats.

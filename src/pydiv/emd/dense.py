@@ -94,7 +94,7 @@ def emd(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool 
     -------
     EmdResult
         Cost, dual potentials, sparse plan, iteration count and status.  For
-        a batch, a list of them (see :func:`pydiv.emd.batch.emd_batch`, the
+        a batch, a list of them (see :func:`pydiv.emd.emd_batch`, the
         same call with its return type spelled out).
 
     Raises
@@ -176,8 +176,8 @@ def emd2(a: Any, b: Any, M: Any, *, max_iter: int | None = None, normalize: bool
          n_jobs: int | None = None) -> float:
     """The optimal transport cost only: ``emd(a, b, M, ...).cost``.
 
-    Same parameters, errors and warnings as :func:`emd`.  For a batch (3-D
-    `M`), an ndarray of shape (B,) (see :func:`pydiv.emd.batch.emd2_batch`).
+    Same parameters, errors and warnings as :func:`~pydiv.emd`.  For a batch (3-D
+    `M`), an ndarray of shape (B,) (see :func:`pydiv.emd.emd2_batch`).
 
     Examples
     --------
