@@ -132,3 +132,13 @@ html_show_sourcelink = False
 html_theme_options = {
     "navigation_with_keys": True,
 }
+
+
+def _drop_type_docstrings(app, what, name, obj, options, lines):
+    """A constant (a float, a tuple, a dict) has no docstring of its own: do not show its type's."""
+    if what == "data" and lines and getattr(obj, "__doc__", None) == getattr(type(obj), "__doc__", None):
+        lines.clear()
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _drop_type_docstrings)
