@@ -77,7 +77,6 @@ if os.environ.get("PYDIV_DOCS_INTERSPHINX") == "1":
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "sg_execution_times.rst"]
 root_doc = "index"
-suppress_warnings: list[str] = []
 
 # Every cross-reference must resolve, except to the libraries pydiv works with
 # (resolved by intersphinx when it is on) and to the words numpydoc puts in
