@@ -13,6 +13,7 @@ itself runs in pydiv's NumPy layer, in float64 where that layer does.
 from __future__ import annotations
 
 import functools
+import inspect
 from typing import Any, Callable
 
 from . import Op
@@ -55,8 +56,9 @@ def public_function(op: Op, module: str, call: Callable[[Op, tuple[Any, ...], di
         f"{framework} version of :func:`pydiv.{op.name}`, differentiable with respect to {differentiable}.\n\n"
         f"The array arguments ({arrays}) are {framework} tensors (or array-likes, treated as constants);\n"
         f"the result is a tensor of their dtype.  Gradients are exact, from the solver's own solution\n"
-        f"(see :mod:`pydiv.autodiff`).  Options as in :func:`pydiv.{op.name}`"
+        f"(see ``pydiv.autodiff``).  Options as in :func:`pydiv.{op.name}`"
         + (f", except {', '.join(op.hidden)}" if op.hidden else "")
-        + ".\n\n" + (op.function.__doc__ or "")
+        # cleandoc: the NumPy docstring's body is indented, these lines are not.
+        + ".\n\n" + inspect.cleandoc(op.function.__doc__ or "")
     )
     return function

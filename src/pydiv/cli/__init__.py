@@ -1,11 +1,11 @@
 """The ``pydiv`` command line (``pydiv ...`` or ``python -m pydiv ...``).
 
-Modules: :mod:`~pydiv.cli.main` (the entry point and signals),
-:mod:`~pydiv.cli.parsers` (the arguments of each sub-command),
-:mod:`~pydiv.cli.commands` (``pairwise``, ``compare``, ``info``),
-:mod:`~pydiv.cli.demo` (``demo``), :mod:`~pydiv.cli.readers` and
-:mod:`~pydiv.cli.writers` (arrays in and out of ``.npy``, ``.npz`` and
-``.csv`` files), :mod:`~pydiv.cli.errors` (how a failed command ends).
+Modules: ``main`` (the entry point and signals),
+``parsers`` (the arguments of each sub-command),
+``commands`` (``pairwise``, ``compare``, ``info``),
+``demo`` (``demo``), ``readers`` and
+``writers`` (arrays in and out of ``.npy``, ``.npz`` and
+``.csv`` files), ``errors`` (how a failed command ends).
 The names below let another program embed the sub-commands in its own
 argparse parser.
 """

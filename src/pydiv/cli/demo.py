@@ -78,6 +78,7 @@ def card_example() -> dict[str, object]:
 
 
 def demo(out: TextIO | None = None) -> None:
+    """Print the tables of ``pydiv demo`` to `out` (default: stdout): :func:`seed_example`, then :func:`card_example`."""
     w = (out or sys.stdout).write
     w("Two parallel segments: P = delta(x=0) x U[0,1], Q = delta(x=theta) x U[0,1]\n")
     w("(1000 cells in y; 'exact' is the continuous value)\n\n")

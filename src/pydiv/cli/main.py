@@ -37,6 +37,11 @@ def _exit_cleanly_on_termination() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``pydiv`` command on `argv` (default: the process's arguments); returns the exit status.
+
+    0 on success; 2, after a ``pydiv: error: ...`` line on stderr, when the
+    files or arguments are wrong; 1 when stdout was closed; 130 on Ctrl-C.
+    """
     if argv is None and threading.current_thread() is threading.main_thread():
         _exit_cleanly_on_termination()  # the process's own command line: the process is ours
     parser = argparse.ArgumentParser(prog="pydiv", description="Divergences and distances between distributions.")

@@ -171,14 +171,15 @@ def check_delimiter(delimiter: str) -> str:
 
 
 def read_array(path: str, *, key: str | None = None, name: str = "input", delimiter: str = ",") -> np.ndarray:
-    """Read an array of real numbers from a ``.npy``, ``.npz`` or ``.csv`` file.
+    """Read an array of real numbers from a ``.npy``, ``.npz``, ``.csv`` or ``.parquet`` file.
 
     Parameters
     ----------
     path : str
         The file; its extension chooses the format.
     delimiter : str, default ","
-        The field separator of a ``.csv`` file (see :func:`check_delimiter`).
+        The field separator of a ``.csv`` file: one character that cannot be
+        part of a number (``"tab"`` names a tab).
     key : str, optional
         The array to read from a ``.npz`` archive (default: its first array).
         Ignored for the other formats.

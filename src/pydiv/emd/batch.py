@@ -120,12 +120,12 @@ def emd_batch(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_ite
     (B, n, m) and weights `a`, `b` of shape (B, n), (B, m), or (n,), (m,)
     shared by every problem, or None (uniform).
 
-    Returns one :class:`EmdResult` per problem, each bitwise the one
+    Returns one :class:`~pydiv.EmdResult` per problem, each bitwise the one
     ``pydiv.emd(a[k], b[k], M[k])`` gives (whatever `n_jobs`, the OpenMP
     threads across problems).  An infeasible problem raises
-    :class:`EmdInfeasibleError`, invalid costs or weights a ValueError, both
+    :class:`~pydiv.EmdInfeasibleError`, invalid costs or weights a ValueError, both
     naming the problems' indices; problems stopped by `max_iter` warn
-    (:class:`EmdMaxIterWarning`) with their indices.
+    (:class:`~pydiv.EmdMaxIterWarning`) with their indices.
     """
     cost, code, n_iter, u, v, rows, cols, mass, offsets = _solve(a, b, M, max_iter, normalize, n_jobs, "emd")
     for arr in (u, v, rows, cols, mass):

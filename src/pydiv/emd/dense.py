@@ -95,7 +95,7 @@ def emd(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: int
     -------
     EmdResult
         Cost, dual potentials, sparse plan, iteration count and status.  For
-        a batch, a list of them (see :func:`pydiv.emd.batch.emd_batch`, the
+        a batch, a list of them (see :func:`pydiv.emd.emd_batch`, the
         same call with its return type spelled out).
 
     Raises
@@ -177,8 +177,8 @@ def emd2(a: ArrayLike | None, b: ArrayLike | None, M: ArrayLike, *, max_iter: in
          normalize: bool = False, n_jobs: int | None = None) -> float:
     """The optimal transport cost only: ``emd(a, b, M, ...).cost``.
 
-    Same parameters, errors and warnings as :func:`emd`.  For a batch (3-D
-    `M`), an ndarray of shape (B,) (see :func:`pydiv.emd.batch.emd2_batch`).
+    Same parameters, errors and warnings as :func:`~pydiv.emd`.  For a batch (3-D
+    `M`), an ndarray of shape (B,) (see :func:`pydiv.emd.emd2_batch`).
 
     Examples
     --------

@@ -36,8 +36,8 @@ def solve_points(
 ) -> tuple[float, IntArray, IntArray, FloatArray]:
     """W_p between two weighted point clouds and the optimal plan it comes from.
 
-    Same arguments, checks and errors as :func:`wasserstein_nd`.  Returns
-    ``(distance, rows, cols, mass)``: the distance :func:`wasserstein_nd`
+    Same arguments, checks and errors as :func:`~pydiv.wasserstein_nd`.  Returns
+    ``(distance, rows, cols, mass)``: the distance :func:`~pydiv.wasserstein_nd`
     returns, and the basic optimal plan in coordinate form
     (``P[rows[k], cols[k]] = mass[k] > 0``) normalised to total mass 1, so
     that ``distance**p == sum(mass * d(x[rows], y[cols])**p)`` up to rounding.
@@ -104,7 +104,7 @@ def wasserstein_nd(
     w : float, optional
         Order of the Minkowski distance (``metric="minkowski"`` only; default 2).
     max_iter : int, optional
-        Pivot limit, as in :func:`emd`.
+        Pivot limit, as in :func:`~pydiv.emd`.
     n_jobs : int, optional
         Threads across the problems of a batch (``None`` or -1: the OpenMP
         default); one problem runs on one thread.
@@ -114,7 +114,7 @@ def wasserstein_nd(
     float
         :math:`W_p`.  For a batch (3-D `x` and `y`), an ndarray of shape (B,),
         each entry exactly the value of its own call
-        (:func:`pydiv.emd.points_batch.wasserstein_nd_batch` has that type).
+        (:func:`pydiv.emd.wasserstein_nd_batch` has that type).
 
     Examples
     --------

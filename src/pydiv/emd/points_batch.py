@@ -106,7 +106,7 @@ def solve_points_batch(
     metric: GroundMetric = "euclidean",
     w: float | None = None, max_iter: int | None = None, n_jobs: int | None = None,
 ) -> tuple[FloatArray, list[Plan]]:
-    """:func:`pydiv.emd.points.solve_points` for a batch of clouds.
+    """:func:`pydiv.emd.solve_points` for a batch of clouds.
 
     `x` (B, n, d), `y` (B, m, d); `a`, `b` of shape (B, n), (B, m), or (n,),
     (m,) shared by every problem, or None (uniform).  Returns the distances

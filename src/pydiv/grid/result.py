@@ -38,7 +38,7 @@ class GridEmdResult:
         Number of simplex pivots.
     metric : str
         The ground metric.
-    flow : ndarray of shape (H, *grid), or None
+    flow : ndarray of shape (H, \*grid), or None
         With ``return_flow=True`` for ``"cityblock"`` / ``"chebyshev"``:
         ``flow[h][x]`` is the net mass sent from cell ``x`` to cell
         ``x + offsets[h]`` (negative: the other way) by an optimal flow on

@@ -121,8 +121,8 @@ def emd_grid_batch(A: ArrayLike, B: ArrayLike, *, metric: GridMetric = "citybloc
                    max_iter: int | None = None, n_jobs: int | None = None) -> FloatArray:
     """:func:`emd_grid` of K pairs on one grid, on OpenMP threads across the pairs.
 
-    `A` and `B` have shape (K, *grid) each, or one of them is a single grid
-    (*grid) compared with every grid of the other.  Returns the K optimal
+    `A` and `B` have shape ``(K, *grid)`` each, or one of them is a single grid
+    (``grid``) compared with every grid of the other.  Returns the K optimal
     costs as an ndarray of shape (K,), each bitwise the one
     ``emd_grid(A[k], B[k], ...)`` gives, whatever `n_jobs` (threads; None
     or -1: the OpenMP default).  Errors and warnings name the pairs concerned.

@@ -159,7 +159,7 @@ def sliced_wasserstein(
     energy-based estimator, see the module notes).  X, Y of shape (B, n, d)
     and (B, m, d) give B distances, all along the same directions.  ``n_jobs``:
     threads (None or -1: all); the result does not depend on it.  Returns
-    SW_p (with the root), or a :class:`SlicedResult` when ``return_details``.
+    SW_p (with the root), or a :class:`~pydiv.SlicedResult` when ``return_details``.
     """
     x, y, batched = clouds_of(X, Y)
     p_value = check_p(p)

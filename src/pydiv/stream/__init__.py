@@ -1,9 +1,9 @@
 """Streaming accumulators: divergences of data that arrives in chunks.
 
 Each accumulator takes consecutive chunks of the distributions along `axis`
-with :meth:`update`, combines with another accumulator of the same kind with
-:meth:`merge` (for reductions across workers or processes; accumulators
-pickle), and gives with :meth:`result` the value the one-shot function would
+with ``update``, combines with another accumulator of the same kind with
+``merge`` (for reductions across workers or processes; accumulators
+pickle), and gives with ``result`` the value the one-shot function would
 give on the concatenated data.
 
 Entropy, cross-entropy and KL accept unnormalised counts in a single pass.

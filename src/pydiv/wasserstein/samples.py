@@ -208,7 +208,7 @@ def wasserstein_1d(
 
     See Also
     --------
-    wasserstein_hist : the same distance between histograms on a shared support.
+    pydiv.wasserstein_hist : the same distance between histograms on a shared support.
     energy_distance : the L2 distance between the CDFs.
 
     Notes
