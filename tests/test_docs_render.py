@@ -222,3 +222,16 @@ def test_a_missing_browser_names_the_debian_package(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium-headless-shell"):
         browser()
+
+
+@pytest.mark.skipif(not SITE, reason="PYDIV_DOCS_HTML does not name a built site (.ci/docs sets it)")
+def test_formulas_render_offline():
+    """MathJax ships inside the site: after its scripts ran, the formulas are
+    typeset elements, not the TeX source, without any network."""
+    page = site() / "guide" / "divergences.html"
+    assert page.is_file(), f"no built page {page}"
+    source = page.read_text(encoding="utf-8")
+    assert "_static/mathjax/" in source, "the page does not load the MathJax copied into the site"
+    proc = chromium("--dump-dom", page.as_uri())
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "<mjx-container" in proc.stdout, "MathJax typeset no formula on the page"
