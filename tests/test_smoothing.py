@@ -96,6 +96,13 @@ def test_psi_default_floor_is_the_shared_rule():
     (lambda: pydiv.kl_divergence([], [], eps=1e-3), ValueError, "empty"),
     (lambda: pydiv.kl_divergence([1, 1], [1, 1], eps=1e-3, axis=3), ValueError, "axis"),
     (lambda: pydiv.kl_divergence(1.0, 1.0, eps=1e-3), ValueError, "dimension"),
+    # Nor may the pseudocount (it made [1, -1, 2] and an all-zero row look valid).
+    (lambda: pydiv.kl_divergence([1, -1, 2], [1, 1, 1], pseudocount=1), ValueError, "p .*negative"),
+    (lambda: pydiv.kl_divergence([0, 0, 0], [1, 1, 1], pseudocount=1), ValueError, "p sums to zero"),
+    (lambda: pydiv.js_divergence([1, 1], [np.nan, 1], pseudocount=0.5), ValueError, "q .*NaN"),
+    (lambda: pydiv.jeffreys([[1, 1], [1, -2]], [1, 1], pseudocount=1), ValueError, "p .*negative"),
+    (lambda: pydiv.chi2_divergence([1, 1], [np.inf, 1], pseudocount=1), ValueError, "q .*infinite"),
+    (lambda: pydiv.cross_entropy([1, 1], [1, 1], pseudocount=1, axis=2), ValueError, "axis"),
 ])
 def test_bad_smoothing_arguments(call, exc, match):
     with pytest.raises(exc, match=match):

@@ -73,6 +73,22 @@ def _shares_floored(a: np.ndarray, eps: float, axis: int) -> np.ndarray:
     return share
 
 
+def _checked(p: Any, q: Any, axis: Any) -> tuple[list[np.ndarray], int]:
+    """`p` and `q` broadcast together and checked as distributions along
+    `axis` (the reduction's own messages), before any smoothing: smoothing
+    must not hide a negative, NaN, infinite or all-zero row."""
+    arrays, shape = real_operands(p, q)
+    if len(shape) == 0:
+        raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
+    ax = normalize_axis(axis, len(shape))
+    if shape[ax] == 0:
+        raise ValueError(f"p and q must not be empty along axis {ax}")
+    full = [np.broadcast_to(a, shape) for a in arrays]
+    for name, a in zip(("p", "q"), full):
+        raise_for_distribution(a, name, ax)
+    return full, ax
+
+
 def smoothed(p: Any, q: Any, pseudocount: Any = None, eps: Any = None, axis: Any = -1) -> tuple[Any, Any]:
     """`p` and `q` smoothed so that an empty bin no longer gives ``inf``, as
     new float64 arrays; unchanged when both options are None.
@@ -80,8 +96,8 @@ def smoothed(p: Any, q: Any, pseudocount: Any = None, eps: Any = None, axis: Any
     `pseudocount` is added to every bin (additive smoothing: 1 is Laplace's,
     0.5 Jeffreys'); `eps` is a floor on the normalised bin shares along
     `axis` (the drift tools' rule).  They are two ways to smooth, so at most
-    one may be given.  With `eps`, the inputs are checked as distributions
-    first: a floor must not hide a negative or NaN entry.
+    one may be given.  Either way the inputs are checked as distributions
+    first.
     """
     if pseudocount is not None and eps is not None:
         raise ValueError("give pseudocount or eps, not both: they are two ways to smooth empty bins")
@@ -89,22 +105,14 @@ def smoothed(p: Any, q: Any, pseudocount: Any = None, eps: Any = None, axis: Any
         c = check_real(pseudocount, "pseudocount", "a non-negative number")
         if not (math.isfinite(c) and c >= 0.0):
             raise ValueError(f"pseudocount must be a finite number >= 0, got {pseudocount!r}")
-        arrays, _ = real_operands(p, q)
-        smooth = [np.add(a, c, dtype=np.float64) for a in arrays]
+        full, _ = _checked(p, q, axis)
+        smooth = [np.add(a, c, dtype=np.float64) for a in full]
         return smooth[0], smooth[1]
     if eps is not None:
         e = check_real(eps, "eps", "a number in (0, 1) or None")
         if not (0.0 < e < 1.0 and math.isfinite(e)):
             raise ValueError(f"eps must be in (0, 1) or None, got {eps!r}")
-        arrays, shape = real_operands(p, q)
-        if len(shape) == 0:
-            raise ValueError("p must have at least one dimension (a 0-d scalar is not a distribution)")
-        ax = normalize_axis(axis, len(shape))
-        if shape[ax] == 0:
-            raise ValueError(f"p and q must not be empty along axis {ax}")
-        full = [np.broadcast_to(a, shape) for a in arrays]
-        for name, a in zip(("p", "q"), full):
-            raise_for_distribution(a, name, ax)
+        full, ax = _checked(p, q, axis)
         floored = [_shares_floored(a, e, ax) for a in full]
         return floored[0], floored[1]
     return p, q
