@@ -58,6 +58,23 @@ def test_csv_header_with_and_without_byte_order_mark(tmp_path, capsys, encoding,
 
 
 # A comment after the numbers of the first line does not make it a header.
+@pytest.mark.parametrize("first", ["0.2,,0.8", "0.2,NA", "x,0.5"])
+def test_csv_first_line_with_a_bad_value_is_an_error_not_a_header(tmp_path, capsys, first):
+    # A first line holding a number is data: a missing or mistyped value in it
+    # must fail loudly, as it does on any later line, not be skipped as a header.
+    (tmp_path / "P.csv").write_text(first + "\n0.5,0.5\n")
+    status, _, err = in_process(capsys, "compare", tmp_path / "P.csv", "-m", "entropy")
+    assert status == 2 and "line 1" in err and "is not a number" in err, err
+
+
+def test_drift_header_follows_the_same_rule(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{i % 5}" for i in range(40))
+    (tmp_path / "r.csv").write_text("a,3\n" + rows + "\n")  # a name beside a number: data, refused
+    (tmp_path / "c.csv").write_text("a,b\n" + rows + "\n")
+    status, _, err = in_process(capsys, "drift", tmp_path / "r.csv", tmp_path / "c.csv")
+    assert status == 2 and "'a' is not a number" in err, err
+
+
 def test_csv_first_line_with_a_comment_is_data(tmp_path, capsys):
     (tmp_path / "P.csv").write_text("0.2,0.8  # the first histogram\n0.5,0.5\n")
     np.save(tmp_path / "Q.npy", Q)

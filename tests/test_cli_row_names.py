@@ -20,7 +20,7 @@ Y_NAMES = ["a", "b", "c"]
 
 def named_csv(path, names, rows, header=True):
     with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
+        w = csv.writer(f, quoting=csv.QUOTE_ALL)  # a name starting with "#" quoted, not a comment
         if header:
             w.writerow(["id"] + [f"bin{j}" for j in range(rows.shape[1])])
         for name, row in zip(names, rows):
@@ -130,7 +130,24 @@ def test_heat_map_with_names(tmp_path, capsys):
     assert_picture(png)
 
 
+def test_names_with_hash_quotes_and_separators_read_back(tmp_path, capsys):
+    names = ["doc#1", "#starts", 'q"uote', "a,b"]
+    x = named_csv(tmp_path / "x.csv", names, X[:4])
+    out = tmp_path / "m.csv"
+    assert run(capsys, "pairwise", x, "-m", "js", "--row-names", "--out", out)[0] == 0
+    table = parse(out.read_text())
+    assert table[0] == ["", *names] and [r[0] for r in table[1:]] == names
+    # pydiv reads its own output back: the header line is skipped, the names kept.
+    again = tmp_path / "again.csv"
+    assert run(capsys, "pairwise", out, "-m", "hellinger", "--row-names", "--out", again)[0] == 0
+    assert [r[0] for r in parse(again.read_text())[1:]] == names
+
+
 @pytest.mark.parametrize("content,match", [
+    ("a,,2,3\nb,1,2,3\n", "line 1: '' is not a number"),  # a first line with numbers is data, not a header
+    ("a,NA,2\nb,1,2\n", "line 1: 'NA' is not a number"),
+    ("a,1,2\na,2,1\n", "names rows 0 and 1 both 'a'"),
+    (",1,2\nb,2,1\n", "row 0 has an empty name"),
     ("id,a,b\nr1,1,2\nr2,3\n", "line 3 has 2 fields"),
     ("r1\nr2\n", "a name but no numbers"),
     ("id,a,b\nr1,1,x\n", "'x' is not a number"),

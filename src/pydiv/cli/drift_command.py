@@ -24,7 +24,7 @@ from ..drift import BINNED_METRICS, SAMPLE_METRICS, DriftReport, drift
 from .errors import CliError, check_extension, run_guarded
 from .parsers import add_input_options
 from .plots import PLOT_FORMATS, plot_bars, pyplot
-from .readers import check_delimiter, read_array
+from .readers import check_delimiter, is_header, read_array
 
 __all__ = ["DRIFTED_STATUS", "add_drift_parser", "run_drift"]
 
@@ -58,7 +58,7 @@ def add_drift_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
 
 
 def _header(path: str, delimiter: str) -> list[str] | None:
-    """The column names of a CSV file whose first data line is not numeric."""
+    """The column names of a CSV file whose first data line is a header (readers.is_header)."""
     if not path.lower().endswith(".csv"):
         return None
     with open(path, encoding="utf-8-sig") as f:
@@ -66,11 +66,7 @@ def _header(path: str, delimiter: str) -> list[str] | None:
             text = line.strip()
             if text and not text.startswith("#"):
                 fields = [field.strip().strip('"') for field in text.split(delimiter)]
-                try:
-                    [float(field) for field in fields]
-                except ValueError:
-                    return fields
-                return None
+                return fields if is_header(fields) else None
     return None
 
 

@@ -2,7 +2,7 @@
 
 Reads ``.npy``, ``.npz`` (the first array, or a named one) and ``.csv``
 (numbers separated by commas, one row per line, ``#`` comments; a first data
-line that is not numeric is a header and skipped; a UTF-8 byte-order mark is
+line of which no field is a number is a header and skipped; a UTF-8 byte-order mark is
 ignored; a single column is read as one vector).  A ``.npy`` header is
 checked against the file's size before any allocation.  Every problem is a
 :class:`~pydiv.cli.errors.CliError` that names the argument and the file.
@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import CliError, check_extension
 
-__all__ = ["READ_FORMATS", "check_delimiter", "read_array"]
+__all__ = ["READ_FORMATS", "check_delimiter", "is_header", "read_array"]
 
 READ_FORMATS = (".npy", ".npz", ".csv", ".parquet")
 
@@ -94,12 +94,19 @@ def _data_text(line: str) -> str:
     return line.split("#", 1)[0].strip()
 
 
-def _is_numeric_row(text: str, delimiter: str = ",") -> bool:
+def _is_number(field: str) -> bool:
     try:
-        [float(field) for field in text.split(delimiter)]
+        float(field)
     except ValueError:
         return False
     return True
+
+
+def is_header(fields: list[str]) -> bool:
+    """Whether a CSV file's first data line is a header: none of its fields is
+    a number.  A line holding some numbers is data, so a missing or mistyped
+    value there is an error, never a row skipped in silence."""
+    return not any(_is_number(field) for field in fields)
 
 
 def _csv_problem(path: str, header: int, delimiter: str = ",") -> str | None:
@@ -128,7 +135,7 @@ def _read_csv(path: str, name: str, delimiter: str = ",") -> np.ndarray:
         for number, line in enumerate(f, start=1):
             text = _data_text(line)
             if text:
-                header = 0 if _is_numeric_row(text, delimiter) else number
+                header = number if is_header(text.split(delimiter)) else 0
                 break
     if header is None:
         raise CliError(f"{name}: {path!r} is empty")

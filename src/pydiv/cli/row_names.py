@@ -1,9 +1,12 @@
 """Rows with names for ``pydiv pairwise`` and ``pydiv compare`` (``--row-names``).
 
 With ``--row-names`` the first field of every line of a ``.csv`` input is the
-row's name (a document id, a model, a day) and the other fields its numbers;
-a first line whose numbers do not parse is a header and skipped.  The names
-follow the rows through ``--nan-policy omit`` and label the output:
+row's name (a document id, a model, a day) and the other fields its numbers.
+A first line none of whose other fields is a number is a header and skipped
+(so a header naming its bins by numbers is read as data: name them, or give
+no header).  Lines starting with ``#`` are comments; a ``#`` inside a line is
+part of its field.  Names must be non-empty and distinct.  The names follow
+the rows through ``--nan-policy omit`` and label the output:
 
 * a matrix as CSV with a header line of the column names and each line
   starting with its row's name (``pandas.read_csv(f, index_col=0)`` reads it
@@ -12,8 +15,8 @@ follow the rows through ``--nan-policy omit`` and label the output:
 * ``compare``'s values as ``row,value`` lines;
 * the plots' axes and bars.
 
-A ``.npy`` output holds the numbers alone.  Names are written with the csv
-module's quoting, so a name holding the delimiter or a quote reads back.
+A ``.npy`` output holds the numbers alone.  Names are quoted as CSV quotes
+them (and when they start with ``#``), so every name reads back.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import TextIO
 import numpy as np
 
 from .errors import CliError
-from .readers import check_delimiter
+from .readers import check_delimiter, is_header
 
 __all__ = ["read_named_rows", "write_labelled"]
 
@@ -35,18 +38,10 @@ _ENCODING = "utf-8-sig"  # drops Excel's byte-order mark, as the plain reader do
 
 
 def _data_lines(path: str) -> list[tuple[int, str]]:
-    """(line number, text) of the lines that hold data: comments and blanks dropped."""
+    """(line number, text) of the lines that hold data: comment lines and blanks dropped."""
     with open(path, encoding=_ENCODING) as f:
         return [(number, text) for number, line in enumerate(f, start=1)
-                if (text := line.split("#", 1)[0].strip())]
-
-
-def _numbers(fields: Sequence[str]) -> bool:
-    try:
-        [float(field) for field in fields]
-    except ValueError:
-        return False
-    return True
+                if (text := line.strip()) and not text.startswith("#")]
 
 
 def read_named_rows(path: str, *, name: str, delimiter: str = ",") -> tuple[np.ndarray, list[str]]:
@@ -66,7 +61,7 @@ def read_named_rows(path: str, *, name: str, delimiter: str = ",") -> tuple[np.n
     except UnicodeDecodeError as exc:
         raise CliError(f"{name}: {path!r} is not a valid .csv file ({exc})") from None
     rows = [(number, next(csv.reader([text], delimiter=sep))) for number, text in lines]
-    if rows and not _numbers(rows[0][1][1:]):
+    if rows and len(rows[0][1]) > 1 and is_header(rows[0][1][1:]):
         rows = rows[1:]  # the header: a name for the name column, then the bins'
     if not rows:
         raise CliError(f"{name}: {path!r} has no rows of numbers")
@@ -77,13 +72,37 @@ def read_named_rows(path: str, *, name: str, delimiter: str = ",") -> tuple[np.n
             raise CliError(f"{name}: {path!r} line {number} has {len(fields)} fields, the lines before it {width}")
         if width < 2:
             raise CliError(f"{name}: {path!r} line {number} has a name but no numbers after it")
-        try:
-            values.append([float(field) for field in fields[1:]])
-        except ValueError:
-            bad = next(f for f in fields[1:] if not _numbers([f]))
-            raise CliError(f"{name}: {path!r} line {number}: {bad.strip()!r} is not a number") from None
+        values.append([_number(field, name, path, number) for field in fields[1:]])
         names.append(fields[0].strip())
+    _check_names(names, name, path)
     return np.asarray(values, dtype=np.float64), names
+
+
+def _number(field: str, name: str, path: str, line: int) -> float:
+    try:
+        return float(field)
+    except ValueError:
+        raise CliError(f"{name}: {path!r} line {line}: {field.strip()!r} is not a number") from None
+
+
+def _check_names(names: list[str], name: str, path: str) -> None:
+    """Names label rows one to one: none empty, none twice."""
+    if "" in names:
+        raise CliError(f"{name}: {path!r} row {names.index('')} has an empty name; --row-names needs a name per row")
+    seen: dict[str, int] = {}
+    for row, label in enumerate(names):
+        if label in seen:
+            raise CliError(f"{name}: {path!r} names rows {seen[label]} and {row} both {label!r}; "
+                           "--row-names needs distinct names")
+        seen[label] = row
+
+
+def _field(text: str) -> str:
+    """A CSV field that reads back as `text`: quoted (quotes doubled) when it
+    holds a separator or a quote, or starts with ``#`` (a comment line) or a blank."""
+    if any(c in text for c in ',"\r\n') or text.startswith("#") or text != text.strip():
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _rows(matrix: np.ndarray, rows: Sequence[str], cols: Sequence[str] | None, condensed: bool,
@@ -116,7 +135,8 @@ def write_labelled(out: str | None, values: np.ndarray, rows: Sequence[str], col
         raise CliError(f"--row-names: {len(rows)} names do not label a result of shape {values.shape}")
 
     def emit(stream: TextIO) -> None:
-        csv.writer(stream, lineterminator="\n").writerows(_rows(values, rows, cols, condensed, header))
+        for fields in _rows(values, rows, cols, condensed, header):
+            stream.write(",".join(_field(f) for f in fields) + "\n")
 
     if out is None:
         emit(sys.stdout)
