@@ -91,7 +91,7 @@ def test_to_pandas_without_pandas_names_it(monkeypatch):
 def test_nan_policy_omit_leaves_nans_out():
     ref, cur = _tables(k=2)
     ref[::7, 0] = np.nan
-    with pytest.raises(ValueError, match="column 0|NaN"):
+    with pytest.raises(ValueError, match="reference: column '0' contains NaN"):
         pydiv.drift(ref, cur)
     r = pydiv.drift(ref, cur, metrics=["wasserstein", "js"], nan_policy="omit")
     keep = ~np.isnan(ref[:, 0])
@@ -125,3 +125,16 @@ def test_bad_tables_are_named():
         pydiv.drift(np.zeros((0, 2)), cur)
     with pytest.raises(ValueError, match="different lengths"):
         pydiv.drift({"a": [1.0, 2.0], "b": [1.0]}, {"a": [1.0], "b": [2.0]})
+
+
+def test_errors_name_the_table_and_the_column():
+    ref, cur = _tables(k=2)
+    named = lambda t: {"age": t[:, 0], "income": t[:, 1]}  # noqa: E731
+    cur[5, 1] = np.nan
+    with pytest.raises(ValueError, match="current: column 'income' contains NaN"):
+        pydiv.drift(named(ref), named(cur))
+    cur[:, 1] = np.nan
+    with pytest.raises(ValueError, match="current: column 'income' holds only NaN"):
+        pydiv.drift(named(ref), named(cur), nan_policy="omit")
+    with pytest.raises(ValueError, match=r"weights\[1\] \(the current table's row weights\)"):
+        pydiv.drift(ref, ref, weights=(None, np.full(len(ref), np.nan)))

@@ -61,6 +61,21 @@ def _check_metrics(metrics: Any) -> tuple[DriftMetric, ...]:
     return tuple(metrics)
 
 
+def _check_nans(names: Sequence[str], ref: np.ndarray, cur: np.ndarray, omit: bool) -> None:
+    """NaN refused by column name (nan_policy "raise"), or a column left empty
+    by omitting its NaNs refused (nothing to compare), before any binning."""
+    for table, arr in (("reference", ref), ("current", cur)):
+        nan = np.isnan(arr)
+        if not nan.any():
+            continue
+        if not omit:
+            j = int(np.flatnonzero(nan.any(axis=0))[0])
+            raise ValueError(f"{table}: column {names[j]!r} contains NaN; pass nan_policy='omit' to leave NaNs out")
+        empty = np.flatnonzero(nan.all(axis=0))
+        if empty.size:
+            raise ValueError(f"{table}: column {names[int(empty[0])]!r} holds only NaN; nothing is left to compare")
+
+
 def _row_weights(weights: Any, ref: np.ndarray, cur: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Drift's weights: None, or one weight per row of each table (either None).
     pydiv.histogram checks their values."""
@@ -74,6 +89,9 @@ def _row_weights(weights: Any, ref: np.ndarray, cur: np.ndarray) -> tuple[np.nda
         if arr is not None and arr.shape != (table.shape[0],):
             raise ValueError(f"weights[{k}] must be 1-D with one weight per row ({table.shape[0]}), "
                              f"got shape {arr.shape}")
+        if arr is not None and not (np.isfinite(arr).all() and (arr >= 0).all()):
+            raise ValueError(f"weights[{k}] (the {('reference', 'current')[k]} table's row weights) must be "
+                             "finite and non-negative")
         out.append(arr)
     return out[0], out[1]
 
@@ -163,6 +181,7 @@ def drift(reference: Table, current: Table, *,
     if nan_policy not in ("raise", "omit"):
         raise ValueError(f"nan_policy must be 'raise' or 'omit', got {nan_policy!r}")
     names, ref, cur = aligned_tables(reference, current, columns)
+    _check_nans(names, ref, cur, nan_policy == "omit")
     row_weights = _row_weights(weights, ref, cur)
     hist = binning.histogram(ref, cur, bins=bins, weights=None if weights is None else row_weights,
                              nan_policy=nan_policy)
