@@ -231,7 +231,7 @@ def population_stability_index(p: ArrayLike, q: ArrayLike, *, eps: float | None 
     one difference that makes it usable on sparse histograms: a bin share
     below `eps` is raised to `eps` (and the shares renormalised), so an empty
     bin gives a large finite value rather than ``inf``.  ``eps=None`` is the
-    exact value.  Drift tools floor empty bins at about 1e-4 too (evidently
+    exact value.  Drift tools floor empty bins at about 1e-4 too (the evidently library
     replaces a zero share by 1e-4 without renormalising, so its values can
     differ from these by about `eps` per empty bin).
     {common}    eps : float or None, default 1e-4

@@ -142,7 +142,10 @@ def drift(reference: Table, current: Table, *,
         ``"js"``, ``"jensenshannon"``, ``"kl"`` (of current from
         reference), ``"psi"`` (:func:`pydiv.population_stability_index`
         with its default ``eps``), ``"hellinger"``, ``"total_variation"``,
-        ``"jeffreys"``.  Sample metrics, on the raw values:
+        ``"jeffreys"``.  ``"kl"`` and ``"jeffreys"`` are exact, so a bin
+        that one table fills and the other leaves empty makes them ``inf``;
+        ``"psi"`` floors the shares and stays finite.  Sample metrics, on the
+        raw values:
         ``"wasserstein"`` (:math:`W_1`), ``"energy"``.
     bins : int, sequence or str, default 30
         Binning of each column, shared by both tables: as in
