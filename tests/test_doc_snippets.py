@@ -156,6 +156,9 @@ print(f"{name}: {ran} of {len(blocks)} blocks ran")
 
 def run_blocks(name: str, blocks: list[Block], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    # POT imports its PyTorch and JAX backends eagerly (about 8 s); the
+    # snippets use its NumPy backend only, which these switches keep.
+    env.update({f"POT_BACKEND_DISABLE_{b}": "1" for b in ("PYTORCH", "JAX", "TENSORFLOW", "CUPY")})
     return subprocess.run([sys.executable, "-c", RUNNER, name, ",".join(OPTIONAL)], input=json.dumps([asdict(b) for b in blocks]),
                           capture_output=True, text=True, cwd=cwd, env=env, timeout=TIMEOUT_S)
 
