@@ -21,6 +21,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "core/simd_sums.hpp"
 #include "info/divergence_kernels.hpp"
 #include "info/divergence_terms.hpp"
 #include "info/info.hpp"
@@ -31,24 +32,6 @@ namespace divergence_simd {
 
 template <class V>
 using Table = decltype(V::table());
-
-// sum + lo += v per lane, v >= 0 and sum >= 0 (Fast2Sum by max and min).
-template <class V>
-void fast2sum(typename V::vec& sum, typename V::vec& lo, typename V::vec v) {
-    const typename V::vec t = V::add(sum, v);
-    lo = V::add(lo, V::add(V::sub(V::max(sum, v), t), V::min(sum, v)));
-    sum = t;
-}
-
-// The lanes of v summed in lane order.
-template <class V>
-double lane_sum(typename V::vec v) {
-    double lanes[V::width];
-    V::store(lanes, v);
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total;
-}
 
 // The sum pass: per-lane compensated totals, folded in lane order.  NaN
 // reaches the totals (min would drop it), negatives the minimum.

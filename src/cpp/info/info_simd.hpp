@@ -74,16 +74,6 @@ struct SimdAcc {
     }
 };
 
-// The sum of a vector's lanes, in lane order.
-template <class V>
-double lane_sum(typename V::vec v) {
-    double lanes[V::width];
-    V::store(lanes, v);
-    double total = 0.0;
-    for (int l = 0; l < V::width; ++l) total += lanes[l];
-    return total;
-}
-
 // Runs `step` over whole vectors and the scalar kernel over the tail.
 template <class V, class Step>
 void simd_run(const double* p, const double* q, std::int64_t n, double sp, double sq, InfoPartial& out,

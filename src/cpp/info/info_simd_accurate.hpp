@@ -12,19 +12,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/simd_sums.hpp"
 #include "info/info.hpp"
 #include "info/info_scalar.hpp"
 
 namespace pydiv {
 namespace {
-
-// sum + lo += v per lane, v >= 0 and sum >= 0.
-template <class V>
-void fast2sum(typename V::vec& sum, typename V::vec& lo, typename V::vec v) {
-    const typename V::vec t = V::add(sum, v);
-    lo = V::add(lo, V::add(V::sub(V::max(sum, v), t), V::min(sum, v)));
-    sum = t;
-}
 
 // Per-lane state of the accurate kernels, folded into an InfoPartial.
 template <class V>
