@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import _timing
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -27,11 +29,8 @@ def esc(text: str) -> str:
 
 
 def fmt_time(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.2f} us"
-    if seconds < 1.0:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds:.3f} s"
+    """The printed tables' time format, without their column padding."""
+    return _timing.fmt_time(seconds).strip()
 
 
 def title(text: str, mark: str) -> list[str]:
