@@ -74,7 +74,7 @@ def _shares_floored(a: np.ndarray, eps: float, axis: int) -> np.ndarray:
 
 
 def _checked(p: Any, q: Any, axis: Any) -> tuple[list[np.ndarray], int]:
-    """`p` and `q` broadcast together and checked as distributions along
+    """`p` and `q`, of one number of axes, checked as distributions along
     `axis` (the reduction's own messages), before any smoothing: smoothing
     must not hide a negative, NaN, infinite or all-zero row."""
     arrays, shape = real_operands(p, q)
@@ -83,7 +83,9 @@ def _checked(p: Any, q: Any, axis: Any) -> tuple[list[np.ndarray], int]:
     ax = normalize_axis(axis, len(shape))
     if shape[ax] == 0:
         raise ValueError(f"p and q must not be empty along axis {ax}")
-    full = [np.broadcast_to(a, shape) for a in arrays]
+    # Each operand with the broadcast's number of axes but its own lengths (a
+    # view): smoothing then copies the operands, not their broadcast.
+    full = [a.reshape((1,) * (len(shape) - a.ndim) + a.shape) for a in arrays]
     for name, a in zip(("p", "q"), full):
         raise_for_distribution(a, name, ax)
     return full, ax
